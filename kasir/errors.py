@@ -1,0 +1,76 @@
+"""The small typed family of things that go wrong talking to the server.
+
+Each error carries ``user_message``: Indonesian, for the cashier, with the server's own
+message appended where there is one. None ever contains the API key or the token: the
+client scrubs server messages before they get here.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Base of every failure of an API call."""
+
+    default_message = "Terjadi kesalahan saat menghubungi server."
+
+    def __init__(self, detail: str = "", *, server_message: str | None = None) -> None:
+        self.detail = detail
+        self.server_message = server_message or None
+        super().__init__(self.user_message)
+
+    @property
+    def user_message(self) -> str:
+        text = self.default_message
+        if self.server_message:
+            text = f"{text} Pesan server: {self.server_message.rstrip('.')}."
+        return text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.detail!r})"
+
+
+class NetworkError(ApiError):
+    default_message = "Koneksi bermasalah: server tidak dapat dihubungi. Periksa internet."
+
+
+class ApiTimeoutError(NetworkError):
+    default_message = "Koneksi bermasalah: server terlalu lama menjawab."
+
+
+class UnauthorizedError(ApiError):
+    default_message = "API key ditolak server. Periksa API key di Pengaturan."
+
+
+class SessionExpiredError(ApiError):
+    default_message = "Sesi login berakhir. Silakan masuk lagi dengan OTP."
+
+
+class RateLimitedError(ApiError):
+    default_message = "Server membatasi permintaan (terlalu sering)."
+
+    def __init__(self, detail: str = "", *, server_message: str | None = None, cooldown_s: float = 300.0) -> None:
+        self.cooldown_s = cooldown_s
+        super().__init__(detail, server_message=server_message)
+
+    @property
+    def user_message(self) -> str:
+        minutes = max(1, round(self.cooldown_s / 60))
+        return f"{super().user_message} Coba lagi dalam {minutes} menit."
+
+
+class ServerError(ApiError):
+    default_message = "Server sedang bermasalah. Coba lagi sebentar lagi."
+
+    def __init__(self, detail: str = "", *, server_message: str | None = None, status: int = 0) -> None:
+        self.status = status
+        super().__init__(detail, server_message=server_message)
+
+
+class BadResponseError(ApiError):
+    default_message = "Jawaban server tidak dapat dibaca."
+
+
+class RejectedError(ApiError):
+    """The server understood and said no (wrong OTP, "Gagal generate QRIS", bad fields)."""
+
+    default_message = "Permintaan ditolak server."

@@ -1,0 +1,56 @@
+"""Does a mutasi entry settle a sale? Pure functions, no I/O, no clock of their own.
+
+``status-pembayaran`` filters by amount only, so older payments of the same amount come
+back too; only money in, of exactly the nominal, made no earlier than the QR was generated
+(less a small grace for minute-precision timestamps and clock skew), and not already
+claimed by another sale may settle it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kasir.api import MutasiEntry
+
+DEFAULT_GRACE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SaleTerms:
+    nominal: int
+    created_at: datetime  # timezone-aware
+    not_after: datetime | None = None  # end of the watch window; None = no limit
+
+    def __post_init__(self) -> None:
+        if self.created_at.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+
+
+def settles(
+    entry: MutasiEntry,
+    terms: SaleTerms,
+    claimed: Collection[str] = (),
+    grace: timedelta = DEFAULT_GRACE,
+) -> bool:
+    if not entry.is_incoming:
+        return False
+    if entry.amount != terms.nominal:
+        return False
+    if entry.date < terms.created_at - grace:
+        return False
+    if terms.not_after is not None and entry.date > terms.not_after:
+        return False
+    return entry.key not in claimed
+
+
+def find_settlement(
+    entries: Iterable[MutasiEntry],
+    terms: SaleTerms,
+    claimed: Collection[str] = (),
+    grace: timedelta = DEFAULT_GRACE,
+) -> MutasiEntry | None:
+    """The earliest eligible entry, so repeated polls pick the same one."""
+    eligible = [e for e in entries if settles(e, terms, claimed, grace)]
+    return min(eligible, key=lambda e: (e.date, e.key)) if eligible else None

@@ -1,0 +1,558 @@
+"""A loopback simulator of the Orkut mutasi API, for tests and for demo mode.
+
+It speaks the shapes of the seed document over real HTTP: API-key check, OTP login,
+generate (a real dynamic QRIS built from a static base with :mod:`kasir.qris`), status by
+nominal (filtering by amount only, like the real one), today's mutasi, and ``/mutasi`` with
+its own formats. Controls (Python and ``/_sim/*`` routes) pay, add latency and inject faults.
+
+Run alone: ``python -m kasir.simulator --port 8787``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import secrets
+import string
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from kasir import qris, wib
+from kasir.money import MAX_SALE, format_rupiah
+
+log = logging.getLogger(__name__)
+
+DEMO_API_KEY = "demo-api-key-0000"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo"
+DEMO_OTP = "123456"
+DEMO_ACCOUNT_ID = "1234567"
+DEMO_MERCHANT = f"OK{DEMO_ACCOUNT_ID}"
+DEMO_NAME = "TOKO DEMO KASIR"
+
+FAULTS = (
+    "http500",  # HTTP 500 with an HTML page
+    "http401",  # API key refused
+    "http429",  # rate limited by status
+    "http469",  # rate limited, OrderKuota's own status
+    "rate_message",  # HTTP 200 with "terlalu sering"
+    "html",  # HTTP 200 with an HTML error page
+    "malformed",  # truncated JSON
+    "empty",  # empty body
+    "wrong_shape",  # JSON of an unexpected shape
+    "hang",  # no answer until the client gives up (bounded)
+    "drop",  # connection closed without an answer
+    "session_expired",  # the token is refused
+    "gen_error",  # {"error": "Gagal generate QRIS"}
+    "bad_qr_crc",  # generate returns a QR whose CRC is wrong
+    "bad_qr_amount",  # generate returns a valid QR for another amount
+    "foreign_qr",  # generate returns a valid QR of another merchant
+)
+_HANG_LIMIT_S = 30.0
+
+
+def _tlv(tag: str, value: str) -> str:
+    return f"{tag}{len(value):02d}{value}"
+
+
+def build_static_qr(name: str, city: str, account_id: str, nmid: str = "ID2025000000001") -> str:
+    """A static QRIS shaped like OrderKuota's (Nobu bank template)."""
+    merchant = (
+        _tlv("00", "COM.NOBUBANK.WWW")
+        + _tlv("01", "936005030000087914")
+        + _tlv("02", account_id.rjust(14, "0")[:14])
+        + _tlv("03", "UMI")
+    )
+    national = _tlv("00", "ID.CO.QRIS.WWW") + _tlv("02", nmid) + _tlv("03", "UMI")
+    body = (
+        _tlv("00", "01")
+        + _tlv("01", "11")
+        + _tlv("26", merchant)
+        + _tlv("51", national)
+        + _tlv("52", "5411")
+        + _tlv("53", "360")
+        + _tlv("58", "ID")
+        + _tlv("59", name[:25])
+        + _tlv("60", city[:15])
+        + _tlv("61", "10110")
+        + _tlv("62", _tlv("07", "A01"))
+        + "6304"
+    )
+    return body + qris.crc16(body)
+
+
+DEMO_BASE_QR = build_static_qr(DEMO_NAME, "JAKARTA", DEMO_ACCOUNT_ID)
+OTHER_BASE_QR = build_static_qr("TOKO LAIN", "BANDUNG", "7654321", "ID2025000000999")
+
+
+@dataclass
+class SimPayment:
+    id: int
+    date: datetime
+    amount: int
+    brand: str
+    issuer_reff: str
+    buyer_reff: str
+    type: str = "CR"
+    balance: int = 0
+
+    def as_kasir(self) -> dict[str, str]:
+        return {
+            "date": self.date.astimezone(wib.WIB).strftime("%Y-%m-%d %H:%M:%S"),
+            "amount": str(self.amount),
+            "type": self.type,
+            "qris": "static" if self.type == "CR" else "",
+            "brand_name": self.brand,
+            "issuer_reff": self.issuer_reff,
+            "buyer_reff": self.buyer_reff,
+            "balance": str(self.balance),
+        }
+
+    def as_history(self) -> dict[str, Any]:
+        dots = format_rupiah(self.amount)[3:]
+        incoming = self.type == "CR"
+        return {
+            "id": self.id,
+            "debet": "0",
+            # Withdrawals really do show their amount in kredit; status tells them apart.
+            "kredit": dots,
+            "saldo_akhir": format_rupiah(self.balance)[3:],
+            "keterangan": self.buyer_reff if incoming else "Pencairan Saldo QRIS",
+            "tanggal": self.date.astimezone(wib.WIB).strftime("%d/%m/%Y %H:%M"),
+            "status": "IN" if incoming else "OUT",
+            "fee": "",
+            "brand": {"name": self.brand, "logo": ""},
+        }
+
+
+@dataclass
+class _Fault:
+    kind: str
+    remaining: int
+    path: str | None
+
+
+class OrkutSimulator:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str = DEMO_API_KEY,
+        username: str = DEMO_USERNAME,
+        password: str = DEMO_PASSWORD,
+        otp: str = DEMO_OTP,
+        account_id: str = DEMO_ACCOUNT_ID,
+        shop_name: str = DEMO_NAME,
+        base_qr: str = DEMO_BASE_QR,
+        clock: Callable[[], datetime] = wib.now,
+    ) -> None:
+        self.api_key, self.username, self.password, self.otp = api_key, username, password, otp
+        self.account_id, self.shop_name, self.base_qr = account_id, shop_name, base_qr
+        self.clock = clock
+        self.latency_s = 0.0
+        self.payments: list[SimPayment] = []
+        self.calls: dict[str, int] = {}
+        self._tokens: set[str] = set()
+        self._faults: list[_Fault] = []
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._rng = random.Random()
+        self._host = host
+        self._server = ThreadingHTTPServer((host, port), _make_handler(self))
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    # ---- lifecycle ---------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._host}:{self._server.server_address[1]}"
+
+    def start(self) -> OrkutSimulator:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="orkut-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # releases hung and delayed requests at once
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> OrkutSimulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- controls ----------------------------------------------------------------
+
+    def pay(self, amount: int, brand: str = "DANA", at: datetime | None = None) -> SimPayment:
+        """A customer pays ``amount`` by QRIS (at ``at``, default now)."""
+        return self._record(amount, brand, at, "CR")
+
+    def withdraw(self, amount: int, at: datetime | None = None) -> SimPayment:
+        """The merchant withdraws QRIS balance: shows in mutasi, is not a payment."""
+        return self._record(amount, "", at, "DB")
+
+    def set_latency(self, seconds: float) -> None:
+        self.latency_s = max(0.0, float(seconds))
+
+    def inject(self, kind: str, count: int = 1, path: str | None = None) -> None:
+        """Make the next ``count`` requests (to ``path``, or any API path) fail as ``kind``."""
+        if kind not in FAULTS:
+            raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
+        with self._lock:
+            self._faults.append(_Fault(kind, count, path))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def expire_sessions(self) -> None:
+        """Every issued token stops working, as when the upstream session ends."""
+        with self._lock:
+            self._tokens.clear()
+
+    def issue_token(self) -> str:
+        token = f"{self.account_id}:" + "".join(self._rng.choices(string.ascii_letters + string.digits, k=32))
+        with self._lock:
+            self._tokens.add(token)
+        return token
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "url": self.url,
+                "payments": len(self.payments),
+                "latency_s": self.latency_s,
+                "faults": [f.__dict__ for f in self._faults],
+                "calls": dict(self.calls),
+            }
+
+    def _record(self, amount: int, brand: str, at: datetime | None, kind: str) -> SimPayment:
+        if not isinstance(amount, int) or amount <= 0:
+            raise ValueError("amount must be a positive int")
+        with self._lock:
+            balance = (self.payments[-1].balance if self.payments else 0) + (amount if kind == "CR" else -amount)
+            payment = SimPayment(
+                id=160_000_000 + len(self.payments) + 1,
+                date=(at or self.clock()).astimezone(wib.WIB),
+                amount=amount,
+                brand=brand,
+                issuer_reff="".join(self._rng.choices(string.digits, k=12)),
+                buyer_reff=f"NOBU / {self._rng.choice(['BUDI', 'SITI', 'AGUS', 'DEWI', 'RINA'])} S*******",
+                type=kind,
+                balance=balance,
+            )
+            self.payments.append(payment)
+        return payment
+
+    def _take_fault(self, path: str) -> str | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.path in (None, path):
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self._faults.remove(fault)
+                    return fault.kind
+        return None
+
+    def _count(self, path: str) -> None:
+        with self._lock:
+            self.calls[path] = self.calls.get(path, 0) + 1
+
+    def _wait(self, seconds: float) -> None:
+        self._stopping.wait(seconds)
+
+    # ---- endpoints (called on server threads) ------------------------------------
+
+    def handle_api(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[int, Any]:
+        if headers.get("authorization", "") != f"Bearer {self.api_key}":
+            return 401, {"success": False, "message": "API key tidak valid"}
+        routes: dict[str, Callable[[dict[str, Any]], tuple[int, Any]]] = {
+            "/minta-otp": self._minta_otp,
+            "/valid-otp": self._valid_otp,
+            "/kasir/orkut/generate": self._generate,
+            "/kasir/orkut/status-pembayaran": self._status,
+            "/kasir/orkut/mutasi": self._mutasi_today,
+            "/mutasi": self._mutasi_summary,
+        }
+        route = routes.get(path)
+        if route is None:
+            return 404, {"success": False, "message": "Not found"}
+        return route(body)
+
+    def _minta_otp(self, body: dict[str, Any]) -> tuple[int, Any]:
+        if body.get("username") != self.username or body.get("password") != self.password:
+            return 200, {"success": False, "message": "Username atau password salah"}
+        return 200, {"success": True, "results": {"otp": "email", "otp_value": "d***o@contoh.id"}}
+
+    def _valid_otp(self, body: dict[str, Any]) -> tuple[int, Any]:
+        if body.get("username") != self.username or body.get("otp") != self.otp:
+            return 200, {"success": False, "message": "Kode OTP salah"}
+        token = self.issue_token()
+        return 200, {
+            "success": True,
+            "results": {
+                "token": token,
+                "id": self.account_id,
+                "name": self.shop_name,
+                "username": self.username,
+                "balance": "0",
+            },
+        }
+
+    def _session_refusal(self, body: dict[str, Any], merchant_key: str, with_ok: bool) -> tuple[int, Any] | None:
+        with self._lock:
+            known = body.get("auth_token") in self._tokens
+        if body.get("auth_username") != self.username or not known:
+            return 200, {"success": False, "message": "Token tidak valid atau sudah kadaluarsa, silakan login ulang"}
+        expected = f"OK{self.account_id}" if with_ok else self.account_id
+        if body.get(merchant_key) != expected:
+            return 200, {"success": False, "message": "Fields tidak benar!"}
+        return None
+
+    def _generate(self, body: dict[str, Any]) -> tuple[int, Any]:
+        refusal = self._session_refusal(body, "merchant", True)
+        if refusal:
+            return refusal
+        nominal = str(body.get("nominal", ""))
+        if not nominal.isdigit() or not 1 <= int(nominal) <= MAX_SALE:
+            return 200, {"error": "Gagal generate QRIS"}
+        return 200, self._qr_answer(int(nominal), qris.to_dynamic(self.base_qr, int(nominal)))
+
+    def _qr_answer(self, nominal: int, payload: str) -> dict[str, Any]:
+        return {
+            "success": True,
+            "nominal": str(nominal),
+            "image_url": f"{self.url}/static/qr-{nominal}.png",
+            "qr_string": payload,
+        }
+
+    def _status(self, body: dict[str, Any]) -> tuple[int, Any]:
+        refusal = self._session_refusal(body, "merchant", True)
+        if refusal:
+            return refusal
+        nominal = str(body.get("nominal", ""))
+        with self._lock:
+            # Like the real endpoint: by amount only, any day, money in and out alike.
+            rows = [p.as_kasir() for p in self.payments if str(p.amount) == nominal]
+        if not rows:
+            return 200, {"status": "success", "message": "no data"}
+        return 200, {"status": "success", "data": rows[::-1]}
+
+    def _mutasi_today(self, body: dict[str, Any]) -> tuple[int, Any]:
+        refusal = self._session_refusal(body, "merchant", True)
+        if refusal:
+            return refusal
+        day = wib.today(self.clock)
+        with self._lock:
+            rows = [p.as_kasir() for p in self.payments if p.date.date() == day]
+        key = secrets.token_hex(10)
+        if not rows:
+            return 200, {
+                "status": "success",
+                "message": "no data",
+                "data": None,
+                "merchant": self.account_id,
+                "key": key,
+            }
+        answer = {"status": "success", "message": None, "data": rows[::-1], "merchant": self.account_id, "key": key}
+        return 200, answer
+
+    def _mutasi_summary(self, body: dict[str, Any]) -> tuple[int, Any]:
+        refusal = self._session_refusal(body, "merchant_id", False)
+        if refusal:
+            return refusal
+        with self._lock:
+            rows = [p.as_history() for p in self.payments[::-1]]
+            balance = self.payments[-1].balance if self.payments else 0
+        return 200, {
+            "success": True,
+            "qris_history": {"success": True, "total": len(rows), "page": 1, "pages": 1, "results": rows},
+            "account": {
+                "success": True,
+                "results": {
+                    "id": int(self.account_id),
+                    "username": self.username,
+                    "name": self.shop_name,
+                    "email": "demo@contoh.id",
+                    "phone": "08000000000",
+                    "balance": 0,
+                    "balance_str": "Rp 0",
+                    "qris_balance": balance,
+                    "qris_balance_str": format_rupiah(balance),
+                    "qrcode": "",
+                    "qris": "",
+                    "qris_name": self.shop_name,
+                },
+            },
+        }
+
+    def faulty_answer(self, kind: str, path: str, body: dict[str, Any]) -> tuple[int, bytes, str] | None:
+        """The raw answer for a fault, or None when the fault changes a normal answer instead."""
+        as_json = "application/json"
+        html = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
+        simple: dict[str, tuple[int, bytes, str]] = {
+            "http500": (500, html.encode(), "text/html"),
+            "http401": (401, b'{"success": false, "message": "Unauthorized"}', as_json),
+            "http429": (429, b'{"success": false, "message": "Too Many Requests"}', as_json),
+            "http469": (469, b'{"success": false, "message": "Anda terlalu sering melakukan request"}', as_json),
+            "rate_message": (
+                200,
+                b'{"success": false, "message": "Terlalu sering, coba kembali 5 menit lagi"}',
+                as_json,
+            ),
+            "html": (200, html.encode(), "text/html"),
+            "malformed": (200, b'{"status": "success", "data": [{"date": ', as_json),
+            "empty": (200, b"", as_json),
+            "wrong_shape": (200, b'["unexpected", 1, 2]', as_json),
+            "session_expired": (
+                200,
+                b'{"success": false, "message": "Token expired, silakan login ulang"}',
+                as_json,
+            ),
+            "gen_error": (200, b'{"error": "Gagal generate QRIS"}', as_json),
+        }
+        if kind in simple:
+            return simple[kind]
+        if kind in ("bad_qr_crc", "bad_qr_amount", "foreign_qr") and path == "/kasir/orkut/generate":
+            nominal = int(str(body.get("nominal", "1")) or 1)
+            payload = self._bad_qr(kind, nominal)
+            return 200, json.dumps(self._qr_answer(nominal, payload)).encode(), as_json
+        return None
+
+    def _bad_qr(self, kind: str, nominal: int) -> str:
+        if kind == "bad_qr_crc":
+            good = qris.to_dynamic(self.base_qr, nominal)
+            return good[:-4] + ("0000" if not good.endswith("0000") else "FFFF")
+        if kind == "bad_qr_amount":
+            return qris.to_dynamic(self.base_qr, nominal + 1000)
+        return qris.to_dynamic(OTHER_BASE_QR, nominal)
+
+    def handle_control(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        at = wib.parse_wib(body["at"]) if body.get("at") else None
+        if path == "/_sim/pay":
+            p = self.pay(int(body["amount"]), str(body.get("brand", "DANA")), at)
+            return 200, {"ok": True, "payment": p.as_kasir()}
+        if path == "/_sim/withdraw":
+            p = self.withdraw(int(body["amount"]), at)
+            return 200, {"ok": True, "payment": p.as_kasir()}
+        if path == "/_sim/latency":
+            self.set_latency(float(body.get("seconds", 0)))
+            return 200, {"ok": True}
+        if path == "/_sim/fault":
+            self.inject(str(body["kind"]), int(body.get("count", 1)), body.get("path"))
+            return 200, {"ok": True}
+        if path == "/_sim/clear-faults":
+            self.clear_faults()
+            return 200, {"ok": True}
+        if path == "/_sim/expire-session":
+            self.expire_sessions()
+            return 200, {"ok": True}
+        if path == "/_sim/state":
+            return 200, self.state()
+        return 404, {"ok": False, "message": "unknown control"}
+
+
+def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the real server behind a proxy
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            log.debug("sim %s", format % args)
+
+        def do_GET(self) -> None:
+            if self.path == "/_sim/state":
+                self._send(200, json.dumps(sim.state()).encode(), "application/json")
+            else:
+                self._send(404, b'{"success": false, "message": "Not found"}', "application/json")
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw or b"{}")
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                self._send(400, b'{"success": false, "message": "Fields tidak benar!"}', "application/json")
+                return
+            if self.path.startswith("/_sim/"):
+                try:
+                    status, answer = sim.handle_control(self.path, body)
+                except (KeyError, ValueError) as exc:
+                    status, answer = 400, {"ok": False, "message": str(exc)}
+                self._send(status, json.dumps(answer).encode(), "application/json")
+                return
+            self._api(body)
+
+        def _api(self, body: dict[str, Any]) -> None:
+            sim._count(self.path)
+            if sim.latency_s:
+                sim._wait(sim.latency_s)
+            fault = sim._take_fault(self.path)
+            if fault == "hang":
+                sim._wait(_HANG_LIMIT_S)
+                self.close_connection = True
+                return
+            if fault == "drop":
+                self.close_connection = True
+                return
+            if fault:
+                raw = sim.faulty_answer(fault, self.path, body)
+                if raw is not None:
+                    self._send(*raw)
+                    return
+            status, answer = sim.handle_api(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            self._send(status, json.dumps(answer).encode(), "application/json")
+
+        def _send(self, status: int, payload: bytes, content_type: str) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up first; nothing to tell it
+
+    return Handler
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kasir.simulator", description="Simulator API Orkut di loopback")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8787)
+    args = parser.parse_args(argv)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("the simulator listens on loopback only")
+    sim = OrkutSimulator(host=args.host, port=args.port).start()
+    print(f"Simulator Orkut berjalan di {sim.url}")
+    print(f"  API key   : {sim.api_key}")
+    print(f"  Username  : {sim.username}")
+    print(f"  Password  : {sim.password}")
+    print(f"  OTP       : {sim.otp}")
+    print(f"  Merchant  : OK{sim.account_id}")
+    print(f"  Bayar     : curl -X POST {sim.url}/_sim/pay -d '{{\"amount\": 25001}}'")
+    print("Tekan Ctrl+C untuk berhenti.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
