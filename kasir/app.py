@@ -1,0 +1,257 @@
+"""Assembles the application exactly as the ``kasir`` command does.
+
+``create_window(argv)`` is the testing seam: inside a running QApplication it builds the
+context, the controller, the main window, the customer display and (when needed) the
+login dialog, and returns the main window without entering the event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
+
+from kasir import __version__
+from kasir import settings as settings_io
+from kasir.api import ConfigError, LoginResult, MerchantCode, OrkutClient, check_base_url
+from kasir.credentials import API_KEY, CredentialStore, KeyringStore, MemoryStore
+from kasir.journal import Journal, JournalError
+from kasir.money import format_rupiah
+from kasir.settings import Settings
+from kasir.simulator import OrkutSimulator
+from kasir.ui.controller import SaleController
+from kasir.ui.customer_display import CustomerDisplay
+from kasir.ui.login_dialog import Credentials, LoginDialog
+from kasir.ui.main_window import MainWindow
+from kasir.ui.screens import choose_screen, place
+from kasir.ui.settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+APP_NAME = "KasirQRIS"
+
+
+class StartupError(Exception):
+    """The app cannot start safely (unwritable data directory, bad arguments)."""
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="kasir", description="Kasir QRIS: pembayaran QRIS dinamis lewat OrderKuota")
+    parser.add_argument("--demo", action="store_true", help="mode demo dengan simulator lokal, tanpa akun")
+    parser.add_argument("--api-url", help="alamat API (default dari pengaturan)")
+    parser.add_argument("--data-dir", type=Path, help="folder data (pengaturan, log, jurnal)")
+    parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
+    parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=f"Kasir QRIS {__version__}")
+    return parser.parse_args(argv)
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def setup_logging(data_dir: Path) -> None:
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    target = str(logs / "kasir.log")
+    if any(getattr(h, "baseFilename", None) == target for h in root.handlers):
+        return
+    handler = logging.handlers.RotatingFileHandler(target, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # our client logs each call once, without secrets
+
+
+@dataclass
+class Context:
+    data_dir: Path
+    settings: Settings
+    credentials: CredentialStore
+    journal: Journal
+    demo: bool
+    simulator: OrkutSimulator | None
+    screen_override: int | None
+
+
+def build_context(args: argparse.Namespace) -> Context:
+    base_dir: Path = args.data_dir or default_data_dir()
+    stored = settings_io.load(base_dir)
+    # With no account configured and no server named, a newcomer lands in the demo.
+    demo = bool(args.demo) or (not stored.has_account and not args.api_url)
+    simulator: OrkutSimulator | None = None
+    credentials: CredentialStore
+    if demo:
+        data_dir = base_dir / "demo"
+        simulator = OrkutSimulator().start()
+        credentials = MemoryStore({API_KEY: simulator.api_key})  # no real keyring entry is touched
+        settings = settings_io.load(data_dir).with_changes(
+            api_url=simulator.url,
+            username=simulator.username,
+            merchant=f"OK{simulator.account_id}",
+            shop_name=simulator.shop_name,
+        )
+    else:
+        data_dir = base_dir
+        credentials = KeyringStore()
+        settings = stored
+        if args.api_url:
+            settings = settings.with_changes(api_url=args.api_url)
+    try:
+        check_base_url(settings.api_url)
+    except ConfigError as exc:
+        raise StartupError(str(exc)) from exc
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        setup_logging(data_dir)
+        settings_io.save(data_dir, settings)
+        journal = Journal.in_dir(data_dir)
+    except (OSError, JournalError) as exc:
+        if simulator:
+            simulator.stop()
+        raise StartupError(
+            f"Folder data {data_dir} tidak dapat ditulis ({type(exc).__name__}). "
+            "Periksa ruang disk dan izin folder, atau pilih folder lain dengan --data-dir."
+        ) from exc
+    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen)
+
+
+def create_window(argv: list[str]) -> QMainWindow:
+    ctx = build_context(parse_args(argv))
+    controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal)
+    customer = CustomerDisplay(ctx.settings.shop_name)
+    window = MainWindow(customer, demo=ctx.demo)
+    window.controller = controller  # type: ignore[attr-defined]
+    window.context = ctx  # type: ignore[attr-defined]
+    _wire(window, controller, customer, ctx)
+    window.mutasi_view.setModel(controller.mutasi_model)
+    _place_customer(customer, ctx, controller)
+    window.show()
+    controller.start()
+    if ctx.demo and ctx.simulator is not None:
+        _demo_login(controller, ctx.simulator)
+    return window
+
+
+def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisplay, ctx: Context) -> None:
+    controller.view_changed.connect(window.show_sale)
+    controller.view_changed.connect(customer.show_sale)
+    controller.notice.connect(window.show_notice)
+    controller.connection.connect(window.show_connection)
+    controller.account_changed.connect(lambda: customer.set_shop_name(controller.settings.shop_name))
+    controller.mutasi_changed.connect(
+        lambda: window.total_today.setText(f"Total masuk: {format_rupiah(controller.mutasi_model.total_in())}")
+    )
+    window.pay_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
+    window.cancel_button.clicked.connect(lambda: _cancel_or_clear(window, controller))
+    window.refresh_button.clicked.connect(controller.refresh_mutasi)
+    window.entry.changed.connect(lambda _v: controller.acknowledge())
+    if not ctx.demo:
+        controller.login_needed.connect(lambda: _open_login(window, controller))
+    window.add_menu_action("Akun", "Masuk lagi…", lambda: _open_login(window, controller), "login_action")
+    window.add_menu_action("Akun", "Keluar", controller.logout, "logout_action")
+    window.add_menu_action("Pengaturan", "Pengaturan…", lambda: _open_settings(window, controller), "settings_action")
+    if ctx.simulator is not None:
+        sim = ctx.simulator
+        window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
+        window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
+    window.on_close(lambda: _shutdown(controller, ctx))
+
+
+def _pay_or_acknowledge(window: MainWindow, controller: SaleController) -> None:
+    if controller.view.state in ("paid", "expired", "failed", "cancelled"):
+        controller.acknowledge()
+        if window.entry.value == 0:
+            return
+    controller.pay(window.entry.value)
+    if controller.view.state == "generating":
+        window.entry.set_value(0)
+
+
+def _cancel_or_clear(window: MainWindow, controller: SaleController) -> None:
+    if controller.view.state in ("generating", "awaiting", "paid", "expired", "failed", "cancelled"):
+        controller.cancel()
+    else:
+        window.entry.press("clear")
+
+
+def _simulate(sim: OrkutSimulator, controller: SaleController, *, exact: bool) -> None:
+    view = controller.view
+    if view.state != "awaiting":
+        controller.notice.emit("warn", "Belum ada QR yang menunggu pembayaran.")
+        return
+    amount = view.nominal if exact else view.base  # the classic mistake: paying without the kode unik
+    sim.pay(amount, brand="DANA" if exact else "OVO")
+    controller.notice.emit("info", f"Simulator: pelanggan membayar {format_rupiah(amount)}.")
+
+
+def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
+    """Demo mode logs in through the simulator's real OTP endpoints, like a cashier would."""
+
+    def job(client: OrkutClient | None) -> LoginResult:
+        assert client is not None
+        client.request_otp(sim.username, sim.password)
+        return client.verify_otp(sim.username, sim.otp)
+
+    def done(login: LoginResult) -> None:
+        controller.apply_login(sim.api_key, sim.username, login.token, MerchantCode(sim.account_id), sim.shop_name)
+        controller.notice.emit("info", "Mode demo: ketik total, tekan Bayar, lalu 'Simulasi bayar'.")
+
+    controller.tasks.call(job, done, lambda exc: controller.notice.emit("error", str(exc)))
+
+
+def _open_login(window: MainWindow, controller: SaleController) -> None:
+    existing = window.findChild(LoginDialog, "login_dialog")
+    if existing is not None and existing.isVisible():
+        existing.raise_()
+        return
+    dialog = LoginDialog(
+        controller.settings.api_url, controller.settings.username, controller.settings.merchant, window
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.logged_in.connect(
+        lambda c: (
+            controller.apply_login(c.api_key, c.username, c.token, c.merchant, c.name)
+            if isinstance(c, Credentials)
+            else None
+        )
+    )
+    dialog.open()
+
+
+def _open_settings(window: MainWindow, controller: SaleController) -> None:
+    dialog = SettingsDialog(controller.settings, window)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        controller.apply_settings(dialog.result_settings())
+
+
+def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleController) -> None:
+    def replace_display() -> None:
+        place(customer, choose_screen(controller.settings.customer_screen, ctx.screen_override))
+
+    replace_display()
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        # A monitor plugged in late, or unplugged: follow it instead of staying where Qt left us.
+        app.screenAdded.connect(lambda _s: replace_display())
+        # On removal Qt still lists the leaving screen; decide once it is gone.
+        app.screenRemoved.connect(lambda _s: QTimer.singleShot(0, replace_display))
+
+
+def _shutdown(controller: SaleController, ctx: Context) -> None:
+    controller.shutdown()
+    if ctx.simulator is not None:
+        ctx.simulator.stop()
+    ctx.journal.close()
+
+
+def show_startup_error(error: StartupError) -> None:
+    QMessageBox.critical(None, "Kasir QRIS tidak dapat dimulai", str(error))

@@ -1,0 +1,109 @@
+"""The API key and the session token: OS keyring only, or memory for this session.
+
+Nothing here is ever written to a file the app owns. Where no keyring backend works
+(a headless Linux box has none), the store says so and keeps the secrets in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+SERVICE = "kasir-qris"
+API_KEY = "api_key"
+AUTH_TOKEN = "auth_token"
+
+
+class CredentialStore(Protocol):
+    @property
+    def persistent(self) -> bool: ...
+
+    def get(self, name: str) -> str | None: ...
+
+    def set(self, name: str, value: str) -> None: ...
+
+    def delete(self, name: str) -> None: ...
+
+
+class MemoryStore:
+    """Secrets for this session only (demo mode, or no working keyring)."""
+
+    persistent = False
+
+    def __init__(self, initial: dict[str, str] | None = None) -> None:
+        self._values = dict(initial or {})
+
+    def get(self, name: str) -> str | None:
+        return self._values.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self._values[name] = value
+
+    def delete(self, name: str) -> None:
+        self._values.pop(name, None)
+
+    def __repr__(self) -> str:
+        return f"MemoryStore({sorted(self._values)})"
+
+
+class KeyringStore:
+    """The OS keyring (Windows Credential Manager, macOS Keychain, Secret Service).
+
+    Falls back to memory on the first failure and stays there, so a broken backend
+    costs one log line, not a secret written somewhere else.
+    """
+
+    def __init__(self, service: str = SERVICE) -> None:
+        self._service = service
+        self._memory = MemoryStore()
+        self._broken = False
+
+    @property
+    def persistent(self) -> bool:
+        return not self._broken
+
+    def _fail(self, exc: Exception) -> None:
+        if not self._broken:
+            log.warning("keyring unavailable, secrets kept for this session only (%s)", type(exc).__name__)
+        self._broken = True
+
+    def get(self, name: str) -> str | None:
+        if not self._broken:
+            try:
+                import keyring
+
+                value = keyring.get_password(self._service, name)
+                return value if value is not None else self._memory.get(name)
+            except Exception as exc:  # noqa: BLE001 - any backend failure means "no keyring"
+                self._fail(exc)
+        return self._memory.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        if not self._broken:
+            try:
+                import keyring
+
+                keyring.set_password(self._service, name, value)
+                return
+            except Exception as exc:  # noqa: BLE001 - any backend failure means "no keyring"
+                self._fail(exc)
+        self._memory.set(name, value)
+
+    def delete(self, name: str) -> None:
+        self._memory.delete(name)
+        if self._broken:
+            return
+        try:
+            import keyring
+            from keyring.errors import PasswordDeleteError
+
+            with contextlib.suppress(PasswordDeleteError):  # nothing stored: already the wanted state
+                keyring.delete_password(self._service, name)
+        except Exception as exc:  # noqa: BLE001 - any backend failure means "no keyring"
+            self._fail(exc)
+
+    def __repr__(self) -> str:
+        return f"KeyringStore({self._service!r}, persistent={self.persistent})"

@@ -1,0 +1,267 @@
+"""The sales journal: SQLite in WAL mode, one row per sale with its whole life.
+
+Every state change is committed before the screen shows it. ``UNIQUE(issuer_reff)`` makes
+it impossible for one payment to settle two sales; ``UNIQUE(day, nominal)`` makes it
+impossible to hand out one nominal twice on one WIB day, even across restarts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from kasir import wib
+from kasir.api import MutasiEntry
+from kasir.money import Allocation
+
+FILENAME = "journal.sqlite3"
+OPEN_STATES = ("generating", "awaiting")
+STATES = ("generating", "awaiting", "paid", "expired", "cancelled", "failed")
+
+_MIGRATIONS: tuple[str, ...] = (
+    # 1: the sales table
+    """
+    CREATE TABLE sales (
+        id           INTEGER PRIMARY KEY,
+        day          TEXT    NOT NULL,
+        created_at   TEXT    NOT NULL,
+        expires_at   TEXT    NOT NULL,
+        base         INTEGER NOT NULL CHECK (base > 0),
+        code         INTEGER NOT NULL CHECK (code >= 0),
+        nominal      INTEGER NOT NULL CHECK (nominal = base + code),
+        payload      TEXT,
+        source       TEXT    CHECK (source IN ('server', 'local')),
+        state        TEXT    NOT NULL CHECK (state IN
+                         ('generating', 'awaiting', 'paid', 'expired', 'cancelled', 'failed')),
+        ended_at     TEXT,
+        reason       TEXT,
+        issuer_reff  TEXT    UNIQUE,
+        paid_at      TEXT,
+        paid_amount  INTEGER,
+        brand        TEXT,
+        buyer_reff   TEXT,
+        settled_at   TEXT,
+        late         INTEGER NOT NULL DEFAULT 0,
+        manual       INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (day, nominal)
+    );
+    CREATE INDEX sales_state ON sales (state);
+    """,
+)
+
+
+class JournalError(Exception):
+    """The journal cannot be opened or written: the app must not take sales."""
+
+    user_message = "Jurnal penjualan tidak dapat ditulis. Periksa ruang disk dan izin folder data."
+
+
+class AlreadyClaimedError(JournalError):
+    """This payment already settled another sale."""
+
+    user_message = "Pembayaran ini sudah dipakai untuk penjualan lain."
+
+
+@dataclass(frozen=True)
+class Sale:
+    id: int
+    day: date
+    created_at: datetime
+    expires_at: datetime
+    base: int
+    code: int
+    nominal: int
+    payload: str | None
+    source: str | None
+    state: str
+    ended_at: datetime | None
+    reason: str | None
+    issuer_reff: str | None
+    paid_at: datetime | None
+    brand: str | None
+    late: bool
+    manual: bool
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _sale(row: sqlite3.Row) -> Sale:
+    return Sale(
+        id=row["id"],
+        day=date.fromisoformat(row["day"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+        expires_at=datetime.fromisoformat(row["expires_at"]),
+        base=row["base"],
+        code=row["code"],
+        nominal=row["nominal"],
+        payload=row["payload"],
+        source=row["source"],
+        state=row["state"],
+        ended_at=_dt(row["ended_at"]),
+        reason=row["reason"],
+        issuer_reff=row["issuer_reff"],
+        paid_at=_dt(row["paid_at"]),
+        brand=row["brand"],
+        late=bool(row["late"]),
+        manual=bool(row["manual"]),
+    )
+
+
+class Journal:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")  # a committed sale survives a power cut
+            self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(f"cannot open journal at {path}: {type(exc).__name__}: {exc}") from exc
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> Journal:
+        return cls(data_dir / FILENAME)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        for version, script in enumerate(_MIGRATIONS, start=1):
+            if self.schema_version < version:
+                with self._tx():
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {version}")
+
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
+        try:
+            with self._tx():
+                return self._db.execute(sql, args)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            raise JournalError(f"write failed: {type(exc).__name__}: {exc}") from exc
+
+    # ---- writes --------------------------------------------------------------------
+
+    def create_sale(self, allocation: Allocation, created_at: datetime, expires_at: datetime) -> Sale:
+        day = created_at.astimezone(wib.WIB).date()
+        try:
+            cursor = self._write(
+                "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, state)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'generating')",
+                (
+                    day.isoformat(),
+                    created_at.isoformat(),
+                    expires_at.isoformat(),
+                    allocation.base,
+                    allocation.code,
+                    allocation.nominal,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise JournalError(f"nominal {allocation.nominal} already used today") from exc
+        return self.get(int(cursor.lastrowid or 0))
+
+    def mark_awaiting(self, sale_id: int, payload: str, source: str) -> Sale:
+        self._transition(sale_id, "awaiting", "payload = ?, source = ?", (payload, source), from_states=("generating",))
+        return self.get(sale_id)
+
+    def mark_ended(self, sale_id: int, state: str, at: datetime, reason: str | None = None) -> Sale:
+        if state not in ("expired", "cancelled", "failed"):
+            raise ValueError(state)
+        self._transition(sale_id, state, "ended_at = ?, reason = ?", (at.isoformat(), reason), from_states=OPEN_STATES)
+        return self.get(sale_id)
+
+    def settle(self, sale_id: int, entry: MutasiEntry, at: datetime, *, manual: bool = False) -> Sale:
+        """Record the payment that settled a sale; late when the sale had already ended."""
+        current = self.get(sale_id)
+        if current.state == "paid":
+            raise AlreadyClaimedError(f"sale {sale_id} is already paid")
+        try:
+            self._write(
+                "UPDATE sales SET state = 'paid', issuer_reff = ?, paid_at = ?, paid_amount = ?, brand = ?,"
+                " buyer_reff = ?, settled_at = ?, late = ?, manual = ? WHERE id = ? AND state != 'paid'",
+                (
+                    entry.key,
+                    entry.date.isoformat(),
+                    entry.amount,
+                    entry.brand_name,
+                    entry.buyer_reff,
+                    at.isoformat(),
+                    int(not current.is_open),
+                    int(manual),
+                    sale_id,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise AlreadyClaimedError(f"payment {entry.key[:4]}… already settled another sale") from exc
+        return self.get(sale_id)
+
+    def _transition(
+        self, sale_id: int, state: str, assignments: str, args: tuple[object, ...], from_states: tuple[str, ...]
+    ) -> None:
+        marks = ", ".join("?" for _ in from_states)
+        cursor = self._write(
+            f"UPDATE sales SET state = ?, {assignments} WHERE id = ? AND state IN ({marks})",
+            (state, *args, sale_id, *from_states),
+        )
+        if cursor.rowcount != 1:
+            raise JournalError(f"sale {sale_id} cannot become {state} (now {self.get(sale_id).state})")
+
+    # ---- reads ---------------------------------------------------------------------
+
+    def get(self, sale_id: int) -> Sale:
+        row = self._db.execute("SELECT * FROM sales WHERE id = ?", (sale_id,)).fetchone()
+        if row is None:
+            raise KeyError(sale_id)
+        return _sale(row)
+
+    def reserved_nominals(self, day: date) -> set[int]:
+        rows = self._db.execute("SELECT nominal FROM sales WHERE day = ?", (day.isoformat(),))
+        return {int(r[0]) for r in rows}
+
+    def claimed_reffs(self) -> set[str]:
+        rows = self._db.execute("SELECT issuer_reff FROM sales WHERE issuer_reff IS NOT NULL")
+        return {str(r[0]) for r in rows}
+
+    def open_sales(self) -> list[Sale]:
+        rows = self._db.execute("SELECT * FROM sales WHERE state IN ('generating', 'awaiting') ORDER BY id")
+        return [_sale(r) for r in rows]
+
+    def sales_on(self, day: date) -> list[Sale]:
+        rows = self._db.execute("SELECT * FROM sales WHERE day = ? ORDER BY id", (day.isoformat(),))
+        return [_sale(r) for r in rows]
+
+    def settled_by(self) -> dict[str, int]:
+        """issuer_reff -> sale id, for marking mutasi entries that settled a sale."""
+        rows = self._db.execute("SELECT issuer_reff, id FROM sales WHERE issuer_reff IS NOT NULL")
+        return {str(r[0]): int(r[1]) for r in rows}

@@ -1,0 +1,1 @@
+"""The Qt layer: wires the core to the screen and nothing more."""

@@ -1,0 +1,419 @@
+"""The sale loop, wired: keypad total -> kode unik -> QR -> watcher -> LUNAS.
+
+Decisions live in the core (allocation, QR checks, matching, journal); this object only
+sequences them, runs network work through workers, and tells the screens. Every state
+change is committed to the journal before any screen shows it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kasir import qris
+from kasir import settings as settings_io
+from kasir.api import MerchantCode, MutasiEntry, OrkutClient, Session
+from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore
+from kasir.errors import ApiError, SessionExpiredError
+from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
+from kasir.money import KodeUnikRange, MoneyError, allocate
+from kasir.qrcheck import CheckedQr, prepare
+from kasir.settings import Settings
+from kasir.ui.mutasi_model import MutasiModel
+from kasir.ui.tasks import ClientFactory, TaskRunner
+from kasir.ui.viewmodel import IDLE, SaleView
+from kasir.ui.watcher import PaymentWatcher
+from kasir.wib import Clock
+from kasir.wib import now as wib_now
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Generated:
+    qr: CheckedQr
+    source: str  # "server" or "local"
+    fallback_reason: str = ""
+
+
+class SaleController(QObject):
+    view_changed = Signal(object)  # SaleView
+    notice = Signal(str, str)  # level (info, warn, error), cashier-facing text
+    connection = Signal(str)  # "" when fine, else a quiet banner text
+    login_needed = Signal()
+    account_changed = Signal()
+    mutasi_changed = Signal()
+
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: Settings,
+        credentials: CredentialStore,
+        journal: Journal,
+        clock: Clock = wib_now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.data_dir, self.settings, self.credentials, self.journal = data_dir, settings, credentials, journal
+        self.clock = clock
+        self._view: SaleView = IDLE
+        self.tasks = TaskRunner("api", self._factory(), self)
+        self.watcher = PaymentWatcher(self._factory(), settings.poll_interval_s, self)
+        self.watcher.paid.connect(self._on_paid)
+        self.watcher.trouble.connect(self.connection.emit)
+        self.watcher.recovered.connect(lambda: self.connection.emit(""))
+        self.watcher.session_expired.connect(self._on_session_expired)
+        self.mutasi_model = MutasiModel()
+        self._expiry = QTimer(self)
+        self._expiry.setInterval(500)
+        self._expiry.timeout.connect(self._check_expiry)
+        self._mutasi_timer = QTimer(self)
+        self._mutasi_timer.timeout.connect(self.refresh_mutasi)
+        self._mutasi_busy = False
+        self.watcher.set_session(self.session)
+
+    # ---- state -------------------------------------------------------------------
+
+    @property
+    def view(self) -> SaleView:
+        return self._view
+
+    @property
+    def session(self) -> Session | None:
+        token = self.credentials.get(AUTH_TOKEN)
+        if not (token and self.settings.username and self.settings.merchant):
+            return None
+        return Session(self.settings.username, token, MerchantCode.parse(self.settings.merchant))
+
+    @property
+    def logged_in(self) -> bool:
+        return self.session is not None and bool(self.credentials.get(API_KEY))
+
+    def _factory(self) -> ClientFactory:
+        url, key = self.settings.api_url, self.credentials.get(API_KEY) or ""
+
+        def make() -> OrkutClient | None:
+            return OrkutClient(url, key, connect_timeout=5.0, read_timeout=10.0) if key else None
+
+        return make
+
+    def _show(self, view: SaleView) -> None:
+        self._view = view
+        self.view_changed.emit(view)
+
+    def _view_of(self, sale: Sale, **extra: object) -> SaleView:
+        base = SaleView(
+            state=sale.state,
+            sale_id=sale.id,
+            base=sale.base,
+            code=sale.code,
+            nominal=sale.nominal,
+            expires_at=sale.expires_at,
+            source=sale.source or "",
+            paid_at=sale.paid_at,
+            brand=sale.brand or "",
+            late=sale.late,
+        )
+        same_sale = self._view.sale_id == sale.id
+        if same_sale:
+            base = replace(
+                base,
+                payload=self._view.payload,
+                matrix=self._view.matrix,
+                merchant_name=self._view.merchant_name,
+                nmid=self._view.nmid,
+            )
+        return replace(base, **extra)  # type: ignore[arg-type]
+
+    # ---- start and stop ----------------------------------------------------------
+
+    def start(self) -> None:
+        self._mutasi_timer.start(int(self.settings.mutasi_interval_s * 1000))
+        self._expiry.start()
+        self._resume_open_sales()
+        if self.logged_in:
+            self.refresh_account()
+            self.refresh_mutasi()
+        else:
+            self.login_needed.emit()
+
+    def shutdown(self) -> None:
+        self._mutasi_timer.stop()
+        self._expiry.stop()
+        self.watcher.shutdown()
+        self.tasks.stop()
+
+    def _resume_open_sales(self) -> None:
+        """After a crash or power cut: nothing that was open may vanish."""
+        now = self.clock()
+        newest_live: Sale | None = None
+        for sale in self.journal.open_sales():
+            if sale.state == "generating":
+                self.journal.mark_ended(sale.id, "failed", now, "aplikasi tertutup saat membuat QR")
+            elif sale.expires_at > now:
+                if newest_live is not None:
+                    self._check_then_expire(newest_live)
+                newest_live = sale
+            else:
+                self._check_then_expire(sale)
+        if newest_live is not None and newest_live.payload:
+            self._restore(newest_live)
+
+    def _restore(self, sale: Sale) -> None:
+        payload, nominal, base = sale.payload or "", sale.nominal, self.settings.base_qr or None
+
+        def job(_client: OrkutClient | None) -> CheckedQr:
+            return prepare(payload, nominal, base)
+
+        def restored(qr: CheckedQr) -> None:
+            self._show(
+                self._view_of(sale, payload=qr.payload, matrix=qr.matrix, merchant_name=qr.merchant_name, nmid=qr.nmid)
+            )
+            self._watch(sale)
+            self.notice.emit("info", f"Penjualan #{sale.id} dilanjutkan setelah aplikasi dibuka ulang.")
+
+        self.tasks.call(job, restored, lambda exc: self._end(sale.id, "failed", getattr(exc, "user_message", str(exc))))
+
+    def _check_then_expire(self, sale: Sale) -> None:
+        """A sale that expired while the app was down: one look, then expired unless paid."""
+        session = self.session
+        if session is None:
+            self.journal.mark_ended(sale.id, "expired", sale.expires_at)
+            return
+        claimed = frozenset(self.journal.claimed_reffs())
+        from kasir.matching import SaleTerms, find_settlement
+
+        terms = SaleTerms(sale.nominal, sale.created_at, not_after=sale.expires_at)
+
+        def job(client: OrkutClient | None) -> MutasiEntry | None:
+            assert client is not None
+            return find_settlement(client.payment_status(session, sale.nominal), terms, claimed)
+
+        def answered(entry: MutasiEntry | None) -> None:
+            if entry is not None and self._settle(sale.id, entry):
+                self.notice.emit("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")
+            elif self.journal.get(sale.id).is_open:
+                self.journal.mark_ended(sale.id, "expired", sale.expires_at)
+
+        self.tasks.call(job, answered, lambda _exc: answered(None))
+
+    # ---- the sale loop -----------------------------------------------------------
+
+    def pay(self, base: int) -> None:
+        if self._view.state in ("generating", "awaiting"):
+            self.notice.emit("warn", "Selesaikan atau batalkan transaksi yang sedang berjalan.")
+            return
+        can_local = bool(self.settings.base_qr)
+        if not self.logged_in and not (self.settings.generate_mode == "local" and can_local):
+            self.notice.emit("error", "Belum masuk ke akun. Silakan masuk terlebih dahulu.")
+            self.login_needed.emit()
+            return
+        now = self.clock()
+        s = self.settings
+        try:
+            allocation = allocate(
+                base, self.journal.reserved_nominals(now.date()), KodeUnikRange(s.kode_unik_low, s.kode_unik_high)
+            )
+            sale = self.journal.create_sale(allocation, now, now + timedelta(seconds=s.expiry_s))
+        except (MoneyError, JournalError) as exc:
+            self.notice.emit("error", getattr(exc, "user_message", None) or str(exc))
+            return
+        self._show(self._view_of(sale))
+        self.tasks.call(
+            self._generate_job(sale), lambda g: self._generated(sale.id, g), lambda e: self._generate_failed(sale.id, e)
+        )
+
+    def _generate_job(self, sale: Sale) -> Callable[[OrkutClient | None], Generated]:
+        session, nominal = self.session, sale.nominal
+        base, mode = self.settings.base_qr or None, self.settings.generate_mode
+
+        def local(reason: str) -> Generated:
+            assert base is not None
+            return Generated(prepare(qris.to_dynamic(base, nominal), nominal, base), "local", reason)
+
+        def job(client: OrkutClient | None) -> Generated:
+            if mode == "local" and base:
+                return local("")
+            if client is None or session is None:
+                if base:
+                    return local("belum masuk")
+                raise SessionExpiredError("no session")
+            try:
+                answer = client.generate(session, nominal)
+            except ApiError as exc:
+                if base:
+                    return local(exc.user_message)
+                raise
+            # A payload that fails the gate is refused outright, never replaced silently.
+            return Generated(prepare(answer.qr_string, nominal, base), "server")
+
+        return job
+
+    def _generated(self, sale_id: int, generated: Generated) -> None:
+        if self.journal.get(sale_id).state != "generating":
+            return  # cancelled while the QR was being made
+        try:
+            sale = self.journal.mark_awaiting(sale_id, generated.qr.payload, generated.source)
+        except JournalError as exc:
+            self.notice.emit("error", exc.user_message)
+            return
+        if generated.source == "server" and not self.settings.base_qr:
+            self._update_settings(self.settings.with_changes(base_qr=generated.qr.payload))
+        qr = generated.qr
+        self._show(
+            self._view_of(sale, payload=qr.payload, matrix=qr.matrix, merchant_name=qr.merchant_name, nmid=qr.nmid)
+        )
+        if generated.source == "local" and self.settings.generate_mode != "local":
+            self.notice.emit("warn", f"QR dibuat lokal dari QRIS toko (server: {generated.fallback_reason})")
+        self._watch(sale)
+
+    def _generate_failed(self, sale_id: int, exc: Exception) -> None:
+        if isinstance(exc, qris.QrisError):
+            message = f"QR dari server ditolak karena tidak aman ditampilkan: {exc}"
+        else:
+            message = getattr(exc, "user_message", None) or "Gagal membuat QR."
+        self._end(sale_id, "failed", message)
+        self.notice.emit("error", message)
+        if isinstance(exc, SessionExpiredError):
+            self.login_needed.emit()
+
+    def _watch(self, sale: Sale) -> None:
+        self.watcher.set_interval(self.settings.poll_interval_s)
+        self.watcher.watch(sale.id, sale.nominal, sale.created_at, self.journal.claimed_reffs())
+
+    def cancel(self) -> None:
+        if self._view.state in ("generating", "awaiting") and self._view.sale_id is not None:
+            self._end(self._view.sale_id, "cancelled", "dibatalkan kasir")
+        elif self._view.state in ("paid", "expired", "failed", "cancelled"):
+            self._show(IDLE)
+
+    def acknowledge(self) -> None:
+        """The cashier saw the outcome; the next sale may start."""
+        if self._view.state in ("paid", "expired", "failed", "cancelled"):
+            self._show(IDLE)
+
+    def _end(self, sale_id: int, state: str, reason: str) -> None:
+        if self.watcher.watching == sale_id:
+            self.watcher.stop()
+        try:
+            sale = self.journal.mark_ended(sale_id, state, self.clock(), reason)
+        except JournalError as exc:
+            log.warning("could not end sale %s: %s", sale_id, exc)
+            return
+        if self._view.sale_id == sale_id:
+            self._show(self._view_of(sale, message=reason))
+
+    def _check_expiry(self) -> None:
+        view = self._view
+        if view.state == "awaiting" and view.expires_at and self.clock() >= view.expires_at and view.sale_id:
+            self._end(view.sale_id, "expired", "waktu habis")
+
+    def _on_paid(self, sale_id: int, entry: MutasiEntry) -> None:
+        if self._settle(sale_id, entry):
+            self.refresh_mutasi()
+
+    def _settle(self, sale_id: int, entry: MutasiEntry) -> bool:
+        try:
+            sale = self.journal.settle(sale_id, entry, self.clock())
+        except AlreadyClaimedError:
+            log.warning("payment already claimed; sale %s keeps waiting", sale_id)
+            current = self.journal.get(sale_id)
+            if current.state == "awaiting":
+                self._watch(current)
+            return False
+        if self.watcher.watching == sale_id:
+            self.watcher.stop()
+        self.connection.emit("")
+        if self._view.sale_id == sale_id:
+            self._show(self._view_of(sale))
+        if self.settings.sound:
+            from kasir.ui.sound import paid_cue
+
+            paid_cue()
+        return True
+
+    # ---- account, login, settings ------------------------------------------------
+
+    def _on_session_expired(self) -> None:
+        self.credentials.delete(AUTH_TOKEN)
+        self.connection.emit("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
+        self.login_needed.emit()
+
+    def apply_login(self, api_key: str, username: str, token: str, merchant: MerchantCode, name: str | None) -> None:
+        self.credentials.set(API_KEY, api_key)
+        self.credentials.set(AUTH_TOKEN, token)
+        changes: dict[str, object] = {"username": username, "merchant": merchant.with_ok}
+        if name and not self.settings.shop_name:
+            changes["shop_name"] = name
+        self._update_settings(self.settings.with_changes(**changes))
+        self._reconfigure()
+        self.connection.emit("")
+        self.account_changed.emit()
+        self.refresh_account()
+        self.refresh_mutasi()
+
+    def logout(self) -> None:
+        self.credentials.delete(AUTH_TOKEN)
+        self.credentials.delete(API_KEY)
+        self._reconfigure()
+        self.account_changed.emit()
+        self.login_needed.emit()
+
+    def apply_settings(self, new: Settings) -> None:
+        self._update_settings(new)
+        self._reconfigure()
+        self._mutasi_timer.start(int(new.mutasi_interval_s * 1000))
+        self.watcher.set_interval(new.poll_interval_s)
+
+    def _update_settings(self, new: Settings) -> None:
+        self.settings = new
+        try:
+            settings_io.save(self.data_dir, new)
+        except OSError as exc:
+            self.notice.emit("error", f"Pengaturan tidak dapat disimpan ({type(exc).__name__}).")
+
+    def _reconfigure(self) -> None:
+        self.tasks.reconfigure(self._factory())
+        self.watcher.reconfigure(self._factory())
+        self.watcher.set_session(self.session)
+
+    def refresh_account(self) -> None:
+        session = self.session
+        if session is None:
+            return
+
+        def done(summary: object) -> None:
+            account = getattr(summary, "account", None)
+            if account is not None and account.qris_name and account.qris_name != self.settings.shop_name:
+                self._update_settings(self.settings.with_changes(shop_name=account.qris_name))
+                self.account_changed.emit()
+
+        self.tasks.call(lambda c: c.account_summary(session) if c else None, done, lambda exc: None)
+
+    def refresh_mutasi(self) -> None:
+        session = self.session
+        if session is None or self._mutasi_busy:
+            return
+        self._mutasi_busy = True
+
+        def done(entries: list[MutasiEntry] | None) -> None:
+            self._mutasi_busy = False
+            self.mutasi_model.set_entries(entries or [], self.journal.settled_by())
+            self.mutasi_changed.emit()
+
+        def failed(exc: Exception) -> None:
+            self._mutasi_busy = False
+            if isinstance(exc, SessionExpiredError):
+                self._on_session_expired()
+            else:
+                self.connection.emit(getattr(exc, "user_message", "Mutasi gagal dimuat."))
+
+        self.tasks.call(lambda c: c.mutasi(session) if c else [], done, failed)
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,210 @@
+"""The screen that faces the customer: one state machine, rendered large.
+
+States (Qt property ``state``): idle, awaiting, paid, expired, cancelled. The window never
+takes focus from the cashier's window.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Property, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
+
+from kasir import wib
+from kasir.money import format_rupiah
+from kasir.ui.qr_view import QrView
+from kasir.ui.viewmodel import SaleView
+
+PAID_HOLD_MS = 5_000
+CANCELLED_HOLD_MS = 3_000
+_PAGES = ("idle", "awaiting", "paid", "expired", "cancelled")
+
+
+def _label(text: str = "", *, size: int = 24, bold: bool = False, color: str = "#1d2733") -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    font = QFont()
+    font.setPointSize(size)
+    font.setBold(bold)
+    label.setFont(font)
+    label.setStyleSheet(f"color: {color};")
+    return label
+
+
+class CustomerDisplay(QWidget):
+    state_changed = Signal(str)
+
+    def __init__(self, shop_name: str = "") -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.setObjectName("customer_display")
+        self.setWindowTitle("Kasir QRIS — Layar Pelanggan")
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setStyleSheet("CustomerDisplay { background: #ffffff; }")
+        self.setAutoFillBackground(True)
+        self._state = "idle"
+        self._view = SaleView("idle")
+        self._allow_close = False
+        self._hold = QTimer(self)
+        self._hold.setSingleShot(True)
+        self._hold.timeout.connect(lambda: self.show_sale(SaleView("idle")))
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_countdown)
+        self._stack = QStackedLayout(self)
+        self._build_idle(shop_name)
+        self._build_awaiting()
+        self._build_paid()
+        self._expired_page = self._message_page(
+            "Kedaluwarsa", "Waktu pembayaran habis. Silakan minta QR baru ke kasir.", "#9a6700"
+        )
+        self._cancelled_page = self._message_page("Dibatalkan", "Transaksi dibatalkan kasir.", "#6e7781")
+        self.resize(960, 600)
+
+    # ---- state property ----------------------------------------------------------
+
+    def _get_state(self) -> str:
+        return self._state
+
+    state = Property(str, _get_state, notify=state_changed)
+
+    @property
+    def qr_view(self) -> QrView:
+        return self._qr
+
+    # ---- pages -------------------------------------------------------------------
+
+    def _build_idle(self, shop_name: str) -> None:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addStretch(2)
+        self._shop = _label(shop_name or "Selamat datang", size=44, bold=True)
+        box.addWidget(self._shop)
+        box.addWidget(_label("Bayar pakai QRIS", size=28, color="#0a66c2"))
+        box.addWidget(_label("Semua aplikasi bank dan e-wallet", size=18, color="#57606a"))
+        box.addStretch(1)
+        self._clock = _label("", size=20, color="#57606a")
+        box.addWidget(self._clock)
+        box.addStretch(1)
+        self._stack.addWidget(page)
+
+    def _build_awaiting(self) -> None:
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(24, 24, 24, 24)
+        self._qr = QrView()
+        row.addWidget(self._qr, 3)
+        side = QVBoxLayout()
+        side.addStretch(1)
+        side.addWidget(_label("Total bayar", size=22, color="#57606a"))
+        self._amount = _label("", size=64, bold=True)
+        side.addWidget(self._amount)
+        self._code_note = _label("", size=18, color="#57606a")
+        side.addWidget(self._code_note)
+        side.addSpacing(24)
+        self._merchant = _label("", size=22, bold=True)
+        side.addWidget(self._merchant)
+        self._nmid = _label("", size=14, color="#57606a")
+        side.addWidget(self._nmid)
+        side.addSpacing(24)
+        self._countdown = _label("", size=22, color="#0a66c2")
+        side.addWidget(self._countdown)
+        self._checking = _label("", size=16, color="#57606a")
+        side.addWidget(self._checking)
+        side.addWidget(_label("Scan dengan aplikasi bank atau e-wallet apa pun.\nBayar tepat sesuai nominal.", size=16))
+        side.addStretch(1)
+        row.addLayout(side, 2)
+        self._stack.addWidget(page)
+
+    def _build_paid(self) -> None:
+        page = QWidget()
+        page.setStyleSheet("background: #e6f4ea;")
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        box.addWidget(_label("✓ LUNAS", size=96, bold=True, color="#1a7f37"))
+        self._paid_amount = _label("", size=48, bold=True, color="#1a7f37")
+        box.addWidget(self._paid_amount)
+        self._paid_detail = _label("", size=22, color="#1d2733")
+        box.addWidget(self._paid_detail)
+        box.addWidget(_label("Terima kasih!", size=28))
+        box.addStretch(1)
+        self._stack.addWidget(page)
+
+    def _message_page(self, title: str, text: str, color: str) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        box.addWidget(_label(title, size=64, bold=True, color=color))
+        box.addWidget(_label(text, size=24))
+        box.addStretch(1)
+        self._stack.addWidget(page)
+        return page
+
+    # ---- rendering ---------------------------------------------------------------
+
+    def set_shop_name(self, name: str) -> None:
+        self._shop.setText(name or "Selamat datang")
+
+    def set_checking(self, text: str) -> None:
+        """A neutral line while status cannot be fetched: never red, never "unpaid"."""
+        self._checking.setText(text)
+
+    def show_sale(self, view: SaleView) -> None:
+        page = {"generating": "idle", "failed": "idle"}.get(view.state, view.state)
+        self._view = view
+        self._hold.stop()
+        self._tick.stop()
+        if page == "awaiting":
+            self._qr.show_qr(view.payload, view.matrix)
+            self._amount.setText(format_rupiah(view.nominal))
+            self._code_note.setText(f"termasuk kode unik {view.code}")
+            self._merchant.setText(view.merchant_name)
+            self._nmid.setText(f"NMID {view.nmid}" if view.nmid else "")
+            self._checking.setText("")
+            self._tick.start()
+            self._update_countdown()
+        else:
+            self._qr.clear()
+        if page == "paid":
+            self._paid_amount.setText(format_rupiah(view.nominal))
+            when = view.paid_at.astimezone(wib.WIB).strftime("%H:%M:%S") if view.paid_at else ""
+            self._paid_detail.setText(" · ".join(p for p in (view.brand, when) if p))
+            self._hold.start(PAID_HOLD_MS)
+        elif page == "cancelled":
+            self._hold.start(CANCELLED_HOLD_MS)
+        elif page == "idle":
+            self._clock.setText(wib.now().strftime("%d/%m/%Y"))
+        self._stack.setCurrentIndex(_PAGES.index(page))
+        if page != self._state:
+            self._state = page
+            self.state_changed.emit(page)
+
+    def _update_countdown(self) -> None:
+        expires = self._view.expires_at
+        if expires is None:
+            return
+        left = max(0, int((expires - datetime.now(expires.tzinfo)).total_seconds()))
+        self._countdown.setText(f"Berlaku {left // 60:02d}:{left % 60:02d}")
+
+    # ---- window behaviour --------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        # Shrink the text, never the QR: the amount scales with the window height.
+        font = self._amount.font()
+        font.setPointSize(max(28, min(96, self.height() // 12)))
+        self._amount.setFont(font)
+        super().resizeEvent(event)
+
+    def allow_close(self) -> None:
+        self._allow_close = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        # The customer screen lives as long as the cashier's window; closing it alone would
+        # leave the customer with nothing to scan.
+        if self._allow_close:
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,165 @@
+"""First start, and whenever the server refuses the token: API key, OTP login, merchant code.
+
+The password is sent once and cleared from the field; nothing here is written anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kasir.api import ConfigError, LoginResult, MerchantCode, OrkutClient, OtpChallenge
+from kasir.ui.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class Credentials:
+    api_key: str = field(repr=False)
+    username: str
+    token: str = field(repr=False)
+    merchant: MerchantCode
+    name: str | None
+
+
+class LoginDialog(QDialog):
+    logged_in = Signal(object)  # Credentials
+
+    def __init__(self, api_url: str, username: str = "", merchant: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("login_dialog")
+        self.setWindowTitle("Masuk ke akun OrderKuota")
+        self._api_url = api_url
+        self._login: LoginResult | None = None
+        self._tasks = TaskRunner("login", self._client, self)
+        self.finished.connect(lambda _code: self._tasks.stop())
+
+        self.api_key_input = self._input("api_key_input", "API key dari penyedia API", secret=True)
+        self.username_input = self._input("username_input", "Username OrderKuota")
+        self.username_input.setText(username)
+        self.password_input = self._input("password_input", "Password OrderKuota", secret=True)
+        self.request_otp_button = QPushButton("Kirim OTP")
+        self.request_otp_button.setObjectName("request_otp_button")
+        self.otp_input = self._input("otp_input", "Kode OTP dari email/SMS")
+        self.verify_otp_button = QPushButton("Verifikasi OTP")
+        self.verify_otp_button.setObjectName("verify_otp_button")
+        self.merchant_input = self._input("merchant_input", "Kode merchant, mis. OK1234567")
+        self.merchant_input.setText(merchant)
+        self.status_label = QLabel("Masukkan API key, username dan password, lalu minta OTP.")
+        self.status_label.setObjectName("login_status")
+        self.status_label.setWordWrap(True)
+
+        form = QFormLayout()
+        form.addRow("API key", self.api_key_input)
+        form.addRow("Username", self.username_input)
+        form.addRow("Password", self.password_input)
+        form.addRow("", self.request_otp_button)
+        form.addRow("Kode OTP", self.otp_input)
+        form.addRow("", self.verify_otp_button)
+        form.addRow("Kode merchant", self.merchant_input)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("login_save_button")
+        self.save_button.setText("Simpan dan mulai")
+        self.save_button.setEnabled(False)
+        buttons.rejected.connect(self.reject)
+        self.save_button.clicked.connect(self._finish)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status_label)
+        layout.addWidget(buttons)
+        self.otp_input.setEnabled(False)
+        self.verify_otp_button.setEnabled(False)
+        self.request_otp_button.clicked.connect(self._request_otp)
+        self.verify_otp_button.clicked.connect(self._verify_otp)
+        self.resize(460, 360)
+
+    def _input(self, name: str, placeholder: str, *, secret: bool = False) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        if secret:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    def _client(self) -> OrkutClient:
+        return OrkutClient(self._api_url, self.api_key_input.text().strip(), read_timeout=20.0)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.status_label.setText(text)
+        self.status_label.setStyleSheet("color: #cf222e;" if error else "")
+
+    def _request_otp(self) -> None:
+        username, password = self.username_input.text().strip(), self.password_input.text()
+        if not (self.api_key_input.text().strip() and username and password):
+            self._say("API key, username dan password wajib diisi.", error=True)
+            return
+        self.password_input.clear()  # used once, then forgotten
+        self.request_otp_button.setEnabled(False)
+        self._say("Meminta OTP…")
+        self._tasks.reconfigure(self._client)
+        self._tasks.call(lambda c: c.request_otp(username, password) if c else None, self._otp_sent, self._otp_failed)
+
+    def _otp_sent(self, challenge: OtpChallenge) -> None:
+        where = f" ke {challenge.destination}" if challenge.destination else ""
+        self._say(f"OTP telah dikirim{where}. Masukkan kodenya.")
+        self.request_otp_button.setEnabled(True)
+        self.otp_input.setEnabled(True)
+        self.verify_otp_button.setEnabled(True)
+        self.otp_input.setFocus()
+
+    def _otp_failed(self, exc: Exception) -> None:
+        self.request_otp_button.setEnabled(True)
+        self._say(getattr(exc, "user_message", "Gagal meminta OTP."), error=True)
+
+    def _verify_otp(self) -> None:
+        username, otp = self.username_input.text().strip(), self.otp_input.text().strip()
+        if not otp:
+            self._say("Masukkan kode OTP.", error=True)
+            return
+        self.verify_otp_button.setEnabled(False)
+        self._say("Memverifikasi OTP…")
+        self._tasks.call(lambda c: c.verify_otp(username, otp) if c else None, self._verified, self._verify_failed)
+
+    def _verified(self, login: LoginResult) -> None:
+        self._login = login
+        self.otp_input.clear()
+        if login.account_id and not self.merchant_input.text().strip():
+            self.merchant_input.setText(f"OK{login.account_id}")
+        self.save_button.setEnabled(True)
+        self.verify_otp_button.setEnabled(True)
+        self._say("Berhasil masuk. Periksa kode merchant, lalu tekan Simpan.")
+        self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _verify_failed(self, exc: Exception) -> None:
+        self.verify_otp_button.setEnabled(True)
+        self._say(getattr(exc, "user_message", "OTP ditolak."), error=True)
+
+    def _finish(self) -> None:
+        if self._login is None:
+            return
+        try:
+            merchant = MerchantCode.parse(self.merchant_input.text())
+        except ConfigError as exc:
+            self._say(str(exc), error=True)
+            return
+        self.logged_in.emit(
+            Credentials(
+                api_key=self.api_key_input.text().strip(),
+                username=self.username_input.text().strip(),
+                token=self._login.token,
+                merchant=merchant,
+                name=self._login.name,
+            )
+        )
+        self.accept()

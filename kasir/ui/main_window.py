@@ -1,0 +1,286 @@
+"""The cashier's window: keypad and total, the sale's state, the day's mutasi."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kasir import __version__
+from kasir.money import format_rupiah
+from kasir.ui.customer_display import CustomerDisplay
+from kasir.ui.keypad import AmountEntry, Keypad
+from kasir.ui.qr_view import QrView
+from kasir.ui.viewmodel import SaleView
+
+QUICK_AMOUNTS = (10_000, 20_000, 50_000, 100_000)
+STATE_TEXT = {
+    "idle": "Siap",
+    "generating": "Membuat QR…",
+    "awaiting": "Menunggu pembayaran",
+    "paid": "LUNAS",
+    "expired": "Kedaluwarsa",
+    "cancelled": "Dibatalkan",
+    "failed": "Gagal",
+}
+STATE_COLOR = {"paid": "#1a7f37", "failed": "#cf222e", "expired": "#9a6700", "awaiting": "#0a66c2"}
+
+
+def _big(text: str, size: int, bold: bool = True) -> QLabel:
+    label = QLabel(text)
+    font = QFont()
+    font.setPointSize(size)
+    font.setBold(bold)
+    label.setFont(font)
+    return label
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, customer: CustomerDisplay, demo: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle(f"Kasir QRIS {__version__}" + (" — MODE DEMO" if demo else ""))
+        self.customer = customer
+        self.entry = AmountEntry(self)
+        self._view = SaleView("idle")
+        self._close_hooks: list[object] = []
+        self._menus: dict[str, QMenu] = {}
+        central = QWidget()
+        self.setCentralWidget(central)
+        columns = QHBoxLayout(central)
+        columns.addLayout(self._build_entry(), 4)
+        columns.addWidget(self._separator())
+        columns.addLayout(self._build_sale(demo), 4)
+        columns.addWidget(self._separator())
+        columns.addLayout(self._build_mutasi(), 5)
+        self.entry.changed.connect(lambda v: self.amount_display.setText(format_rupiah(v)))
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self._countdown.start()
+        self.resize(1280, 720)
+
+    # ---- layout ------------------------------------------------------------------
+
+    @staticmethod
+    def _separator() -> QFrame:
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        return line
+
+    def _build_entry(self) -> QVBoxLayout:
+        box = QVBoxLayout()
+        box.addWidget(QLabel("Total belanja"))
+        self.amount_display = _big(format_rupiah(0), 34)
+        self.amount_display.setObjectName("amount_display")
+        self.amount_display.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.amount_display.setAccessibleName("Total belanja")
+        box.addWidget(self.amount_display)
+        quick = QGridLayout()
+        for i, value in enumerate(QUICK_AMOUNTS):
+            button = QPushButton(f"+{format_rupiah(value)[3:]}")
+            button.setObjectName(f"quick_{value}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _=False, v=value: self.entry.add(v))
+            quick.addWidget(button, i // 2, i % 2)
+        box.addLayout(quick)
+        self.keypad = Keypad()
+        self.keypad.pressed.connect(self.entry.press)
+        box.addWidget(self.keypad, 1)
+        actions = QHBoxLayout()
+        self.cancel_button = QPushButton("Batal (Esc)")
+        self.cancel_button.setObjectName("cancel_button")
+        self.pay_button = QPushButton("Bayar (Enter)")
+        self.pay_button.setObjectName("pay_button")
+        self.pay_button.setStyleSheet("QPushButton { background: #1a7f37; color: white; font-weight: bold; }")
+        for button in (self.cancel_button, self.pay_button):
+            button.setMinimumHeight(56)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            actions.addWidget(button)
+        box.addLayout(actions)
+        return box
+
+    def _build_sale(self, demo: bool) -> QVBoxLayout:
+        box = QVBoxLayout()
+        self.connection_banner = QLabel("")
+        self.connection_banner.setObjectName("connection_banner")
+        self.connection_banner.setWordWrap(True)
+        self.connection_banner.setStyleSheet("background: #fff8c5; color: #4d2d00; padding: 6px; border-radius: 4px;")
+        self.connection_banner.hide()
+        box.addWidget(self.connection_banner)
+        self.sale_state = _big(STATE_TEXT["idle"], 22)
+        self.sale_state.setObjectName("sale_state")
+        box.addWidget(self.sale_state)
+        self.sale_nominal = _big("", 28)
+        self.sale_nominal.setObjectName("sale_nominal")
+        box.addWidget(self.sale_nominal)
+        self.sale_detail = QLabel("")
+        self.sale_detail.setObjectName("sale_detail")
+        self.sale_detail.setWordWrap(True)
+        box.addWidget(self.sale_detail)
+        self.countdown_label = _big("", 16, bold=False)
+        self.countdown_label.setObjectName("countdown_label")
+        box.addWidget(self.countdown_label)
+        box.addWidget(QLabel("Pratinjau layar pelanggan:"))
+        self.preview = QrView()
+        self.preview.setObjectName("qr_preview")
+        self.preview.setMinimumSize(180, 180)
+        box.addWidget(self.preview, 1)
+        self.notice_label = QLabel("")
+        self.notice_label.setObjectName("notice_label")
+        self.notice_label.setWordWrap(True)
+        box.addWidget(self.notice_label)
+        self.simulate_pay_button = QPushButton("Simulasi bayar (pas)")
+        self.simulate_pay_button.setObjectName("simulate_pay_button")
+        self.simulate_wrong_button = QPushButton("Simulasi bayar nominal salah")
+        self.simulate_wrong_button.setObjectName("simulate_wrong_button")
+        for button in (self.simulate_pay_button, self.simulate_wrong_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setVisible(demo)
+            box.addWidget(button)
+        return box
+
+    def _build_mutasi(self) -> QVBoxLayout:
+        box = QVBoxLayout()
+        head = QHBoxLayout()
+        head.addWidget(_big("Mutasi hari ini", 14))
+        head.addStretch(1)
+        self.refresh_button = QPushButton("Muat ulang")
+        self.refresh_button.setObjectName("refresh_button")
+        self.refresh_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        head.addWidget(self.refresh_button)
+        box.addLayout(head)
+        self.mutasi_view = QTableView()
+        self.mutasi_view.setObjectName("mutasi_view")
+        self.mutasi_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # digits typed go to the total, not a search
+        self.mutasi_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.mutasi_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.mutasi_view.verticalHeader().hide()
+        self.mutasi_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.mutasi_view.horizontalHeader().setStretchLastSection(True)
+        box.addWidget(self.mutasi_view, 1)
+        self.total_today = _big("Total masuk: Rp 0", 14)
+        self.total_today.setObjectName("total_today")
+        box.addWidget(self.total_today)
+        return box
+
+    # ---- rendering ---------------------------------------------------------------
+
+    def show_sale(self, view: SaleView) -> None:
+        self._view = view
+        state = view.state
+        text = STATE_TEXT.get(state, state)
+        if state == "paid" and view.late:
+            text = "LUNAS (terlambat)"
+        self.sale_state.setText(text)
+        self.sale_state.setStyleSheet(f"color: {STATE_COLOR.get(state, '#1d2733')};")
+        if state == "idle":
+            self.sale_nominal.setText("")
+            self.sale_detail.setText("Ketik total lalu tekan Bayar.")
+        else:
+            self.sale_nominal.setText(format_rupiah(view.nominal))
+            detail = f"Total {format_rupiah(view.base)} + kode unik {view.code}"
+            if view.source == "local":
+                detail += " · QR lokal"
+            if state == "paid":
+                detail += f" · {view.brand}"
+            if view.message and state in ("failed", "cancelled", "expired"):
+                detail += f"\n{view.message}"
+            self.sale_detail.setText(detail)
+        if state == "awaiting":
+            self.preview.show_qr(view.payload, view.matrix)
+        else:
+            self.preview.clear()
+        self.pay_button.setEnabled(state not in ("generating", "awaiting"))
+        self._tick()
+
+    def show_notice(self, level: str, text: str) -> None:
+        color = {"error": "#cf222e", "warn": "#9a6700"}.get(level, "#1d2733")
+        self.notice_label.setStyleSheet(f"color: {color};")
+        self.notice_label.setText(text)
+        self.statusBar().showMessage(text, 15_000)
+
+    def show_connection(self, text: str) -> None:
+        self.connection_banner.setText(text)
+        self.connection_banner.setVisible(bool(text))
+        if self._view.state == "awaiting":
+            self.customer.set_checking("Memeriksa pembayaran…" if text else "")
+
+    def _tick(self) -> None:
+        expires = self._view.expires_at
+        if self._view.state != "awaiting" or expires is None:
+            self.countdown_label.setText("")
+            return
+        left = max(0, int((expires - datetime.now(expires.tzinfo)).total_seconds()))
+        self.countdown_label.setText(f"Sisa waktu {left // 60:02d}:{left % 60:02d}")
+
+    # ---- keyboard ----------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        key, text = event.key(), event.text()
+        if text.isdigit() and len(text) == 1:  # top row and numpad alike
+            self._on_key(text)
+        elif key == Qt.Key.Key_Backspace:
+            self._on_key("backspace")
+        elif key == Qt.Key.Key_Escape:
+            self.cancel_button.click()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.pay_button.click() if self.pay_button.isEnabled() else None
+        else:
+            super().keyPressEvent(event)
+
+    def _on_key(self, key: str) -> None:
+        self.keypad.pressed.emit(key)
+
+    # ---- menus and closing -------------------------------------------------------
+
+    def add_menu_action(self, menu: str, text: str, slot: object, name: str) -> QAction:
+        if menu not in self._menus:
+            self._menus[menu] = self.menuBar().addMenu(menu)
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.triggered.connect(slot)
+        self._menus[menu].addAction(action)
+        return action
+
+    def on_close(self, hook: object) -> None:
+        self._close_hooks.append(hook)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        if self._view.state == "awaiting" and not getattr(self, "_force_close", False):
+            answer = QMessageBox.question(
+                self,
+                "Tutup aplikasi?",
+                "Masih ada transaksi menunggu pembayaran. Transaksi tersimpan dan akan dilanjutkan saat aplikasi"
+                " dibuka lagi. Tutup sekarang?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        for hook in self._close_hooks:
+            hook()  # type: ignore[operator]
+        self.customer.allow_close()
+        self.customer.close()
+        event.accept()
+
+    def force_close(self) -> None:
+        """Close without asking (tests, self-test): the journal keeps the open sale."""
+        self._force_close = True
+        self.close()

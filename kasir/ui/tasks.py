@@ -1,0 +1,130 @@
+"""One way to run blocking work: a worker object on its own QThread, results back by signal.
+
+The worker owns one long-lived API client (keep-alive) created on its own thread. Every
+exception is caught and handed back to the GUI thread; a worker never dies silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from kasir.api import OrkutClient
+
+log = logging.getLogger(__name__)
+
+ClientFactory = Callable[[], OrkutClient | None]
+Job = Callable[[OrkutClient | None], Any]
+OnDone = Callable[[Any], None]
+OnError = Callable[[Exception], None]
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    # One wrapper object per answer: PySide6 mis-counts references when a bare None
+    # crosses threads as an ``object`` signal argument (fatal "none_dealloc").
+    result: Any
+    error: Exception | None
+
+
+class _Worker(QObject):
+    done = Signal(int, object)  # request id, _Outcome
+
+    def __init__(self, factory: ClientFactory) -> None:
+        super().__init__()
+        self._factory = factory
+        self._client: OrkutClient | None = None
+        self._client_made = False
+
+    @Slot(int, object)
+    def run(self, request_id: int, job: Job) -> None:
+        try:
+            if not self._client_made:
+                self._client = self._factory()
+                self._client_made = True
+            result = job(self._client)
+        except Exception as exc:
+            if not hasattr(exc, "user_message"):
+                log.exception("background job failed")
+            self.done.emit(request_id, _Outcome(None, exc))
+            return
+        self.done.emit(request_id, _Outcome(result, None))
+
+    @Slot(object)
+    def reconfigure(self, factory: ClientFactory) -> None:
+        self.close_client()
+        self._factory = factory
+
+    @Slot()
+    def close_client(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self._client = None
+        self._client_made = False
+
+
+class TaskRunner(QObject):
+    """Runs jobs one after another on a dedicated thread; callbacks run on the GUI thread."""
+
+    _submit = Signal(int, object)
+    _reconfigure = Signal(object)
+    _close = Signal()
+
+    def __init__(self, name: str, factory: ClientFactory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, tuple[OnDone, OnError | None]] = {}
+        self._thread = QThread()
+        self._thread.setObjectName(name)
+        self._worker = _Worker(factory)
+        self._worker.moveToThread(self._thread)
+        self._submit.connect(self._worker.run)
+        self._reconfigure.connect(self._worker.reconfigure)
+        self._close.connect(self._worker.close_client)
+        self._worker.done.connect(self._finished)
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending)
+
+    def call(self, job: Job, on_done: OnDone, on_error: OnError | None = None) -> int:
+        request_id = next(self._ids)
+        self._pending[request_id] = (on_done, on_error)
+        self._submit.emit(request_id, job)
+        return request_id
+
+    def forget(self) -> None:
+        """Drop the callbacks of jobs still running: their answers no longer matter."""
+        self._pending.clear()
+
+    def reconfigure(self, factory: ClientFactory) -> None:
+        self._reconfigure.emit(factory)
+
+    @Slot(int, object)
+    def _finished(self, request_id: int, outcome: _Outcome) -> None:
+        callbacks = self._pending.pop(request_id, None)
+        if callbacks is None:
+            return
+        on_done, on_error = callbacks
+        if outcome.error is None:
+            on_done(outcome.result)
+        elif on_error is not None:
+            on_error(outcome.error)
+        else:
+            log.error("unhandled background error: %r", outcome.error)
+
+    def stop(self, wait_ms: int = 20_000) -> bool:
+        """Finish the running job (bounded by the client's timeouts), close the client, end the thread."""
+        self.forget()
+        self._close.emit()
+        self._thread.quit()
+        finished = self._thread.wait(wait_ms)
+        if not finished:
+            log.error("thread %s did not stop in %d ms", self._thread.objectName(), wait_ms)
+        return bool(finished)

@@ -1,0 +1,33 @@
+"""What the screens show about the current sale: a small, immutable view model.
+
+The customer display renders from this, never by mirroring the cashier's window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+Matrix = tuple[tuple[bool, ...], ...]
+
+
+@dataclass(frozen=True)
+class SaleView:
+    state: str  # idle, generating, awaiting, paid, expired, cancelled, failed
+    sale_id: int | None = None
+    base: int = 0
+    code: int = 0
+    nominal: int = 0
+    payload: str = ""
+    matrix: Matrix = ()
+    merchant_name: str = ""
+    nmid: str | None = None
+    expires_at: datetime | None = None
+    paid_at: datetime | None = None
+    brand: str = ""
+    source: str = ""
+    message: str = ""
+    late: bool = False
+
+
+IDLE = SaleView("idle")
