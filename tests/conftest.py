@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Two offscreen screens, so the customer display has a second monitor to go to.
+_SCREENS = Path(__file__).parent / "data" / "screens.json"
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREENS}"
 
-from kasir.api import MerchantCode, OrkutClient, Session
-from kasir.simulator import DEMO_API_KEY, OrkutSimulator
+from kasir.api import MerchantCode, OrkutClient, Session  # noqa: E402 - after QT_QPA_PLATFORM
+from kasir.simulator import DEMO_API_KEY, OrkutSimulator  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT.parent / "shared" / "qris" / "vectors.json"

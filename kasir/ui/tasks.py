@@ -7,9 +7,9 @@ exception is caught and handed back to the GUI thread; a worker never dies silen
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot

@@ -1,0 +1,291 @@
+"""Complete sales through create_window, against the simulator over real HTTP."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from kasir import qris, wib
+from kasir.simulator import OrkutSimulator
+from kasir.ui.main_window import MainWindow
+from tests.gui_helpers import MemoryKeyring, controller_of, memory_keyring, open_app, write_settings
+
+__all__ = ["memory_keyring", "open_app"]  # fixtures
+
+OpenApp = Callable[[list[str]], MainWindow]
+
+
+def demo(open_app: OpenApp, qtbot: QtBot, tmp_path: Path, **settings: object) -> MainWindow:
+    write_settings(tmp_path / "demo", **settings)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    qtbot.waitUntil(lambda: controller_of(window).logged_in, timeout=10_000)
+    return window
+
+
+def sim_of(window: MainWindow) -> OrkutSimulator:
+    sim = window.context.simulator  # type: ignore[attr-defined]
+    assert sim is not None
+    return sim
+
+
+def type_total(qtbot: QtBot, window: MainWindow, digits: str) -> None:
+    for digit in digits:
+        qtbot.keyClick(window, digit)
+
+
+def start_sale(qtbot: QtBot, window: MainWindow, digits: str = "25000") -> None:
+    type_total(qtbot, window, digits)
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller_of(window).view.state == "awaiting", timeout=10_000)
+
+
+def test_keypad_buttons_and_keyboard_both_build_the_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    for name in ("key_1", "key_2", "key_000"):
+        qtbot.mouseClick(window.findChild(type(window.pay_button), name), Qt.MouseButton.LeftButton)
+    assert window.amount_display.text() == "Rp 12.000"
+    qtbot.keyClick(window, Qt.Key.Key_Backspace)
+    qtbot.keyClick(window, "5", Qt.KeyboardModifier.KeypadModifier)
+    assert window.amount_display.text() == "Rp 12.005"
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.amount_display.text() == "Rp 0"
+
+
+def test_a_complete_sale_shows_the_servers_qr_and_turns_paid(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    controller, customer = controller_of(window), window.customer
+    view = controller.view
+    assert view.nominal == 25_001 and view.code == 1
+    assert customer.property("state") == "awaiting"
+    shown = customer.qr_view.property("payload")
+    assert shown == controller.journal.get(view.sale_id).payload
+    assert qris.parse(shown).amount == "25001" and qris.parse(shown).is_dynamic
+    assert controller.journal.get(view.sale_id).source == "server"
+    qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: customer.property("state") == "paid", timeout=10_000)
+    assert controller.journal.get(view.sale_id).state == "paid"
+    assert window.sale_state.text() == "LUNAS"
+
+
+def test_a_stale_same_amount_payment_does_not_settle(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    sim = sim_of(window)
+    sim.pay(25_001, at=wib.now() - timedelta(hours=1))
+    start_sale(qtbot, window)
+    polls = sim.calls.get("/kasir/orkut/status-pembayaran", 0)
+    qtbot.waitUntil(lambda: sim.calls.get("/kasir/orkut/status-pembayaran", 0) >= polls + 3, timeout=10_000)
+    assert controller_of(window).view.state == "awaiting"
+
+
+def test_a_wrong_amount_does_not_settle(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    sim = sim_of(window)
+    start_sale(qtbot, window)
+    qtbot.mouseClick(window.simulate_wrong_button, Qt.MouseButton.LeftButton)
+    polls = sim.calls.get("/kasir/orkut/status-pembayaran", 0)
+    qtbot.waitUntil(lambda: sim.calls.get("/kasir/orkut/status-pembayaran", 0) >= polls + 3, timeout=10_000)
+    assert controller_of(window).view.state == "awaiting"
+
+
+@pytest.mark.parametrize("fault", ["bad_qr_amount", "bad_qr_crc", "foreign_qr"])
+def test_a_bad_payload_from_the_server_is_never_shown(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, fault: str
+) -> None:
+    base = qris.to_dynamic(qris.parse(sim_base()).raw, 1) if fault == "foreign_qr" else ""
+    window = demo(open_app, qtbot, tmp_path, base_qr=base) if base else demo(open_app, qtbot, tmp_path)
+    sim_of(window).inject(fault, path="/kasir/orkut/generate")
+    type_total(qtbot, window, "25000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.view.state == "failed", timeout=10_000)
+    assert window.customer.qr_view.property("payload") == ""
+    assert window.customer.property("state") == "idle"
+    assert "ditolak" in window.notice_label.text()
+    assert controller.journal.get(controller.view.sale_id).state == "failed"
+
+
+def sim_base() -> str:
+    from kasir.simulator import DEMO_BASE_QR
+
+    return DEMO_BASE_QR
+
+
+def test_generate_failure_falls_back_to_a_local_qr_when_the_base_is_known(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path, base_qr=sim_base())
+    sim_of(window).inject("http500", path="/kasir/orkut/generate")
+    start_sale(qtbot, window)
+    controller = controller_of(window)
+    assert controller.view.source == "local"
+    assert qris.parse(window.customer.qr_view.property("payload")).amount == str(controller.view.nominal)
+    assert "QR lokal" in window.sale_detail.text()
+
+
+def test_faults_while_polling_neither_crash_nor_lose_the_sale(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    sim = sim_of(window)
+    start_sale(qtbot, window)
+    for fault in ("http500", "html", "malformed", "empty", "drop", "http429"):
+        sim.inject(fault, path="/kasir/orkut/status-pembayaran")
+    qtbot.waitUntil(lambda: window.connection_banner.isVisible(), timeout=10_000)
+    assert controller_of(window).view.state == "awaiting"
+    sim.clear_faults()
+    controller_of(window).watcher.set_interval(0.2)
+    controller_of(window)._watch(controller_of(window).journal.get(controller_of(window).view.sale_id))
+    sim.pay(controller_of(window).view.nominal)
+    qtbot.waitUntil(lambda: controller_of(window).view.state == "paid", timeout=10_000)
+
+
+def test_an_unanswered_sale_expires_and_stops_polling(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path, expiry_s=1)
+    start_sale(qtbot, window)
+    qtbot.waitUntil(lambda: window.customer.property("state") == "expired", timeout=10_000)
+    controller = controller_of(window)
+    assert controller.journal.get(controller.view.sale_id).state == "expired"
+    assert controller.watcher.watching is None
+
+
+def test_escape_cancels_the_sale_and_frees_the_screen(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    controller = controller_of(window)
+    assert controller.view.state == "cancelled"
+    assert window.customer.property("state") == "cancelled"
+    assert controller.journal.get(controller.view.sale_id).state == "cancelled"
+    assert controller.watcher.watching is None
+
+
+def test_nominals_are_never_reused_across_a_restart(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    first = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, first)
+    qtbot.keyClick(first, Qt.Key.Key_Escape)
+    first.force_close()
+    second = demo(open_app, qtbot, tmp_path)
+    qtbot.keyClick(second, Qt.Key.Key_Escape)
+    start_sale(qtbot, second)
+    assert controller_of(second).view.nominal == 25_002
+
+
+def test_an_open_sale_resumes_after_the_app_is_killed(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    first = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, first)
+    sale_id = controller_of(first).view.sale_id
+    first.force_close()
+    second = demo(open_app, qtbot, tmp_path)
+    qtbot.waitUntil(lambda: controller_of(second).view.state == "awaiting", timeout=10_000)
+    assert controller_of(second).view.sale_id == sale_id
+    assert second.customer.qr_view.property("payload") == controller_of(second).journal.get(sale_id).payload
+    sim_of(second).pay(controller_of(second).view.nominal)
+    qtbot.waitUntil(lambda: controller_of(second).view.state == "paid", timeout=10_000)
+
+
+def test_customer_display_goes_full_screen_on_the_second_monitor(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    customer = window.customer
+    qtbot.waitUntil(customer.isFullScreen, timeout=5_000)
+    assert customer.screen().name() == "pelanggan"
+    assert QGuiApplication.screens()[1].geometry().contains(customer.geometry().center())
+
+
+def test_customer_screen_option_overrides(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--data-dir", str(tmp_path), "--customer-screen", "0"])
+    qtbot.waitUntil(window.customer.isFullScreen, timeout=5_000)
+    assert window.customer.screen().name() == "kasir"
+
+
+def test_the_gui_thread_keeps_ticking_while_the_server_hangs(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    sim = sim_of(window)
+    start_sale(qtbot, window)
+    sim.inject("hang", count=100)
+    sim.set_latency(0)
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    ticker = QTimer()
+    ticker.setInterval(5)
+
+    def tick() -> None:
+        gaps.append(clock.restart())
+
+    ticker.timeout.connect(tick)
+    ticker.start()
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: time.monotonic() - started > 1.5, timeout=5_000)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)  # the cashier can still act
+    ticker.stop()
+    assert controller_of(window).view.state == "cancelled"
+    assert len(gaps) > 100
+    assert max(gaps[1:]) < 250, f"longest stall {max(gaps[1:])} ms"
+
+
+def test_first_start_login_dialog_end_to_end(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    with OrkutSimulator() as sim:
+        window = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
+        dialog = _login(qtbot, window, sim, fill_api_key=True)
+        assert dialog.merchant_input.text() == f"OK{sim.account_id}"
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        controller = controller_of(window)
+        assert controller.logged_in
+        assert memory_keyring.store[("kasir-qris", "api_key")] == sim.api_key
+        assert memory_keyring.store[("kasir-qris", "auth_token")].startswith(sim.account_id)
+        start_sale(qtbot, window)
+        written = "".join(p.read_text(errors="ignore") for p in tmp_path.rglob("*") if p.is_file())
+        assert sim.api_key not in written
+        assert memory_keyring.store[("kasir-qris", "auth_token")] not in written
+        assert sim.password not in written or sim.password == "demo"
+        window.force_close()
+
+
+def test_relogin_mid_sale_keeps_the_sale(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    with OrkutSimulator() as sim:
+        memory_keyring.set_password("kasir-qris", "api_key", sim.api_key)
+        memory_keyring.set_password("kasir-qris", "auth_token", sim.issue_token())
+        write_settings(tmp_path, username=sim.username, merchant=sim.account_id)
+        window = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
+        start_sale(qtbot, window)
+        sale_id = controller_of(window).view.sale_id
+        sim.expire_sessions()
+        dialog = _login(qtbot, window, sim, fill_api_key=True)
+        assert controller_of(window).view.state == "awaiting"
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        sim.pay(controller_of(window).view.nominal)
+        qtbot.waitUntil(lambda: controller_of(window).view.state == "paid", timeout=10_000)
+        assert controller_of(window).view.sale_id == sale_id
+        window.force_close()
+
+
+def _login(qtbot: QtBot, window: MainWindow, sim: OrkutSimulator, fill_api_key: bool):  # type: ignore[no-untyped-def]
+    from kasir.ui.login_dialog import LoginDialog
+
+    qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
+    dialog = window.findChild(LoginDialog, "login_dialog")
+    assert dialog is not None and dialog.isVisible()
+    if fill_api_key:
+        dialog.api_key_input.setText(sim.api_key)
+    dialog.username_input.setText(sim.username)
+    dialog.password_input.setText(sim.password)
+    qtbot.mouseClick(dialog.request_otp_button, Qt.MouseButton.LeftButton)
+    assert dialog.password_input.text() == ""
+    qtbot.waitUntil(dialog.otp_input.isEnabled, timeout=10_000)
+    dialog.otp_input.setText(sim.otp)
+    qtbot.mouseClick(dialog.verify_otp_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
+    return dialog
