@@ -55,7 +55,7 @@ def test(args: list[str]) -> int:
     _setup("dev")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     steps = [
-        [PY, "-m", "ruff", "check", "kasir", "tests", "dev.py"],
+        [PY, "-m", "ruff", "check", "kasir", "tests", "scripts", "dev.py"],
         [PY, "-m", "mypy"],
         [PY, "-m", "pytest", *args],
     ]

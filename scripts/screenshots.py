@@ -1,0 +1,76 @@
+"""Screenshots of the real app (demo mode) for the README: run under Xvfb.
+
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kasir.app import create_window
+
+
+def pump(seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not until():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def shot(widget: QWidget, path: Path) -> None:
+    pump(0.3)
+    widget.grab().save(str(path))
+    print("wrote", path)
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        window = create_window(["--demo", "--data-dir", tmp])
+        controller, customer = window.controller, window.customer  # type: ignore[attr-defined]
+        sim = window.context.simulator  # type: ignore[attr-defined]
+        customer.resize(1280, 720)
+        pump(10, lambda: controller.logged_in)
+        for amount in (15_001, 42_002):  # earlier sales of the day, for the mutasi panel
+            sim.pay(amount, brand="GOPAY")
+        controller.refresh_mutasi()
+        pump(1)
+        shot(customer, out / "customer-idle.png")
+        window.entry.set_value(25_000)
+        shot(window, out / "main-entry.png")
+        window.pay_button.click()
+        pump(10, lambda: controller.view.state == "awaiting")
+        shot(window, out / "main-awaiting.png")
+        shot(customer, out / "customer-awaiting.png")
+        window.simulate_pay_button.click()
+        pump(10, lambda: controller.view.state == "paid")
+        pump(1.5)
+        shot(window, out / "main-paid.png")
+        shot(customer, out / "customer-paid.png")
+        controller.acknowledge()
+        window.entry.set_value(18_500)
+        window.pay_button.click()
+        pump(10, lambda: controller.view.state == "awaiting")
+        window.cancel_button.click()
+        shot(customer, out / "customer-cancelled.png")
+        controller.settings = controller.settings.with_changes(expiry_s=1)
+        controller.acknowledge()
+        window.entry.set_value(7_000)
+        window.pay_button.click()
+        pump(10, lambda: controller.view.state == "expired")
+        shot(customer, out / "customer-expired.png")
+        shot(window, out / "main-expired.png")
+        window.force_close()
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
