@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -21,6 +21,7 @@ from kasir.api import MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore
 from kasir.errors import ApiError, SessionExpiredError
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
+from kasir.matching import SaleTerms, find_settlement
 from kasir.money import KodeUnikRange, MoneyError, allocate
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
@@ -186,8 +187,6 @@ class SaleController(QObject):
             self.journal.mark_ended(sale.id, "expired", sale.expires_at)
             return
         claimed = frozenset(self.journal.claimed_reffs())
-        from kasir.matching import SaleTerms, find_settlement
-
         terms = SaleTerms(sale.nominal, sale.created_at, not_after=sale.expires_at)
 
         def job(client: OrkutClient | None) -> MutasiEntry | None:
@@ -414,6 +413,3 @@ class SaleController(QObject):
                 self.connection.emit(getattr(exc, "user_message", "Mutasi gagal dimuat."))
 
         self.tasks.call(lambda c: c.mutasi(session) if c else [], done, failed)
-
-    def now(self) -> datetime:
-        return self.clock()

@@ -71,19 +71,6 @@ class PaymentWatcher(QObject):
         self._tasks.forget()
         self._schedule(0)
 
-    def check_once(self, sale_id: int, nominal: int, created_at: datetime, claimed: set[str]) -> None:
-        """One look, no polling: for a sale that ended while the app was down."""
-        if self._session is None:
-            return
-        session, terms = self._session, SaleTerms(nominal, created_at)
-        frozen = frozenset(claimed)
-
-        def job(client: OrkutClient | None) -> MutasiEntry | None:
-            assert client is not None
-            return find_settlement(client.payment_status(session, nominal), terms, frozen)
-
-        self._tasks.call(job, lambda entry: self._found(sale_id, entry), lambda exc: None)
-
     def stop(self) -> None:
         self._watch = None
         self._timer.stop()
@@ -121,13 +108,9 @@ class PaymentWatcher(QObject):
             self._failures = 0
             self.recovered.emit()
         if entry is not None:
-            self._found(watch.sale_id, entry)
+            self.paid.emit(watch.sale_id, entry)
             return
         self._schedule(self._interval_ms)
-
-    def _found(self, sale_id: int, entry: MutasiEntry | None) -> None:
-        if entry is not None:
-            self.paid.emit(sale_id, entry)
 
     def _failed(self, watch: Watch, exc: Exception) -> None:
         if self._watch != watch:
