@@ -40,6 +40,13 @@ def type_total(qtbot: QtBot, window: MainWindow, digits: str) -> None:
         qtbot.keyClick(window, digit)
 
 
+def wait_for_polls(qtbot: QtBot, sim: OrkutSimulator, count: int) -> None:
+    """Let the watcher ask the server ``count`` more times, so a wrong settle would have happened."""
+    path = "/kasir/orkut/status-pembayaran"
+    polls = sim.calls.get(path, 0)
+    qtbot.waitUntil(lambda: sim.calls.get(path, 0) >= polls + count, timeout=10_000)
+
+
 def start_sale(qtbot: QtBot, window: MainWindow, digits: str = "25000") -> None:
     type_total(qtbot, window, digits)
     qtbot.keyClick(window, Qt.Key.Key_Return)
@@ -80,8 +87,7 @@ def test_a_stale_same_amount_payment_does_not_settle(open_app: OpenApp, qtbot: Q
     sim = sim_of(window)
     sim.pay(25_001, at=wib.now() - timedelta(hours=1))
     start_sale(qtbot, window)
-    polls = sim.calls.get("/kasir/orkut/status-pembayaran", 0)
-    qtbot.waitUntil(lambda: sim.calls.get("/kasir/orkut/status-pembayaran", 0) >= polls + 3, timeout=10_000)
+    wait_for_polls(qtbot, sim, 3)
     assert controller_of(window).view.state == "awaiting"
 
 
@@ -90,8 +96,7 @@ def test_a_wrong_amount_does_not_settle(open_app: OpenApp, qtbot: QtBot, tmp_pat
     sim = sim_of(window)
     start_sale(qtbot, window)
     qtbot.mouseClick(window.simulate_wrong_button, Qt.MouseButton.LeftButton)
-    polls = sim.calls.get("/kasir/orkut/status-pembayaran", 0)
-    qtbot.waitUntil(lambda: sim.calls.get("/kasir/orkut/status-pembayaran", 0) >= polls + 3, timeout=10_000)
+    wait_for_polls(qtbot, sim, 3)
     assert controller_of(window).view.state == "awaiting"
 
 
