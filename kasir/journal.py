@@ -8,7 +8,7 @@ impossible to hand out one nominal twice on one WIB day, even across restarts.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,7 +51,23 @@ _MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX sales_state ON sales (state);
     """,
+    # 2: every mutasi entry ever seen, so any day's recap knows its unmatched money
+    """
+    CREATE TABLE payments (
+        key         TEXT    PRIMARY KEY,
+        day         TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        amount      INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        brand       TEXT    NOT NULL,
+        buyer_reff  TEXT    NOT NULL,
+        issuer_reff TEXT    NOT NULL
+    );
+    CREATE INDEX payments_day ON payments (day);
+    CREATE INDEX sales_day ON sales (day);
+    """,
 )
+LATE_STATES = ("expired", "cancelled")  # a QR was shown, so money may still come
 
 
 class JournalError(Exception):
@@ -60,10 +76,23 @@ class JournalError(Exception):
     user_message = "Jurnal penjualan tidak dapat ditulis. Periksa ruang disk dan izin folder data."
 
 
+class JournalTooNewError(JournalError):
+    """The journal was written by a newer version of the app."""
+
+    user_message = "Jurnal penjualan dibuat oleh versi Kasir QRIS yang lebih baru. Pasang versi terbaru."
+
+
 class AlreadyClaimedError(JournalError):
     """This payment already settled another sale."""
 
     user_message = "Pembayaran ini sudah dipakai untuk penjualan lain."
+
+
+@dataclass(frozen=True)
+class Settlement:
+    sale_id: int
+    late: bool
+    manual: bool
 
 
 @dataclass(frozen=True)
@@ -82,7 +111,10 @@ class Sale:
     reason: str | None
     issuer_reff: str | None
     paid_at: datetime | None
+    paid_amount: int | None
     brand: str | None
+    buyer_reff: str | None
+    settled_at: datetime | None
     late: bool
     manual: bool
 
@@ -111,7 +143,10 @@ def _sale(row: sqlite3.Row) -> Sale:
         reason=row["reason"],
         issuer_reff=row["issuer_reff"],
         paid_at=_dt(row["paid_at"]),
+        paid_amount=row["paid_amount"],
         brand=row["brand"],
+        buyer_reff=row["buyer_reff"],
+        settled_at=_dt(row["settled_at"]),
         late=bool(row["late"]),
         manual=bool(row["manual"]),
     )
@@ -142,6 +177,11 @@ class Journal:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
+        if self.schema_version > len(_MIGRATIONS):
+            # Older code writing a newer schema could break rules it does not know about.
+            version = self.schema_version
+            self._db.close()
+            raise JournalTooNewError(f"journal schema {version} is from a newer Kasir QRIS")
         for version, script in enumerate(_MIGRATIONS, start=1):
             if self.schema_version < version:
                 with self._tx():
@@ -202,10 +242,16 @@ class Journal:
         return self.get(sale_id)
 
     def settle(self, sale_id: int, entry: MutasiEntry, at: datetime, *, manual: bool = False) -> Sale:
-        """Record the payment that settled a sale; late when the sale had already ended."""
+        """Record the payment that settled a sale.
+
+        Late when the sale had already ended, or when the money arrived after its QR expired.
+        """
         current = self.get(sale_id)
         if current.state == "paid":
             raise AlreadyClaimedError(f"sale {sale_id} is already paid")
+        if not (current.is_open or current.state in LATE_STATES):
+            raise JournalError(f"sale {sale_id} is {current.state}; no QR was shown, nothing can settle it")
+        late = not current.is_open or entry.date > current.expires_at
         try:
             self._write(
                 "UPDATE sales SET state = 'paid', issuer_reff = ?, paid_at = ?, paid_amount = ?, brand = ?,"
@@ -217,7 +263,7 @@ class Journal:
                     entry.brand_name,
                     entry.buyer_reff,
                     at.isoformat(),
-                    int(not current.is_open),
+                    int(late),
                     int(manual),
                     sale_id,
                 ),
@@ -257,11 +303,78 @@ class Journal:
         rows = self._db.execute("SELECT * FROM sales WHERE state IN ('generating', 'awaiting') ORDER BY id")
         return [_sale(r) for r in rows]
 
+    def all_sales(self) -> list[Sale]:
+        return [_sale(r) for r in self._db.execute("SELECT * FROM sales ORDER BY id")]
+
     def sales_on(self, day: date) -> list[Sale]:
         rows = self._db.execute("SELECT * FROM sales WHERE day = ? ORDER BY id", (day.isoformat(),))
         return [_sale(r) for r in rows]
 
-    def settled_by(self) -> dict[str, int]:
-        """issuer_reff -> sale id, for marking mutasi entries that settled a sale."""
-        rows = self._db.execute("SELECT issuer_reff, id FROM sales WHERE issuer_reff IS NOT NULL")
-        return {str(r[0]): int(r[1]) for r in rows}
+    def settled_by(self) -> dict[str, Settlement]:
+        """Payment key -> the sale it settled, for marking mutasi entries."""
+        rows = self._db.execute("SELECT issuer_reff, id, late, manual FROM sales WHERE issuer_reff IS NOT NULL")
+        return {str(r[0]): Settlement(int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+
+    def unsettled_ended(self, day: date) -> list[Sale]:
+        """Sales of ``day`` whose QR was shown but which ended unpaid: still watched for late money."""
+        rows = self._db.execute(
+            "SELECT * FROM sales WHERE day = ? AND state IN ('expired', 'cancelled') AND payload IS NOT NULL"
+            " ORDER BY id",
+            (day.isoformat(),),
+        )
+        return [_sale(r) for r in rows]
+
+    def attachable(self, day: date) -> list[Sale]:
+        """Sales a cashier may settle by hand: open, expired or cancelled, not paid."""
+        rows = self._db.execute(
+            "SELECT * FROM sales WHERE day = ? AND state IN ('generating', 'awaiting', 'expired', 'cancelled')"
+            " ORDER BY id DESC",
+            (day.isoformat(),),
+        )
+        return [_sale(r) for r in rows]
+
+    # ---- payments seen in the mutasi ---------------------------------------------
+
+    def record_payments(self, entries: Iterable[MutasiEntry]) -> int:
+        """Remember mutasi entries (idempotent); returns how many were new."""
+        rows = [
+            (
+                e.key,
+                e.date.astimezone(wib.WIB).date().isoformat(),
+                e.date.isoformat(),
+                e.amount,
+                e.type.strip().upper(),
+                e.brand_name,
+                e.buyer_reff,
+                e.issuer_reff,
+            )
+            for e in entries
+        ]
+        if not rows:
+            return 0
+        try:
+            with self._tx():
+                before = self._db.total_changes
+                self._db.executemany("INSERT OR IGNORE INTO payments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                return self._db.total_changes - before
+        except sqlite3.Error as exc:
+            raise JournalError(f"write failed: {type(exc).__name__}: {exc}") from exc
+
+    def payments_on(self, day: date) -> list[MutasiEntry]:
+        rows = self._db.execute("SELECT * FROM payments WHERE day = ? ORDER BY at, key", (day.isoformat(),))
+        return [
+            MutasiEntry(
+                date=datetime.fromisoformat(r["at"]),
+                amount=int(r["amount"]),
+                type=str(r["type"]),
+                qris="",
+                brand_name=str(r["brand"]),
+                issuer_reff=str(r["issuer_reff"]),
+                buyer_reff=str(r["buyer_reff"]),
+                balance=None,
+            )
+            for r in rows
+        ]
+
+    def integrity_ok(self) -> bool:
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"

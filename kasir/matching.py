@@ -54,3 +54,25 @@ def find_settlement(
     """The earliest eligible entry, so repeated polls pick the same one."""
     eligible = [e for e in entries if settles(e, terms, claimed, grace)]
     return min(eligible, key=lambda e: (e.date, e.key)) if eligible else None
+
+
+def match_late(
+    entries: Iterable[MutasiEntry],
+    candidates: Iterable[tuple[int, SaleTerms]],
+    claimed: Collection[str] = (),
+    grace: timedelta = DEFAULT_GRACE,
+) -> list[tuple[int, MutasiEntry]]:
+    """Pair ended sales with money that came in after all: each payment to one sale at most.
+
+    Candidates are taken oldest first, and each takes its earliest eligible payment, so the
+    pairing is the same however often the mutasi is refreshed.
+    """
+    pool = list(entries)
+    taken = set(claimed)
+    pairs: list[tuple[int, MutasiEntry]] = []
+    for sale_id, terms in sorted(candidates, key=lambda c: (c[1].created_at, c[0])):
+        entry = find_settlement(pool, terms, taken, grace)
+        if entry is not None:
+            taken.add(entry.key)
+            pairs.append((sale_id, entry))
+    return pairs

@@ -6,7 +6,7 @@ import pytest
 
 from kasir import wib
 from kasir.api import MutasiEntry
-from kasir.matching import SaleTerms, find_settlement, settles
+from kasir.matching import SaleTerms, find_settlement, match_late, settles
 
 CREATED = datetime(2026, 11, 24, 10, 0, 0, tzinfo=wib.WIB)
 
@@ -76,3 +76,27 @@ def test_a_payment_after_the_watch_window_does_not_settle() -> None:
 def test_naive_creation_time_is_refused() -> None:
     with pytest.raises(ValueError):
         SaleTerms(1, datetime(2026, 1, 1))
+
+
+def test_late_matching_gives_one_payment_to_one_sale_only() -> None:
+    late = entry(CREATED + timedelta(minutes=20), reff="LATE")
+    first = (1, SaleTerms(25_001, CREATED))
+    second = (2, SaleTerms(25_001, CREATED + timedelta(minutes=1)))
+    assert match_late([late], [second, first]) == [(1, late)]
+
+
+def test_late_matching_skips_payments_already_claimed() -> None:
+    late = entry(CREATED + timedelta(minutes=20), reff="TAKEN")
+    assert match_late([late], [(1, TERMS)], claimed={"TAKEN"}) == []
+
+
+def test_late_matching_ignores_money_older_than_the_sale() -> None:
+    old = entry(CREATED - timedelta(hours=3), reff="OLD")
+    assert match_late([old], [(1, TERMS)]) == []
+
+
+def test_late_matching_pairs_each_sale_with_its_own_amount() -> None:
+    a = entry(CREATED + timedelta(minutes=9), amount=25_001, reff="A")
+    b = entry(CREATED + timedelta(minutes=8), amount=30_002, reff="B")
+    pairs = match_late([a, b], [(1, TERMS), (2, SaleTerms(30_002, CREATED))])
+    assert pairs == [(1, a), (2, b)]

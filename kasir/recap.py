@@ -1,0 +1,222 @@
+"""Rekap harian: one WIB day of sales and incoming money, summed for the shop owner.
+
+Built only from the journal (sales and the mutasi entries the app has seen), so a past day's
+recap needs no network and reads the same every time it is opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kasir import wib
+from kasir.api import MutasiEntry
+from kasir.journal import Journal, Sale
+from kasir.money import format_rupiah
+
+STATE_LABEL = {
+    "generating": "membuat QR",
+    "awaiting": "menunggu",
+    "paid": "lunas",
+    "expired": "kedaluwarsa",
+    "cancelled": "dibatalkan",
+    "failed": "gagal",
+}
+# Indonesian spreadsheets use the comma as decimal mark and the semicolon as list separator.
+CSV_DELIMITER = ";"
+CSV_HEADER = (
+    "jenis",
+    "no",
+    "dibuat",
+    "status",
+    "total",
+    "kode_unik",
+    "nominal",
+    "dibayar",
+    "waktu_bayar",
+    "dompet",
+    "pembeli",
+    "referensi",
+    "terlambat",
+    "manual",
+    "keterangan",
+)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    count: int = 0
+    total: int = 0
+
+    def add(self, amount: int) -> Bucket:
+        return Bucket(self.count + 1, self.total + amount)
+
+
+@dataclass(frozen=True)
+class DayRecap:
+    day: date
+    sales: tuple[Sale, ...]
+    unmatched: tuple[MutasiEntry, ...]
+    paid: Bucket = Bucket()
+    late: Bucket = Bucket()
+    manual: Bucket = Bucket()
+    unmatched_in: Bucket = Bucket()
+    by_brand: dict[str, Bucket] = field(default_factory=dict)
+    by_hour: dict[int, Bucket] = field(default_factory=dict)
+    state_counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, state: str) -> int:
+        return self.state_counts.get(state, 0)
+
+
+def _paid_amount(sale: Sale) -> int:
+    return sale.paid_amount if sale.paid_amount is not None else sale.nominal
+
+
+def build(day: date, sales: Sequence[Sale], payments: Sequence[MutasiEntry]) -> DayRecap:
+    paid = late = manual = Bucket()
+    by_brand: dict[str, Bucket] = {}
+    by_hour: dict[int, Bucket] = {}
+    states: dict[str, int] = {}
+    for sale in sales:
+        states[sale.state] = states.get(sale.state, 0) + 1
+        if sale.state != "paid":
+            continue
+        amount = _paid_amount(sale)
+        paid = paid.add(amount)
+        late = late.add(amount) if sale.late else late
+        manual = manual.add(amount) if sale.manual else manual
+        brand = sale.brand or "Lainnya"
+        by_brand[brand] = by_brand.get(brand, Bucket()).add(amount)
+        hour = (sale.paid_at or sale.created_at).astimezone(wib.WIB).hour
+        by_hour[hour] = by_hour.get(hour, Bucket()).add(amount)
+    claimed = {s.issuer_reff for s in sales if s.issuer_reff}
+    unmatched = tuple(p for p in payments if p.is_incoming and p.key not in claimed)
+    unmatched_in = Bucket(len(unmatched), sum(p.amount for p in unmatched))
+    return DayRecap(
+        day=day,
+        sales=tuple(sales),
+        unmatched=unmatched,
+        paid=paid,
+        late=late,
+        manual=manual,
+        unmatched_in=unmatched_in,
+        by_brand=dict(sorted(by_brand.items(), key=lambda kv: -kv[1].total)),
+        by_hour=dict(sorted(by_hour.items())),
+        state_counts=states,
+    )
+
+
+def for_day(journal: Journal, day: date) -> DayRecap:
+    return build(day, journal.sales_on(day), journal.payments_on(day))
+
+
+# ---- CSV ---------------------------------------------------------------------------
+
+
+def _time(moment: object) -> str:
+    return wib.format_wib(moment) if moment is not None else ""  # type: ignore[arg-type]
+
+
+def csv_rows(recap: DayRecap) -> list[list[str]]:
+    rows: list[list[str]] = [list(CSV_HEADER)]
+    for sale in recap.sales:
+        rows.append(
+            [
+                "penjualan",
+                str(sale.id),
+                _time(sale.created_at),
+                STATE_LABEL.get(sale.state, sale.state),
+                str(sale.base),
+                str(sale.code),
+                str(sale.nominal),
+                str(_paid_amount(sale)) if sale.state == "paid" else "",
+                _time(sale.paid_at),
+                sale.brand or "",
+                sale.buyer_reff or "",
+                sale.issuer_reff or "",
+                "ya" if sale.late else "",
+                "ya" if sale.manual else "",
+                sale.reason or "",
+            ]
+        )
+    for entry in recap.unmatched:
+        rows.append(
+            [
+                "tidak cocok",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                str(entry.amount),
+                _time(entry.date),
+                entry.brand_name,
+                entry.buyer_reff,
+                entry.issuer_reff,
+                "",
+                "",
+                "uang masuk tanpa penjualan",
+            ]
+        )
+    return rows
+
+
+def write_csv(recap: DayRecap, path: Path) -> None:
+    """UTF-8 with a byte-order mark, so Excel shows names with accents correctly."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=CSV_DELIMITER).writerows(csv_rows(recap))
+    tmp.replace(path)
+
+
+# ---- HTML (the on-screen view and the printout) --------------------------------------
+
+
+def _table(title: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    if not rows:
+        return f"<h3>{html.escape(title)}</h3><p><i>Tidak ada.</i></p>"
+    th = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<h3>{html.escape(title)}</h3><table cellspacing='0' cellpadding='3' border='1'><tr>{th}</tr>{body}</table>"
+
+
+def to_html(recap: DayRecap, shop_name: str = "") -> str:
+    day = recap.day.strftime("%d-%m-%Y")
+    summary = [
+        ("Penjualan lunas", f"{recap.paid.count} transaksi", format_rupiah(recap.paid.total)),
+        ("  di antaranya terlambat", f"{recap.late.count}", format_rupiah(recap.late.total)),
+        ("  di antaranya dihubungkan manual", f"{recap.manual.count}", format_rupiah(recap.manual.total)),
+        ("Uang masuk tanpa penjualan", f"{recap.unmatched_in.count}", format_rupiah(recap.unmatched_in.total)),
+        ("Kedaluwarsa", str(recap.count("expired")), ""),
+        ("Dibatalkan", str(recap.count("cancelled")), ""),
+        ("Gagal", str(recap.count("failed")), ""),
+    ]
+    parts = [
+        f"<h2>Rekap harian {html.escape(shop_name)} — {day}</h2>",
+        _table("Ringkasan", ("", "Jumlah", "Nilai"), summary),
+        _table(
+            "Per dompet",
+            ("Dompet", "Jumlah", "Nilai"),
+            [(b, str(v.count), format_rupiah(v.total)) for b, v in recap.by_brand.items()],
+        ),
+        _table(
+            "Per jam",
+            ("Jam", "Jumlah", "Nilai"),
+            [(f"{h:02d}:00–{h:02d}:59", str(v.count), format_rupiah(v.total)) for h, v in recap.by_hour.items()],
+        ),
+        _table(
+            "Uang masuk tanpa penjualan",
+            ("Waktu", "Nominal", "Dompet", "Pembeli"),
+            [
+                (e.date.astimezone(wib.WIB).strftime("%H:%M:%S"), format_rupiah(e.amount), e.brand_name, e.buyer_reff)
+                for e in recap.unmatched
+            ],
+        ),
+    ]
+    return "".join(parts)

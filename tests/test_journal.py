@@ -1,0 +1,173 @@
+"""The sales journal, without Qt: lifecycle, the constraints that keep money safe, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kasir import journal as journal_module
+from kasir import wib
+from kasir.api import MutasiEntry
+from kasir.journal import AlreadyClaimedError, Journal, JournalError
+from kasir.money import Allocation
+
+NOW = datetime(2026, 11, 24, 10, 0, 0, tzinfo=wib.WIB)
+EXPIRES = NOW + timedelta(minutes=5)
+PAYLOAD = "000201010212...6304ABCD"
+
+
+def payment(amount: int = 25_001, at: datetime = NOW + timedelta(minutes=1), reff: str = "R1") -> MutasiEntry:
+    return MutasiEntry(at, amount, "CR", "static", "DANA", reff, "NOBU / BUDI", None)
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    return Journal.in_dir(tmp_path)
+
+
+def new_sale(journal: Journal, base: int = 25_000, code: int = 1, at: datetime = NOW) -> int:
+    sale = journal.create_sale(Allocation(base, code, base + code), at, at + timedelta(minutes=5))
+    journal.mark_awaiting(sale.id, PAYLOAD, "server")
+    return sale.id
+
+
+def test_a_sale_is_journaled_through_its_whole_life(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    sale = journal.settle(sale_id, payment(), NOW + timedelta(minutes=1, seconds=2))
+    assert (sale.state, sale.nominal, sale.payload, sale.source) == ("paid", 25_001, PAYLOAD, "server")
+    assert sale.issuer_reff == "R1" and sale.brand == "DANA" and sale.paid_amount == 25_001
+    assert sale.created_at == NOW and sale.created_at.tzinfo is not None
+    assert not sale.late and not sale.manual
+
+
+def test_the_journal_survives_reopening(tmp_path: Path) -> None:
+    first = Journal.in_dir(tmp_path)
+    sale_id = new_sale(first)
+    first.close()
+    assert Journal.in_dir(tmp_path).get(sale_id).state == "awaiting"
+
+
+def test_one_payment_cannot_settle_two_sales(journal: Journal) -> None:
+    one, two = new_sale(journal), new_sale(journal, base=30_000)
+    journal.settle(one, payment(), NOW)
+    with pytest.raises(AlreadyClaimedError):
+        journal.settle(two, payment(), NOW)
+    assert journal.get(two).state == "awaiting"
+
+
+def test_a_paid_sale_cannot_be_paid_again(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    journal.settle(sale_id, payment(reff="A"), NOW)
+    with pytest.raises(AlreadyClaimedError):
+        journal.settle(sale_id, payment(reff="B"), NOW)
+    assert journal.get(sale_id).issuer_reff == "A"
+
+
+def test_a_nominal_is_handed_out_once_per_day(journal: Journal) -> None:
+    new_sale(journal)
+    with pytest.raises(JournalError):
+        new_sale(journal)
+    assert journal.reserved_nominals(NOW.date()) == {25_001}
+
+
+def test_the_same_nominal_is_free_again_the_next_day(journal: Journal) -> None:
+    new_sale(journal)
+    new_sale(journal, at=NOW + timedelta(days=1))
+    assert journal.reserved_nominals((NOW + timedelta(days=1)).date()) == {25_001}
+
+
+def test_money_after_expiry_settles_an_ended_sale_as_late(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    journal.mark_ended(sale_id, "expired", EXPIRES)
+    sale = journal.settle(sale_id, payment(at=EXPIRES + timedelta(minutes=3)), EXPIRES + timedelta(minutes=4))
+    assert sale.state == "paid" and sale.late
+
+
+def test_money_dated_after_expiry_is_late_even_if_the_sale_was_still_open(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    assert journal.settle(sale_id, payment(at=EXPIRES + timedelta(seconds=30)), EXPIRES).late
+
+
+def test_a_failed_sale_showed_no_qr_so_nothing_settles_it(journal: Journal) -> None:
+    sale = journal.create_sale(Allocation(25_000, 1, 25_001), NOW, EXPIRES)
+    journal.mark_ended(sale.id, "failed", NOW, "server menolak")
+    with pytest.raises(JournalError):
+        journal.settle(sale.id, payment(), NOW)
+
+
+def test_a_sale_cancelled_before_its_qr_appeared_is_not_watched_for_late_money(journal: Journal) -> None:
+    never_shown = journal.create_sale(Allocation(10_000, 1, 10_001), NOW, EXPIRES)
+    journal.mark_ended(never_shown.id, "cancelled", NOW)
+    shown = new_sale(journal)
+    journal.mark_ended(shown, "cancelled", NOW)
+    assert [s.id for s in journal.unsettled_ended(NOW.date())] == [shown]
+
+
+def test_a_manual_settlement_is_journaled_as_manual(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    journal.mark_ended(sale_id, "expired", EXPIRES)
+    sale = journal.settle(sale_id, payment(amount=25_000), EXPIRES, manual=True)
+    assert sale.manual and sale.late and sale.paid_amount == 25_000 and sale.nominal == 25_001
+    assert journal.settled_by()["R1"].manual
+
+
+def test_attachable_sales_are_the_days_unpaid_shown_ones(journal: Journal) -> None:
+    paid, expired, open_ = new_sale(journal, 10_000), new_sale(journal, 20_000), new_sale(journal, 30_000)
+    journal.settle(paid, payment(10_001), NOW)
+    journal.mark_ended(expired, "expired", EXPIRES)
+    assert [s.id for s in journal.attachable(NOW.date())] == [open_, expired]
+
+
+def test_an_illegal_transition_is_refused(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    journal.mark_ended(sale_id, "cancelled", NOW)
+    with pytest.raises(JournalError):
+        journal.mark_ended(sale_id, "expired", NOW)
+    assert journal.get(sale_id).state == "cancelled"
+
+
+def test_mutasi_entries_are_remembered_once(journal: Journal) -> None:
+    entries = [payment(reff="A"), payment(reff="B", amount=7_000)]
+    assert journal.record_payments(entries) == 2
+    assert journal.record_payments(entries) == 0
+    assert [(p.issuer_reff, p.amount) for p in journal.payments_on(NOW.date())] == [("A", 25_001), ("B", 7_000)]
+
+
+def test_a_version_1_journal_is_migrated_without_losing_sales(tmp_path: Path) -> None:
+    path = tmp_path / journal_module.FILENAME
+    db = sqlite3.connect(path)
+    db.executescript(journal_module._MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    db.execute(
+        "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, payload, source, state)"
+        " VALUES (?, ?, ?, 25000, 1, 25001, ?, 'server', 'awaiting')",
+        (NOW.date().isoformat(), NOW.isoformat(), EXPIRES.isoformat(), PAYLOAD),
+    )
+    db.commit()
+    db.close()
+    journal = Journal(path)
+    assert journal.schema_version == len(journal_module._MIGRATIONS)
+    assert journal.get(1).state == "awaiting"
+    assert journal.record_payments([payment()]) == 1
+
+
+def test_a_journal_from_a_newer_app_is_refused_rather_than_written_blindly(tmp_path: Path) -> None:
+    first = Journal.in_dir(tmp_path)
+    first._db.execute(f"PRAGMA user_version = {len(journal_module._MIGRATIONS) + 1}")
+    first.close()
+    with pytest.raises(JournalError, match="newer"):
+        Journal.in_dir(tmp_path)
+
+
+def test_a_journal_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / journal_module.FILENAME).write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(JournalError, match="cannot open journal"):
+        Journal.in_dir(tmp_path)
+
+
+def test_the_journal_has_no_place_for_secrets(journal: Journal) -> None:
+    tables = ("sales", "payments")
+    columns = {r[1] for t in tables for r in journal._db.execute(f"PRAGMA table_info({t})")}
+    assert not [c for c in columns if "token" in c or "api" in c or "password" in c]

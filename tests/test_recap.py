@@ -1,0 +1,95 @@
+"""Rekap harian from the journal alone: totals, brands, hours, late and unmatched money, CSV."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kasir import recap, wib
+from kasir.api import MutasiEntry
+from kasir.journal import Journal
+from kasir.money import Allocation
+
+DAY = datetime(2026, 11, 24, 9, 0, tzinfo=wib.WIB)
+
+
+def pay(amount: int, at: datetime, reff: str, brand: str = "DANA") -> MutasiEntry:
+    return MutasiEntry(at, amount, "CR", "static", brand, reff, "NOBU / SITI", None)
+
+
+def sale(journal: Journal, base: int, at: datetime) -> int:
+    s = journal.create_sale(Allocation(base, 1, base + 1), at, at + timedelta(minutes=5))
+    journal.mark_awaiting(s.id, "payload", "server")
+    return s.id
+
+
+@pytest.fixture
+def day(tmp_path: Path) -> recap.DayRecap:
+    journal = Journal.in_dir(tmp_path)
+    a = sale(journal, 25_000, DAY)
+    journal.settle(a, pay(25_001, DAY + timedelta(minutes=1), "A"), DAY)
+    b = sale(journal, 10_000, DAY + timedelta(hours=2))
+    journal.settle(b, pay(10_001, DAY + timedelta(hours=2, minutes=1), "B", "OVO"), DAY)
+    c = sale(journal, 50_000, DAY + timedelta(hours=2, minutes=10))
+    journal.mark_ended(c, "expired", DAY + timedelta(hours=2, minutes=15))
+    journal.settle(c, pay(50_001, DAY + timedelta(hours=2, minutes=30), "C"), DAY)
+    d = sale(journal, 7_000, DAY + timedelta(hours=3))
+    journal.mark_ended(d, "cancelled", DAY + timedelta(hours=3))
+    e = sale(journal, 8_000, DAY + timedelta(hours=4))
+    journal.mark_ended(e, "expired", DAY + timedelta(hours=4, minutes=5))
+    stray = pay(12_345, DAY + timedelta(hours=5), "S", "GoPay")
+    journal.record_payments([pay(25_001, DAY + timedelta(minutes=1), "A"), stray])
+    journal.record_payments([pay(99_000, DAY + timedelta(days=1), "TOMORROW")])
+    return recap.for_day(journal, DAY.date())
+
+
+def test_paid_sales_are_counted_and_summed(day: recap.DayRecap) -> None:
+    assert day.paid == recap.Bucket(3, 25_001 + 10_001 + 50_001)
+
+
+def test_late_money_is_shown_apart(day: recap.DayRecap) -> None:
+    assert day.late == recap.Bucket(1, 50_001)
+
+
+def test_sales_are_split_by_e_wallet(day: recap.DayRecap) -> None:
+    assert day.by_brand == {"DANA": recap.Bucket(2, 75_002), "OVO": recap.Bucket(1, 10_001)}
+
+
+def test_sales_are_split_by_the_hour_they_were_paid(day: recap.DayRecap) -> None:
+    assert day.by_hour == {9: recap.Bucket(1, 25_001), 11: recap.Bucket(2, 60_002)}
+
+
+def test_expired_and_cancelled_sales_are_counted(day: recap.DayRecap) -> None:
+    assert (day.count("expired"), day.count("cancelled"), day.count("failed")) == (1, 1, 0)
+
+
+def test_money_that_settled_no_sale_is_reported_for_that_day_only(day: recap.DayRecap) -> None:
+    assert day.unmatched_in == recap.Bucket(1, 12_345)
+    assert [e.issuer_reff for e in day.unmatched] == ["S"]
+
+
+def test_the_csv_has_a_row_per_sale_and_per_unmatched_payment(day: recap.DayRecap, tmp_path: Path) -> None:
+    path = tmp_path / "rekap.csv"
+    recap.write_csv(day, path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM for UTF-8
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    assert [r["jenis"] for r in rows] == ["penjualan"] * 5 + ["tidak cocok"]
+    assert rows[2]["status"] == "lunas" and rows[2]["terlambat"] == "ya" and rows[2]["dibayar"] == "50001"
+    assert rows[3]["status"] == "dibatalkan" and rows[3]["dibayar"] == ""
+    assert rows[5]["dibayar"] == "12345" and rows[5]["dompet"] == "GoPay"
+
+
+def test_the_printable_recap_shows_the_figures(day: recap.DayRecap) -> None:
+    text = recap.to_html(day, "Warung <Bu Sri>")
+    assert "Warung &lt;Bu Sri&gt;" in text and "24-11-2026" in text
+    assert "Rp 85.003" in text and "Rp 12.345" in text and "11:00–11:59" in text
+
+
+def test_an_empty_day_is_a_recap_of_zeros(tmp_path: Path) -> None:
+    empty = recap.for_day(Journal.in_dir(tmp_path), DAY.date())
+    assert empty.paid == recap.Bucket() and empty.unmatched == () and empty.by_brand == {}
+    assert "Tidak ada." in recap.to_html(empty)
