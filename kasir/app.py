@@ -19,18 +19,22 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
 from kasir import __version__
 from kasir import settings as settings_io
-from kasir.api import ConfigError, LoginResult, MerchantCode, OrkutClient, check_base_url
+from kasir.api import ConfigError, LoginResult, MerchantCode, MutasiEntry, OrkutClient, check_base_url
 from kasir.credentials import API_KEY, CredentialStore, KeyringStore, MemoryStore
-from kasir.journal import Journal, JournalError
+from kasir.datadir import DataDirError, ensure_writable
+from kasir.journal import Journal, JournalError, Sale
 from kasir.money import format_rupiah
 from kasir.settings import Settings
 from kasir.simulator import OrkutSimulator
+from kasir.ui.attach_dialog import AttachDialog
 from kasir.ui.controller import SaleController
 from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.login_dialog import Credentials, LoginDialog
 from kasir.ui.main_window import MainWindow
+from kasir.ui.recap_dialog import RecapDialog
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.settings_dialog import SettingsDialog
+from kasir.wib import WIB
 
 log = logging.getLogger(__name__)
 APP_NAME = "KasirQRIS"
@@ -57,18 +61,27 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def setup_logging(data_dir: Path) -> None:
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 5
+
+
+def setup_logging(data_dir: Path) -> logging.Handler:
+    """Rotating log in ``data_dir/logs``; replaces the handler of an earlier start in this process."""
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
-    target = str(logs / "kasir.log")
-    if any(getattr(h, "baseFilename", None) == target for h in root.handlers):
-        return
-    handler = logging.handlers.RotatingFileHandler(target, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    for old in [h for h in root.handlers if getattr(h, "kasir_log", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "kasir.log", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    handler.kasir_log = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # our client logs each call once, without secrets
+    return handler
 
 
 @dataclass
@@ -110,18 +123,27 @@ def build_context(args: argparse.Namespace) -> Context:
     except ConfigError as exc:
         raise StartupError(str(exc)) from exc
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        setup_logging(data_dir)
-        settings_io.save(data_dir, settings)
-        journal = Journal.in_dir(data_dir)
-    except (OSError, JournalError) as exc:
+        journal = _open_storage(data_dir, settings)
+    except StartupError:
         if simulator:
             simulator.stop()
-        raise StartupError(
-            f"Folder data {data_dir} tidak dapat ditulis ({type(exc).__name__}). "
-            "Periksa ruang disk dan izin folder, atau pilih folder lain dengan --data-dir."
-        ) from exc
+        raise
     return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen)
+
+
+def _open_storage(data_dir: Path, settings: Settings) -> Journal:
+    hint = " Periksa ruang disk dan izin folder, atau pilih folder lain dengan --data-dir."
+    try:
+        ensure_writable(data_dir)
+        setup_logging(data_dir)
+        settings_io.save(data_dir, settings)
+        return Journal.in_dir(data_dir)
+    except DataDirError as exc:
+        raise StartupError(exc.user_message + hint) from exc
+    except JournalError as exc:
+        raise StartupError(f"{exc.user_message} ({data_dir})") from exc
+    except OSError as exc:
+        raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({type(exc).__name__}).{hint}") from exc
 
 
 def create_window(argv: list[str]) -> QMainWindow:
@@ -133,6 +155,7 @@ def create_window(argv: list[str]) -> QMainWindow:
     window.context = ctx  # type: ignore[attr-defined]
     _wire(window, controller, customer, ctx)
     window.mutasi_view.setModel(controller.mutasi_model)
+    window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
     _place_customer(customer, ctx, controller)
     window.show()
     controller.start()
@@ -159,6 +182,10 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.add_menu_action("Akun", "Masuk lagi…", lambda: _open_login(window, controller), "login_action")
     window.add_menu_action("Akun", "Keluar", controller.logout, "logout_action")
     window.add_menu_action("Pengaturan", "Pengaturan…", lambda: _open_settings(window, controller), "settings_action")
+    window.add_menu_action("Laporan", "Rekap harian…", lambda: open_recap(window, controller), "recap_action")
+    controller.late_payment.connect(lambda sale: window.show_late(_late_text(sale)))
+    window.attach_button.clicked.connect(lambda: open_attach(window, controller))
+    controller.mutasi_changed.connect(lambda: _update_attach_button(window, controller))
     if ctx.simulator is not None:
         sim = ctx.simulator
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
@@ -181,6 +208,49 @@ def _cancel_or_clear(window: MainWindow, controller: SaleController) -> None:
         controller.cancel()
     else:
         window.entry.press("clear")
+
+
+def _late_text(sale: Sale) -> str:
+    paid = sale.paid_at.astimezone(WIB).strftime("%H:%M") if sale.paid_at else "?"
+    return (
+        f"Pembayaran terlambat: penjualan #{sale.id} {format_rupiah(sale.nominal)} dibayar pukul {paid}"
+        f" via {sale.brand or 'QRIS'} — LUNAS (terlambat)."
+    )
+
+
+def _update_attach_button(window: MainWindow, controller: SaleController) -> None:
+    entry = window.selected_entry()
+    window.attach_button.setEnabled(isinstance(entry, MutasiEntry) and controller.mutasi_model.is_unmatched(entry))
+
+
+def open_attach(window: MainWindow, controller: SaleController) -> AttachDialog | None:
+    entry = window.selected_entry()
+    if not (isinstance(entry, MutasiEntry) and controller.mutasi_model.is_unmatched(entry)):
+        controller.notice.emit("warn", "Pilih uang masuk bertanda 'Tidak cocok' di daftar mutasi.")
+        return None
+    dialog = AttachDialog(entry, controller.attachable_sales(), window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+
+    def accepted() -> None:
+        sale = dialog.chosen()
+        if sale is not None:
+            controller.attach(entry, sale.id)
+
+    dialog.accepted.connect(accepted)
+    dialog.open()
+    return dialog
+
+
+def open_recap(window: MainWindow, controller: SaleController) -> RecapDialog:
+    existing = window.findChild(RecapDialog, "recap_dialog")
+    if existing is not None:
+        existing.reload()
+        existing.raise_()
+        return existing
+    dialog = RecapDialog(controller.journal, controller.clock().date(), controller.settings.shop_name, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.show()
+    return dialog
 
 
 def _simulate(sim: OrkutSimulator, controller: SaleController, *, exact: bool) -> None:
@@ -254,4 +324,6 @@ def _shutdown(controller: SaleController, ctx: Context) -> None:
 
 
 def show_startup_error(error: StartupError) -> None:
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return  # headless (CI, self-test): nobody could dismiss a modal box; stderr has the reason
     QMessageBox.critical(None, "Kasir QRIS tidak dapat dimulai", str(error))

@@ -10,9 +10,11 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kasir.app import create_window
+from kasir.simulator import OrkutSimulator
 from kasir.ui.controller import SaleController
 from kasir.ui.main_window import MainWindow
 
@@ -71,3 +73,55 @@ def open_app(qtbot: QtBot) -> Iterator[Callable[[list[str]], MainWindow]]:
     for window in windows:
         if window.isVisible():
             window.force_close()
+
+
+OpenApp = Callable[[list[str]], MainWindow]
+
+
+def demo(open_app: OpenApp, qtbot: QtBot, tmp_path: Path, **settings: object) -> MainWindow:
+    write_settings(tmp_path / "demo", **settings)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    qtbot.waitUntil(lambda: controller_of(window).logged_in, timeout=10_000)
+    return window
+
+
+def sim_of(window: MainWindow) -> OrkutSimulator:
+    sim = window.context.simulator  # type: ignore[attr-defined]
+    assert sim is not None
+    return sim
+
+
+def type_total(qtbot: QtBot, window: MainWindow, digits: str) -> None:
+    for digit in digits:
+        qtbot.keyClick(window, digit)
+
+
+def wait_for_polls(qtbot: QtBot, sim: OrkutSimulator, count: int) -> None:
+    """Let the watcher ask the server ``count`` more times, so a wrong settle would have happened."""
+    path = "/kasir/orkut/status-pembayaran"
+    polls = sim.calls.get(path, 0)
+    qtbot.waitUntil(lambda: sim.calls.get(path, 0) >= polls + count, timeout=10_000)
+
+
+def start_sale(qtbot: QtBot, window: MainWindow, digits: str = "25000") -> None:
+    type_total(qtbot, window, digits)
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller_of(window).view.state == "awaiting", timeout=10_000)
+
+
+def refresh_mutasi(qtbot: QtBot, window: MainWindow) -> None:
+    """Reload the side panel as the cashier's button does, and wait for the answer."""
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    with qtbot.waitSignal(controller.mutasi_changed, timeout=10_000):
+        qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
+
+
+def mutasi_notes(window: MainWindow) -> list[str]:
+    """The side panel's Keterangan column, top to bottom."""
+    model = controller_of(window).mutasi_model
+    return [model.index(row, 4).data() for row in range(model.rowCount())]
+
+
+def select_mutasi_row(window: MainWindow, row: int) -> None:
+    window.mutasi_view.selectRow(row)

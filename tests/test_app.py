@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,43 +14,21 @@ from pytestqt.qtbot import QtBot
 from kasir import qris, wib
 from kasir.simulator import OrkutSimulator
 from kasir.ui.main_window import MainWindow
-from tests.gui_helpers import MemoryKeyring, controller_of, memory_keyring, open_app, write_settings
+from tests.gui_helpers import (
+    MemoryKeyring,
+    OpenApp,
+    controller_of,
+    demo,
+    memory_keyring,
+    open_app,
+    sim_of,
+    start_sale,
+    type_total,
+    wait_for_polls,
+    write_settings,
+)
 
 __all__ = ["memory_keyring", "open_app"]  # fixtures
-
-OpenApp = Callable[[list[str]], MainWindow]
-
-
-def demo(open_app: OpenApp, qtbot: QtBot, tmp_path: Path, **settings: object) -> MainWindow:
-    write_settings(tmp_path / "demo", **settings)
-    window = open_app(["--demo", "--data-dir", str(tmp_path)])
-    qtbot.waitUntil(lambda: controller_of(window).logged_in, timeout=10_000)
-    return window
-
-
-def sim_of(window: MainWindow) -> OrkutSimulator:
-    sim = window.context.simulator  # type: ignore[attr-defined]
-    assert sim is not None
-    return sim
-
-
-def type_total(qtbot: QtBot, window: MainWindow, digits: str) -> None:
-    for digit in digits:
-        qtbot.keyClick(window, digit)
-
-
-def wait_for_polls(qtbot: QtBot, sim: OrkutSimulator, count: int) -> None:
-    """Let the watcher ask the server ``count`` more times, so a wrong settle would have happened."""
-    path = "/kasir/orkut/status-pembayaran"
-    polls = sim.calls.get(path, 0)
-    qtbot.waitUntil(lambda: sim.calls.get(path, 0) >= polls + count, timeout=10_000)
-
-
-def start_sale(qtbot: QtBot, window: MainWindow, digits: str = "25000") -> None:
-    type_total(qtbot, window, digits)
-    qtbot.keyClick(window, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: controller_of(window).view.state == "awaiting", timeout=10_000)
-
 
 def test_keypad_buttons_and_keyboard_both_build_the_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     window = demo(open_app, qtbot, tmp_path)

@@ -21,15 +21,15 @@ from kasir.api import MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore
 from kasir.errors import ApiError, SessionExpiredError
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
-from kasir.matching import SaleTerms, find_settlement
-from kasir.money import KodeUnikRange, MoneyError, allocate
+from kasir.matching import SaleTerms, find_settlement, match_late
+from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.tasks import ClientFactory, TaskRunner
 from kasir.ui.viewmodel import IDLE, SaleView
 from kasir.ui.watcher import PaymentWatcher
-from kasir.wib import Clock
+from kasir.wib import Clock, day_bounds
 from kasir.wib import now as wib_now
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ class SaleController(QObject):
     login_needed = Signal()
     account_changed = Signal()
     mutasi_changed = Signal()
+    late_payment = Signal(object)  # Sale settled after it had ended: the cashier must see it
 
     def __init__(
         self,
@@ -325,6 +326,10 @@ class SaleController(QObject):
             if current.state == "awaiting":
                 self._watch(current)
             return False
+        except JournalError as exc:
+            log.warning("sale %s not settled: %s", sale_id, exc)
+            self.notice.emit("error", exc.user_message)
+            return False
         if self.watcher.watching == sale_id:
             self.watcher.stop()
         self.connection.emit("")
@@ -335,6 +340,65 @@ class SaleController(QObject):
 
             paid_cue()
         return True
+
+    # ---- the day's money: late payments and payments attached by hand ---------------
+
+    def _take_in(self, entries: list[MutasiEntry]) -> None:
+        try:
+            self.journal.record_payments(entries)
+        except JournalError as exc:
+            log.warning("mutasi not journaled: %s", exc)
+        self._settle_late(entries)
+        self._refresh_model(entries)
+
+    def _refresh_model(self, entries: list[MutasiEntry] | None = None) -> None:
+        current = self.mutasi_model.entries if entries is None else entries
+        self.mutasi_model.set_entries(current, self.journal.settled_by(), self.clock().date())
+        self.mutasi_changed.emit()
+
+    def _settle_late(self, entries: list[MutasiEntry]) -> None:
+        """Money for a sale that expired or was cancelled today still settles it, marked late."""
+        day = self.clock().date()
+        end_of_day = day_bounds(day)[1]
+        candidates = [
+            (sale.id, SaleTerms(sale.nominal, sale.created_at, not_after=end_of_day))
+            for sale in self.journal.unsettled_ended(day)
+        ]
+        if not candidates:
+            return
+        for sale_id, entry in match_late(entries, candidates, self.journal.claimed_reffs()):
+            if self._settle(sale_id, entry):
+                sale = self.journal.get(sale_id)
+                log.info("late payment settled sale %s", sale_id)
+                self.notice.emit(
+                    "warn",
+                    f"Pembayaran terlambat {format_rupiah(sale.nominal)} masuk untuk penjualan #{sale.id}"
+                    " — dicatat LUNAS (terlambat).",
+                )
+                self.late_payment.emit(sale)
+
+    def attach(self, entry: MutasiEntry, sale_id: int) -> bool:
+        """The cashier confirmed that this payment is for this sale: settle it by hand."""
+        if not entry.is_incoming:
+            self.notice.emit("error", "Hanya uang masuk yang dapat dihubungkan ke penjualan.")
+            return False
+        try:
+            sale = self.journal.settle(sale_id, entry, self.clock(), manual=True)
+        except JournalError as exc:
+            self.notice.emit("error", exc.user_message if isinstance(exc, AlreadyClaimedError) else str(exc))
+            return False
+        log.info("payment attached by hand to sale %s", sale_id)
+        if self.watcher.watching == sale_id:
+            self.watcher.stop()
+        if self._view.sale_id == sale_id:
+            self._show(self._view_of(sale))
+        self._refresh_model()
+        paid = format_rupiah(entry.amount)
+        self.notice.emit("info", f"Penjualan #{sale.id} ditandai LUNAS dengan pembayaran {paid}.")
+        return True
+
+    def attachable_sales(self) -> list[Sale]:
+        return self.journal.attachable(self.clock().date())
 
     # ---- account, login, settings ------------------------------------------------
 
@@ -402,8 +466,8 @@ class SaleController(QObject):
 
         def done(entries: list[MutasiEntry] | None) -> None:
             self._mutasi_busy = False
-            self.mutasi_model.set_entries(entries or [], self.journal.settled_by())
-            self.mutasi_changed.emit()
+            self._take_in(entries or [])
+
 
         def failed(exc: Exception) -> None:
             self._mutasi_busy = False

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.connection_banner.setStyleSheet("background: #fff8c5; color: #4d2d00; padding: 6px; border-radius: 4px;")
         self.connection_banner.hide()
         box.addWidget(self.connection_banner)
+        box.addWidget(self._build_late_alert())
         self.sale_state = _big(STATE_TEXT["idle"], 22)
         self.sale_state.setObjectName("sale_state")
         box.addWidget(self.sale_state)
@@ -157,6 +158,36 @@ class MainWindow(QMainWindow):
             box.addWidget(button)
         return box
 
+    def _build_late_alert(self) -> QFrame:
+        """Late money stays on screen until the cashier says they saw it."""
+        self.late_alert = QFrame()
+        self.late_alert.setObjectName("late_alert")
+        self.late_alert.setStyleSheet(
+            "#late_alert { background: #ddf4ff; border: 2px solid #0969da; border-radius: 4px; }"
+        )
+        row = QHBoxLayout(self.late_alert)
+        self.late_label = QLabel("")
+        self.late_label.setObjectName("late_label")
+        self.late_label.setWordWrap(True)
+        row.addWidget(self.late_label, 1)
+        self.late_dismiss_button = QPushButton("Mengerti")
+        self.late_dismiss_button.setObjectName("late_dismiss_button")
+        self.late_dismiss_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.late_dismiss_button.clicked.connect(self.dismiss_late)
+        row.addWidget(self.late_dismiss_button)
+        self.late_alert.hide()
+        self._late_lines: list[str] = []
+        return self.late_alert
+
+    def show_late(self, text: str) -> None:
+        self._late_lines.append(text)
+        self.late_label.setText("\n".join(self._late_lines[-4:]))
+        self.late_alert.show()
+
+    def dismiss_late(self) -> None:
+        self._late_lines.clear()
+        self.late_alert.hide()
+
     def _build_mutasi(self) -> QVBoxLayout:
         box = QVBoxLayout()
         head = QHBoxLayout()
@@ -176,10 +207,23 @@ class MainWindow(QMainWindow):
         self.mutasi_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.mutasi_view.horizontalHeader().setStretchLastSection(True)
         box.addWidget(self.mutasi_view, 1)
+        foot = QHBoxLayout()
         self.total_today = _big("Total masuk: Rp 0", 14)
         self.total_today.setObjectName("total_today")
-        box.addWidget(self.total_today)
+        foot.addWidget(self.total_today, 1)
+        self.attach_button = QPushButton("Hubungkan ke penjualan…")
+        self.attach_button.setObjectName("attach_button")
+        self.attach_button.setToolTip("Tandai penjualan lunas dengan uang masuk yang tidak cocok otomatis")
+        self.attach_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.attach_button.setEnabled(False)
+        foot.addWidget(self.attach_button)
+        box.addLayout(foot)
         return box
+
+    def selected_entry(self) -> object | None:
+        """The mutasi entry under the selection, or None."""
+        rows = self.mutasi_view.selectionModel().selectedRows() if self.mutasi_view.selectionModel() else []
+        return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
 
     # ---- rendering ---------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -9,6 +10,7 @@ from PySide6.QtGui import QColor
 
 from kasir import wib
 from kasir.api import MutasiEntry
+from kasir.journal import Settlement
 from kasir.money import format_rupiah
 
 COLUMNS = ("Waktu", "Nominal", "Dompet", "Pembeli", "Keterangan")
@@ -19,7 +21,7 @@ class MutasiModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[MutasiEntry] = []
-        self._settled: dict[str, int] = {}
+        self._settled: dict[str, Settlement] = {}
 
     @property
     def entries(self) -> list[MutasiEntry]:
@@ -28,8 +30,10 @@ class MutasiModel(QAbstractTableModel):
     def total_in(self) -> int:
         return sum(e.amount for e in self._rows if e.is_incoming)
 
-    def set_entries(self, entries: list[MutasiEntry], settled: dict[str, int]) -> None:
-        day = wib.today()
+    def is_unmatched(self, entry: MutasiEntry) -> bool:
+        return entry.is_incoming and entry.key not in self._settled
+
+    def set_entries(self, entries: list[MutasiEntry], settled: dict[str, Settlement], day: date) -> None:
         rows = [e for e in entries if e.date.astimezone(wib.WIB).date() == day]
         self.beginResetModel()
         self._rows = sorted(rows, key=lambda e: e.date, reverse=True)
@@ -60,6 +64,8 @@ class MutasiModel(QAbstractTableModel):
             return QColor("#6e7781")
         if role == Qt.ItemDataRole.BackgroundRole and entry.key in self._settled:
             return QColor("#e6f4ea")
+        if role == Qt.ItemDataRole.BackgroundRole and self.is_unmatched(entry):
+            return QColor("#fff8c5")  # money with no sale: the cashier should look at it
         if role == Qt.ItemDataRole.UserRole:
             return entry
         return None
@@ -75,5 +81,9 @@ class MutasiModel(QAbstractTableModel):
             return entry.buyer_reff
         if not entry.is_incoming:
             return "Keluar"
-        sale = self._settled.get(entry.key)
-        return f"✓ Penjualan #{sale}" if sale else "Tidak cocok"
+        mark = self._settled.get(entry.key)
+        if mark is None:
+            return "Tidak cocok"
+        how = " (terlambat)" if mark.late else ""
+        how += " (manual)" if mark.manual else ""
+        return f"✓ Penjualan #{mark.sale_id}{how}"

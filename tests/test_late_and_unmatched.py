@@ -1,0 +1,191 @@
+"""Money that comes late or matches nothing is never dropped: late settlement, manual attachment."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kasir import wib
+from kasir.journal import FILENAME
+from kasir.simulator import OrkutSimulator
+from kasir.ui.attach_dialog import AttachDialog
+from tests.gui_helpers import (
+    MemoryKeyring,
+    OpenApp,
+    controller_of,
+    demo,
+    memory_keyring,
+    mutasi_notes,
+    open_app,
+    refresh_mutasi,
+    select_mutasi_row,
+    sim_of,
+    start_sale,
+    wait_for_polls,
+    write_settings,
+)
+
+__all__ = ["memory_keyring", "open_app"]  # fixtures
+
+
+def test_money_after_expiry_settles_the_sale_as_late_and_alerts_the_cashier(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path, expiry_s=1)
+    controller = controller_of(window)
+    start_sale(qtbot, window)
+    sale_id, nominal = controller.view.sale_id, controller.view.nominal
+    qtbot.waitUntil(lambda: controller.view.state == "expired", timeout=10_000)
+    sim_of(window).pay(nominal, brand="ShopeePay")
+    refresh_mutasi(qtbot, window)
+    sale = controller.journal.get(sale_id)
+    assert sale.state == "paid" and sale.late and not sale.manual and sale.brand == "ShopeePay"
+    assert window.late_alert.isVisible()
+    assert f"#{sale_id}" in window.late_label.text() and "terlambat" in window.late_label.text()
+    assert window.sale_state.text() == "LUNAS (terlambat)"
+    assert mutasi_notes(window)[0] == f"✓ Penjualan #{sale_id} (terlambat)"
+    qtbot.mouseClick(window.late_dismiss_button, Qt.MouseButton.LeftButton)
+    assert not window.late_alert.isVisible()
+
+
+def test_money_after_a_cancel_settles_the_sale_as_late(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window)
+    sale_id = controller.view.sale_id
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # back to idle: the late alert must not need the sale on screen
+    sim_of(window).pay(controller.journal.get(sale_id).nominal)
+    refresh_mutasi(qtbot, window)
+    assert controller.journal.get(sale_id).state == "paid" and controller.journal.get(sale_id).late
+    assert controller.view.state == "idle"
+    assert window.late_alert.isVisible()
+
+
+def test_an_older_payment_of_the_same_amount_never_settles_an_ended_sale(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    sim_of(window).pay(25_001, at=wib.now() - timedelta(hours=2))
+    start_sale(qtbot, window)
+    assert controller.view.nominal == 25_001
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    refresh_mutasi(qtbot, window)
+    assert controller.journal.get(controller.view.sale_id).state == "cancelled"
+    assert mutasi_notes(window) == ["Tidak cocok"]
+    assert not window.late_alert.isVisible()
+
+
+def test_one_late_payment_settles_only_one_ended_sale(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window)
+    first = controller.view.sale_id
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    start_sale(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    sim_of(window).pay(controller.journal.get(first).nominal)
+    refresh_mutasi(qtbot, window)
+    refresh_mutasi(qtbot, window)
+    states = [s.state for s in controller.journal.sales_on(wib.today())]
+    assert states == ["paid", "cancelled"]
+
+
+def test_a_wrong_amount_is_marked_unmatched_and_can_be_attached_by_hand(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    start_sale(qtbot, window)
+    sale_id = controller.view.sale_id
+    qtbot.mouseClick(window.simulate_wrong_button, Qt.MouseButton.LeftButton)  # pays Rp 25.000, not 25.001
+    wait_for_polls(qtbot, sim, 2)
+    refresh_mutasi(qtbot, window)
+    assert mutasi_notes(window) == ["Tidak cocok"]
+    assert not window.attach_button.isEnabled()
+    select_mutasi_row(window, 0)
+    assert window.attach_button.isEnabled()
+    qtbot.mouseClick(window.attach_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(AttachDialog, "attach_dialog")
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.sales_list.count() == 1 and not dialog.ok_button.isEnabled()
+    dialog.sales_list.setCurrentRow(0)
+    assert "kurang Rp 1" in dialog.summary.text()
+    assert not dialog.ok_button.isEnabled()  # choosing is not confirming
+    dialog.confirm.setChecked(True)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    sale = controller.journal.get(sale_id)
+    assert sale.state == "paid" and sale.manual and sale.paid_amount == 25_000 and sale.nominal == 25_001
+    assert controller.view.state == "paid" and window.customer.property("state") == "paid"
+    assert controller.watcher.watching is None
+    assert mutasi_notes(window) == [f"✓ Penjualan #{sale_id} (manual)"]
+    assert not window.attach_button.isEnabled()
+
+
+def test_a_cancelled_attachment_changes_nothing(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    sim_of(window).pay(7_000, brand="OVO")
+    refresh_mutasi(qtbot, window)
+    select_mutasi_row(window, 0)
+    qtbot.mouseClick(window.attach_button, Qt.MouseButton.LeftButton)
+    dialog = window.findChild(AttachDialog, "attach_dialog")
+    assert dialog is not None
+    dialog.sales_list.setCurrentRow(0)
+    dialog.reject()
+    assert controller.journal.get(controller.view.sale_id).state == "cancelled"
+    assert mutasi_notes(window) == ["Tidak cocok"]
+
+
+def restart_after(qtbot: QtBot, open_app: OpenApp, tmp_path: Path, sim: OrkutSimulator, paid_before_expiry: bool):  # type: ignore[no-untyped-def]
+    """Start a sale, close the app, let its expiry pass while closed (time moved in the journal)."""
+    write_settings(tmp_path, username=sim.username, merchant=sim.account_id)
+    first = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
+    start_sale(qtbot, first)
+    sale_id, nominal = controller_of(first).view.sale_id, controller_of(first).view.nominal
+    first.force_close()
+    if paid_before_expiry:
+        sim.pay(nominal)
+    expired = wib.now() + timedelta(seconds=1) if paid_before_expiry else wib.now() - timedelta(minutes=1)
+    with sqlite3.connect(tmp_path / FILENAME) as db:
+        db.execute("UPDATE sales SET expires_at = ? WHERE id = ?", (expired.isoformat(), sale_id))
+    if not paid_before_expiry:
+        sim.pay(nominal)
+    if paid_before_expiry:
+        qtbot.waitUntil(lambda: wib.now() > expired, timeout=5_000)
+    second = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
+    return second, sale_id
+
+
+def test_a_sale_that_expired_while_closed_is_settled_by_money_paid_in_time(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    with OrkutSimulator() as sim:
+        memory_keyring.set_password("kasir-qris", "api_key", sim.api_key)
+        memory_keyring.set_password("kasir-qris", "auth_token", sim.issue_token())
+        second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_before_expiry=True)
+        journal = controller_of(second).journal
+        qtbot.waitUntil(lambda: journal.get(sale_id).state == "paid", timeout=10_000)
+        assert not journal.get(sale_id).late
+        assert "sudah dibayar saat aplikasi tertutup" in second.notice_label.text()
+
+
+def test_a_sale_that_expired_while_closed_and_was_paid_late_is_settled_as_late(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    with OrkutSimulator() as sim:
+        memory_keyring.set_password("kasir-qris", "api_key", sim.api_key)
+        memory_keyring.set_password("kasir-qris", "auth_token", sim.issue_token())
+        second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_before_expiry=False)
+        journal = controller_of(second).journal
+        qtbot.waitUntil(lambda: journal.get(sale_id).state == "paid", timeout=10_000)
+        assert journal.get(sale_id).late
+        assert second.late_alert.isVisible()

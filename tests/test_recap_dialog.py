@@ -1,0 +1,54 @@
+"""The Rekap harian window, opened from the menu of the running app."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from pytestqt.qtbot import QtBot
+
+from kasir.ui.recap_dialog import RecapDialog
+from tests.gui_helpers import OpenApp, controller_of, demo, open_app, refresh_mutasi, sim_of, start_sale
+
+__all__ = ["open_app"]  # fixtures
+
+
+def test_the_days_recap_is_one_menu_away_and_exports_and_prints(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    start_sale(qtbot, window)
+    qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    start_sale(qtbot, window, "10000")
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    sim.pay(4_000, brand="OVO")
+    refresh_mutasi(qtbot, window)
+    action = window.findChild(QAction, "recap_action")
+    assert action is not None
+    action.trigger()
+    dialog = window.findChild(RecapDialog, "recap_dialog")
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.recap.paid.count == 1 and dialog.recap.paid.total == 25_001
+    assert dialog.recap.count("cancelled") == 1 and dialog.recap.unmatched_in.total == 4_000
+    shown = dialog.view.toPlainText()
+    assert "Rp 25.001" in shown and "Rp 4.000" in shown and "DANA" in shown
+    dialog.export_to(tmp_path / "rekap.csv")
+    with (tmp_path / "rekap.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle, delimiter=";"))) == 3
+    dialog.print_to_pdf(tmp_path / "rekap.pdf")
+    assert (tmp_path / "rekap.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_earlier_day_can_be_picked(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
+    dialog = window.findChild(RecapDialog, "recap_dialog")
+    assert dialog is not None and dialog.recap.count("cancelled") == 1
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))
+    assert dialog.recap.sales == () and dialog.recap.day < controller_of(window).clock().date()
