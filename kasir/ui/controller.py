@@ -77,6 +77,7 @@ class SaleController(QObject):
         self._mutasi_timer = QTimer(self)
         self._mutasi_timer.timeout.connect(self.refresh_mutasi)
         self._mutasi_busy = False
+        self._recorded: set[str] = set()  # payment keys already in the journal, this session
         self.watcher.set_session(self.session)
 
     # ---- state -------------------------------------------------------------------
@@ -344,8 +345,10 @@ class SaleController(QObject):
     # ---- the day's money: late payments and payments attached by hand ---------------
 
     def _take_in(self, entries: list[MutasiEntry]) -> None:
+        fresh = [e for e in entries if e.key not in self._recorded]
         try:
-            self.journal.record_payments(entries)
+            self.journal.record_payments(fresh)
+            self._recorded.update(e.key for e in fresh)
         except JournalError as exc:
             log.warning("mutasi not journaled: %s", exc)
         self._settle_late(entries)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Property, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 QUIET_ZONE = 4  # modules, as the QR standard asks
@@ -18,6 +18,7 @@ class QrView(QWidget):
         self._payload = ""
         self._matrix: Matrix = ()
         self._dimmed = False
+        self._image: QImage | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(120, 120)
         self.setAccessibleName("Kode QR pembayaran")
@@ -28,16 +29,26 @@ class QrView(QWidget):
     payload = Property(str, _get_payload)  # the exact string drawn; read-only
 
     def show_qr(self, payload: str, matrix: Matrix) -> None:
-        self._payload, self._matrix = payload, matrix
+        self._payload, self._matrix, self._image = payload, matrix, None
         self.update()
 
     def clear(self) -> None:
-        self._payload, self._matrix = "", ()
+        self._payload, self._matrix, self._image = "", (), None
         self.update()
 
     def set_dimmed(self, dimmed: bool) -> None:
-        self._dimmed = dimmed
+        self._dimmed, self._image = dimmed, None
         self.update()
+
+    def _module_image(self) -> QImage:
+        """One pixel per module, built once per QR: painting is then a single scaled blit."""
+        if self._image is None:
+            n, ink = len(self._matrix), 170 if self._dimmed else 0
+            stride = (n + 3) // 4 * 4  # QImage rows are 32-bit aligned
+            pad = bytes(stride - n)
+            data = b"".join(bytes(ink if dark else 255 for dark in row) + pad for row in self._matrix)
+            self._image = QImage(data, n, n, stride, QImage.Format.Format_Grayscale8).copy()
+        return self._image
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
         return QSize(400, 400)
@@ -58,10 +69,8 @@ class QrView(QWidget):
         left, top = (self.width() - side) // 2, (self.height() - side) // 2
         painter = QPainter(self)
         painter.fillRect(QRect(left, top, side, side), Qt.GlobalColor.white)
-        ink = QColor(170, 170, 170) if self._dimmed else QColor(0, 0, 0)
-        origin_x, origin_y = left + QUIET_ZONE * px, top + QUIET_ZONE * px
-        for y, row in enumerate(self._matrix):
-            for x, dark in enumerate(row):
-                if dark:
-                    painter.fillRect(origin_x + x * px, origin_y + y * px, px, px, ink)
+        # Whole-pixel scaling without smoothing keeps every module edge sharp.
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        origin = QUIET_ZONE * px
+        painter.drawImage(QRect(left + origin, top + origin, n * px, n * px), self._module_image())
         painter.end()

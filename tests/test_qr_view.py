@@ -1,0 +1,34 @@
+"""What the customer sees is exactly the matrix that was checked: every module, sharp, with a quiet zone."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kasir import qris
+from kasir.qrcheck import qr_matrix
+from kasir.simulator import DEMO_BASE_QR
+from kasir.ui.qr_view import QUIET_ZONE, QrView
+
+
+@pytest.mark.parametrize(("size", "dimmed"), [(400, False), (1080, False), (333, True)])
+def test_every_module_is_drawn_where_the_matrix_says(qtbot: QtBot, size: int, dimmed: bool) -> None:
+    payload = qris.to_dynamic(DEMO_BASE_QR, 25_001)
+    matrix = qr_matrix(payload)
+    view = QrView()
+    qtbot.addWidget(view)
+    view.resize(size, size)
+    view.show_qr(payload, matrix)
+    view.set_dimmed(dimmed)
+    image = view.grab().toImage()
+    px, n = view.module_px(), len(matrix)
+    side = (n + 2 * QUIET_ZONE) * px
+    left, top = (view.width() - side) // 2, (view.height() - side) // 2
+    ink = 170 if dimmed else 0
+    for y in range(-QUIET_ZONE, n + QUIET_ZONE):
+        for x in range(-QUIET_ZONE, n + QUIET_ZONE):
+            dark = 0 <= x < n and 0 <= y < n and matrix[y][x]
+            for dx, dy in ((0, 0), (px - 1, px - 1)):  # both corners: whole-pixel modules, no blur
+                cx = left + (x + QUIET_ZONE) * px + dx
+                cy = top + (y + QUIET_ZONE) * px + dy
+                assert image.pixelColor(cx, cy).red() == (ink if dark else 255), (x, y)
