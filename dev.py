@@ -2,7 +2,10 @@
 """Set up and run Kasir QRIS with nothing but Python 3.11+.
 
     python3 dev.py run [kasir args...]   create .venv, install, start the app (demo mode without an account)
-    python3 dev.py test                  create .venv, install, run ruff, mypy and the whole test suite
+    python3 dev.py test [pytest args]    create .venv, install, run ruff, mypy, the test suite, then build
+                                         the one-folder executable and run its --selftest
+    python3 dev.py build [--onefile]     build the executable (dist/kasir/) and run its --selftest
+    python3 dev.py bench                 run benchmarks/run.py (builds the executable first if needed)
 
 Stdlib only: this file runs before any dependency exists.
 """
@@ -52,10 +55,10 @@ def run(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    _setup("dev")
+    _setup("dev,build")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     steps = [
-        [PY, "-m", "ruff", "check", "kasir", "tests", "scripts", "dev.py"],
+        [PY, "-m", "ruff", "check", "kasir", "tests", "scripts", "benchmarks", "dev.py"],
         [PY, "-m", "mypy"],
         [PY, "-m", "pytest", *args],
     ]
@@ -63,15 +66,49 @@ def test(args: list[str]) -> int:
         code = _sh(*step, env=env)
         if code != 0:
             return code
-    return 0
+    return _build(onefile=False)
+
+
+def executable(onefile: bool = False) -> Path:
+    name = "kasir.exe" if os.name == "nt" else "kasir"
+    return ROOT / "dist" / name if onefile else ROOT / "dist" / "kasir" / name
+
+
+def _build(onefile: bool) -> int:
+    """PyInstaller build, then the packaged app's own --selftest: a missing plugin or file fails here."""
+    env = {**os.environ, "KASIR_ONEFILE": "1" if onefile else "0"}
+    code = _sh(PY, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN", "build.spec", env=env)
+    if code != 0:
+        return code
+    exe = executable(onefile)
+    files = [f for f in exe.parent.rglob("*") if f.is_file() and not f.is_symlink()] if not onefile else [exe]
+    size = sum(f.stat().st_size for f in files)
+    print(f"Built {exe.relative_to(ROOT)} ({size / 1e6:.0f} MB{' in its folder' if not onefile else ''})", flush=True)
+    code = _sh(exe, "--selftest", env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    print("packaged self-test", "passed" if code == 0 else f"FAILED (exit {code})", flush=True)
+    return code
+
+
+def build(args: list[str]) -> int:
+    _setup("build")
+    return _build(onefile="--onefile" in args)
+
+
+def bench(args: list[str]) -> int:
+    _setup("dev,build")
+    if not executable().exists() and _build(onefile=False) != 0:
+        return 1
+    return _sh(PY, "benchmarks/run.py", *args, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
+COMMANDS = {"run": run, "test": test, "build": build, "bench": bench}
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test"):
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2
-    command, rest = sys.argv[1], sys.argv[2:]
-    return run(rest) if command == "run" else test(rest)
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, help="folder data (pengaturan, log, jurnal)")
     parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
     parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
+    # Prints "PAINTED" once the main window has painted, then quits: how benchmarks time a start.
+    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"Kasir QRIS {__version__}")
     return parser.parse_args(argv)
 

@@ -1,7 +1,9 @@
 """``kasir --selftest``: one complete demo sale, headless, with a one-line verdict.
 
-Embedded simulator, generate, QR check and render, simulated payment, LUNAS, journal.
-Exit 0 when every step happened, 1 with the reason otherwise.
+Embedded simulator, generate, QR check and render, simulated payment, LUNAS, journal, and
+the recap printed to PDF. Exit 0 when every step happened, 1 with the reason otherwise.
+It exists to catch packaging mistakes (a missing plugin, resource or hidden import), so it
+walks the same code the cashier's clicks do.
 """
 
 from __future__ import annotations
@@ -10,10 +12,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from kasir import qris
+from kasir.resources import ICON, resource
+
+
+class SelftestError(Exception):
+    pass
 
 
 def _wait(condition: Callable[[], bool], timeout_s: float) -> bool:
@@ -35,27 +43,42 @@ def run_selftest(argv: list[str]) -> int:
         except StartupError as exc:
             print(f"SELFTEST FAILED: start: {exc}", file=sys.stderr)
             return 1
-        controller = window.controller  # type: ignore[attr-defined]
-        sim = window.context.simulator  # type: ignore[attr-defined]
         try:
-            steps: list[tuple[str, Callable[[], object], Callable[[], bool]]] = [
-                ("login", lambda: None, lambda: controller.logged_in),
-                ("generate", lambda: controller.pay(25_000), lambda: controller.view.state == "awaiting"),
-                ("pay", lambda: sim.pay(controller.view.nominal), lambda: controller.view.state == "paid"),
-            ]
-            for name, action, done in steps:
-                action()
-                if not _wait(done, 20):
-                    print(f"SELFTEST FAILED at {name}: state={controller.view.state}", file=sys.stderr)
-                    return 1
-            view = controller.view
-            sale = controller.journal.get(view.sale_id)
-            payload = qris.parse(sale.payload or "")
-            if sale.state != "paid" or payload.amount_rupiah != view.nominal:
-                print(f"SELFTEST FAILED: journal says {sale.state}", file=sys.stderr)
-                return 1
-            elapsed = time.monotonic() - started
-            print(f"SELFTEST OK: sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, {elapsed:.2f} s")
-            return 0
+            summary = _one_sale(window, Path(tmp))
+        except (SelftestError, OSError, KeyError, ValueError, qris.QrisError) as exc:
+            print(f"SELFTEST FAILED: {exc}", file=sys.stderr)
+            return 1
         finally:
             window.force_close()  # type: ignore[attr-defined]
+    print(f"SELFTEST OK: {summary}, {time.monotonic() - started:.2f} s")
+    return 0
+
+
+def _one_sale(window: object, tmp: Path) -> str:
+    from kasir.app import open_recap
+
+    controller = window.controller  # type: ignore[attr-defined]
+    sim = window.context.simulator  # type: ignore[attr-defined]
+    customer = window.customer  # type: ignore[attr-defined]
+    steps: list[tuple[str, Callable[[], object], Callable[[], bool]]] = [
+        ("login", lambda: None, lambda: controller.logged_in),
+        ("generate", lambda: controller.pay(25_000), lambda: controller.view.state == "awaiting"),
+        ("render", lambda: None, lambda: bool(customer.qr_view.property("payload"))),
+        ("pay", lambda: sim.pay(controller.view.nominal), lambda: controller.view.state == "paid"),
+        ("lunas", lambda: None, lambda: customer.property("state") == "paid"),
+    ]
+    for name, action, done in steps:
+        action()
+        if not _wait(done, 20):
+            raise SelftestError(f"at {name}: state={controller.view.state}")
+    view = controller.view
+    sale = controller.journal.get(view.sale_id)
+    if sale.state != "paid" or qris.parse(sale.payload or "").amount_rupiah != view.nominal:
+        raise SelftestError(f"journal says {sale.state} for Rp {view.nominal}")
+    resource(ICON)  # a build that left resources behind fails here
+    recap = open_recap(window, controller)  # type: ignore[arg-type]
+    pdf = tmp / "rekap.pdf"
+    recap.print_to_pdf(pdf)
+    if not pdf.read_bytes().startswith(b"%PDF") or recap.recap.paid.count != 1:
+        raise SelftestError("recap did not print")
+    return f"sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, recap printed"
