@@ -190,8 +190,8 @@ def to_html(recap: DayRecap, shop_name: str = "") -> str:
     day = recap.day.strftime("%d-%m-%Y")
     summary = [
         ("Penjualan lunas", f"{recap.paid.count} transaksi", format_rupiah(recap.paid.total)),
-        ("  di antaranya terlambat", f"{recap.late.count}", format_rupiah(recap.late.total)),
-        ("  di antaranya dihubungkan manual", f"{recap.manual.count}", format_rupiah(recap.manual.total)),
+        ("↳ di antaranya terlambat", f"{recap.late.count}", format_rupiah(recap.late.total)),
+        ("↳ di antaranya dihubungkan manual", f"{recap.manual.count}", format_rupiah(recap.manual.total)),
         ("Uang masuk tanpa penjualan", f"{recap.unmatched_in.count}", format_rupiah(recap.unmatched_in.total)),
         ("Kedaluwarsa", str(recap.count("expired")), ""),
         ("Dibatalkan", str(recap.count("cancelled")), ""),

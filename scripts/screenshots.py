@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kasir.app import create_window
+from kasir.app import create_window, open_attach, open_recap
 
 
 def pump(seconds: float, until: Callable[[], bool] = lambda: False) -> None:
@@ -67,6 +67,29 @@ def main(out: Path) -> int:
         pump(10, lambda: controller.view.state == "expired")
         shot(customer, out / "customer-expired.png")
         shot(window, out / "main-expired.png")
+        sim.pay(controller.view.nominal, brand="ShopeePay")  # the customer paid after all
+        controller.refresh_mutasi()
+        pump(5, lambda: window.late_alert.isVisible())
+        pump(0.5)
+        shot(window, out / "main-late.png")
+        sim.pay(12_000, brand="OVO")  # paid by the static QR on the counter: matches no sale
+        controller.acknowledge()
+        window.entry.set_value(12_000)
+        window.pay_button.click()
+        pump(10, lambda: controller.view.state == "awaiting")
+        window.cancel_button.click()
+        controller.refresh_mutasi()
+        pump(2)
+        window.mutasi_view.selectRow(0)
+        dialog = open_attach(window, controller)
+        if dialog is not None:
+            dialog.sales_list.setCurrentRow(0)
+            dialog.confirm.setChecked(True)
+            shot(dialog, out / "attach-dialog.png")
+            dialog.reject()
+        recap = open_recap(window, controller)
+        shot(recap, out / "recap.png")
+        recap.close()
         window.force_close()
     app.quit()
     return 0

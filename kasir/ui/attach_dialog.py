@@ -60,7 +60,10 @@ class AttachDialog(QDialog):
         self.confirm = QCheckBox("Saya sudah memeriksa: pembayaran ini memang untuk penjualan tersebut")
         self.confirm.setObjectName("attach_confirm")
         layout.addWidget(self.confirm)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox()
+        cancel = QPushButton("Batal")  # Qt's standard button would say "Cancel": the UI speaks Indonesian
+        cancel.setObjectName("attach_cancel_button")
+        buttons.addButton(cancel, QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button = QPushButton("Tandai lunas")
         self.ok_button.setObjectName("attach_ok_button")
         buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)

@@ -71,6 +71,7 @@ class LoginDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("login_save_button")
         self.save_button.setText("Simpan dan mulai")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
         self.save_button.setEnabled(False)
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self._finish)

@@ -312,13 +312,17 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         if self._view.state == "awaiting" and not getattr(self, "_force_close", False):
-            answer = QMessageBox.question(
-                self,
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
                 "Tutup aplikasi?",
                 "Masih ada transaksi menunggu pembayaran. Transaksi tersimpan dan akan dilanjutkan saat aplikasi"
                 " dibuka lagi. Tutup sekarang?",
+                parent=self,
             )
-            if answer != QMessageBox.StandardButton.Yes:
+            close = box.addButton("Tutup", QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(box.addButton("Kembali", QMessageBox.ButtonRole.RejectRole))
+            box.exec()
+            if box.clickedButton() is not close:
                 event.ignore()
                 return
         for hook in self._close_hooks:

@@ -73,6 +73,8 @@ class SettingsDialog(QDialog):
         form.addRow("Pembuatan QR", self.mode)
         form.addRow("QRIS toko", self.base_qr)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Simpan")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")  # Qt's own text is English
         buttons.accepted.connect(self._validate_and_accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
