@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from kasir.app import create_window
 from kasir.simulator import OrkutSimulator
 from kasir.ui.controller import SaleController
+from kasir.ui.login_dialog import LoginDialog
 from kasir.ui.main_window import MainWindow
 
 FAST = {"poll_interval_s": 0.2, "mutasi_interval_s": 30.0}
@@ -125,3 +126,27 @@ def mutasi_notes(window: MainWindow) -> list[str]:
 
 def select_mutasi_row(window: MainWindow, row: int) -> None:
     window.mutasi_view.selectRow(row)
+
+
+def seed_account(keyring_backend: MemoryKeyring, sim: OrkutSimulator, data_dir: Path) -> None:
+    """An account already set up: key and token in the keyring, username and merchant in settings."""
+    keyring_backend.set_password("kasir-qris", "api_key", sim.api_key)
+    keyring_backend.set_password("kasir-qris", "auth_token", sim.issue_token())
+    write_settings(data_dir, username=sim.username, merchant=sim.account_id)
+
+
+def login_through_dialog(qtbot: QtBot, window: MainWindow, sim: OrkutSimulator) -> LoginDialog:
+    """Fill the login dialog as a cashier does, up to (not including) Simpan."""
+    qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
+    dialog = window.findChild(LoginDialog, "login_dialog")
+    assert dialog is not None and dialog.isVisible()
+    dialog.api_key_input.setText(sim.api_key)
+    dialog.username_input.setText(sim.username)
+    dialog.password_input.setText(sim.password)
+    qtbot.mouseClick(dialog.request_otp_button, Qt.MouseButton.LeftButton)
+    assert dialog.password_input.text() == ""
+    qtbot.waitUntil(dialog.otp_input.isEnabled, timeout=10_000)
+    dialog.otp_input.setText(sim.otp)
+    qtbot.mouseClick(dialog.verify_otp_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
+    return dialog

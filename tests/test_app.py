@@ -13,14 +13,15 @@ from pytestqt.qtbot import QtBot
 
 from kasir import qris, wib
 from kasir.simulator import OrkutSimulator
-from kasir.ui.main_window import MainWindow
 from tests.gui_helpers import (
     MemoryKeyring,
     OpenApp,
     controller_of,
     demo,
+    login_through_dialog,
     memory_keyring,
     open_app,
+    seed_account,
     sim_of,
     start_sale,
     type_total,
@@ -219,7 +220,7 @@ def test_first_start_login_dialog_end_to_end(
 ) -> None:
     with OrkutSimulator() as sim:
         window = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
-        dialog = _login(qtbot, window, sim, fill_api_key=True)
+        dialog = login_through_dialog(qtbot, window, sim)
         assert dialog.merchant_input.text() == f"OK{sim.account_id}"
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         controller = controller_of(window)
@@ -238,36 +239,15 @@ def test_relogin_mid_sale_keeps_the_sale(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     with OrkutSimulator() as sim:
-        memory_keyring.set_password("kasir-qris", "api_key", sim.api_key)
-        memory_keyring.set_password("kasir-qris", "auth_token", sim.issue_token())
-        write_settings(tmp_path, username=sim.username, merchant=sim.account_id)
+        seed_account(memory_keyring, sim, tmp_path)
         window = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
         start_sale(qtbot, window)
         sale_id = controller_of(window).view.sale_id
         sim.expire_sessions()
-        dialog = _login(qtbot, window, sim, fill_api_key=True)
+        dialog = login_through_dialog(qtbot, window, sim)
         assert controller_of(window).view.state == "awaiting"
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         sim.pay(controller_of(window).view.nominal)
         qtbot.waitUntil(lambda: controller_of(window).view.state == "paid", timeout=10_000)
         assert controller_of(window).view.sale_id == sale_id
         window.force_close()
-
-
-def _login(qtbot: QtBot, window: MainWindow, sim: OrkutSimulator, fill_api_key: bool):  # type: ignore[no-untyped-def]
-    from kasir.ui.login_dialog import LoginDialog
-
-    qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
-    dialog = window.findChild(LoginDialog, "login_dialog")
-    assert dialog is not None and dialog.isVisible()
-    if fill_api_key:
-        dialog.api_key_input.setText(sim.api_key)
-    dialog.username_input.setText(sim.username)
-    dialog.password_input.setText(sim.password)
-    qtbot.mouseClick(dialog.request_otp_button, Qt.MouseButton.LeftButton)
-    assert dialog.password_input.text() == ""
-    qtbot.waitUntil(dialog.otp_input.isEnabled, timeout=10_000)
-    dialog.otp_input.setText(sim.otp)
-    qtbot.mouseClick(dialog.verify_otp_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
-    return dialog

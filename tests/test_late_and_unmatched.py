@@ -22,11 +22,11 @@ from tests.gui_helpers import (
     mutasi_notes,
     open_app,
     refresh_mutasi,
+    seed_account,
     select_mutasi_row,
     sim_of,
     start_sale,
     wait_for_polls,
-    write_settings,
 )
 
 __all__ = ["memory_keyring", "open_app"]  # fixtures
@@ -145,22 +145,17 @@ def test_a_cancelled_attachment_changes_nothing(open_app: OpenApp, qtbot: QtBot,
     assert mutasi_notes(window) == ["Tidak cocok"]
 
 
-def restart_after(qtbot: QtBot, open_app: OpenApp, tmp_path: Path, sim: OrkutSimulator, paid_before_expiry: bool):  # type: ignore[no-untyped-def]
-    """Start a sale, close the app, let its expiry pass while closed (time moved in the journal)."""
-    write_settings(tmp_path, username=sim.username, merchant=sim.account_id)
+def restart_after(qtbot: QtBot, open_app: OpenApp, tmp_path: Path, sim: OrkutSimulator, paid_in_time: bool):  # type: ignore[no-untyped-def]
+    """Start a sale, close the app, pay, and let its expiry pass while closed (time moved in the journal)."""
     first = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
     start_sale(qtbot, first)
     sale_id, nominal = controller_of(first).view.sale_id, controller_of(first).view.nominal
     first.force_close()
-    if paid_before_expiry:
-        sim.pay(nominal)
-    expired = wib.now() + timedelta(seconds=1) if paid_before_expiry else wib.now() - timedelta(minutes=1)
+    sim.pay(nominal)
+    expired = wib.now() + timedelta(seconds=1) if paid_in_time else wib.now() - timedelta(minutes=1)
     with sqlite3.connect(tmp_path / FILENAME) as db:
         db.execute("UPDATE sales SET expires_at = ? WHERE id = ?", (expired.isoformat(), sale_id))
-    if not paid_before_expiry:
-        sim.pay(nominal)
-    if paid_before_expiry:
-        qtbot.waitUntil(lambda: wib.now() > expired, timeout=5_000)
+    qtbot.waitUntil(lambda: wib.now() > expired, timeout=5_000)
     second = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
     return second, sale_id
 
@@ -169,9 +164,8 @@ def test_a_sale_that_expired_while_closed_is_settled_by_money_paid_in_time(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     with OrkutSimulator() as sim:
-        memory_keyring.set_password("kasir-qris", "api_key", sim.api_key)
-        memory_keyring.set_password("kasir-qris", "auth_token", sim.issue_token())
-        second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_before_expiry=True)
+        seed_account(memory_keyring, sim, tmp_path)
+        second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_in_time=True)
         journal = controller_of(second).journal
         qtbot.waitUntil(lambda: journal.get(sale_id).state == "paid", timeout=10_000)
         assert not journal.get(sale_id).late
@@ -182,9 +176,8 @@ def test_a_sale_that_expired_while_closed_and_was_paid_late_is_settled_as_late(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
     with OrkutSimulator() as sim:
-        memory_keyring.set_password("kasir-qris", "api_key", sim.api_key)
-        memory_keyring.set_password("kasir-qris", "auth_token", sim.issue_token())
-        second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_before_expiry=False)
+        seed_account(memory_keyring, sim, tmp_path)
+        second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_in_time=False)
         journal = controller_of(second).journal
         qtbot.waitUntil(lambda: journal.get(sale_id).state == "paid", timeout=10_000)
         assert journal.get(sale_id).late

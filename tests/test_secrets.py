@@ -11,11 +11,11 @@ from pytestqt.qtbot import QtBot
 from kasir.credentials import API_KEY, AUTH_TOKEN
 from kasir.recap import for_day, write_csv
 from kasir.simulator import OrkutSimulator
-from kasir.ui.login_dialog import LoginDialog
 from tests.gui_helpers import (
     MemoryKeyring,
     OpenApp,
     controller_of,
+    login_through_dialog,
     memory_keyring,
     open_app,
     refresh_mutasi,
@@ -33,17 +33,7 @@ def test_no_file_the_app_writes_holds_a_secret(
 ) -> None:
     with OrkutSimulator(api_key=API_KEY_VALUE, password=PASSWORD) as sim:
         window = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
-        qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
-        dialog = window.findChild(LoginDialog, "login_dialog")
-        assert dialog is not None
-        dialog.api_key_input.setText(sim.api_key)
-        dialog.username_input.setText(sim.username)
-        dialog.password_input.setText(PASSWORD)
-        qtbot.mouseClick(dialog.request_otp_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(dialog.otp_input.isEnabled, timeout=10_000)
-        dialog.otp_input.setText(sim.otp)
-        qtbot.mouseClick(dialog.verify_otp_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
+        dialog = login_through_dialog(qtbot, window, sim)
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         controller = controller_of(window)
         token = memory_keyring.store[("kasir-qris", AUTH_TOKEN)]
