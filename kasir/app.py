@@ -220,14 +220,19 @@ def _late_text(sale: Sale) -> str:
     )
 
 
-def _update_attach_button(window: MainWindow, controller: SaleController) -> None:
+def _unmatched_selection(window: MainWindow, controller: SaleController) -> MutasiEntry | None:
+    """The selected mutasi entry when it is money that settled no sale, else None."""
     entry = window.selected_entry()
-    window.attach_button.setEnabled(isinstance(entry, MutasiEntry) and controller.mutasi_model.is_unmatched(entry))
+    return entry if isinstance(entry, MutasiEntry) and controller.mutasi_model.is_unmatched(entry) else None
+
+
+def _update_attach_button(window: MainWindow, controller: SaleController) -> None:
+    window.attach_button.setEnabled(_unmatched_selection(window, controller) is not None)
 
 
 def open_attach(window: MainWindow, controller: SaleController) -> AttachDialog | None:
-    entry = window.selected_entry()
-    if not (isinstance(entry, MutasiEntry) and controller.mutasi_model.is_unmatched(entry)):
+    entry = _unmatched_selection(window, controller)
+    if entry is None:
         controller.notice.emit("warn", "Pilih uang masuk bertanda 'Tidak cocok' di daftar mutasi.")
         return None
     dialog = AttachDialog(entry, controller.attachable_sales(), window)

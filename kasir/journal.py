@@ -201,14 +201,20 @@ class Journal:
                 self._db.execute("ROLLBACK")
             raise
 
-    def _write(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write transaction; a failing disk becomes JournalError, a broken constraint stays itself."""
         try:
             with self._tx():
-                return self._db.execute(sql, args)
+                yield
         except sqlite3.IntegrityError:
             raise
         except sqlite3.Error as exc:
             raise JournalError(f"write failed: {type(exc).__name__}: {exc}") from exc
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
+        with self._writing():
+            return self._db.execute(sql, args)
 
     # ---- writes --------------------------------------------------------------------
 
@@ -352,13 +358,10 @@ class Journal:
         ]
         if not rows:
             return 0
-        try:
-            with self._tx():
-                before = self._db.total_changes
-                self._db.executemany("INSERT OR IGNORE INTO payments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                return self._db.total_changes - before
-        except sqlite3.Error as exc:
-            raise JournalError(f"write failed: {type(exc).__name__}: {exc}") from exc
+        with self._writing():
+            before = self._db.total_changes
+            self._db.executemany("INSERT OR IGNORE INTO payments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            return self._db.total_changes - before
 
     def payments_on(self, day: date) -> list[MutasiEntry]:
         rows = self._db.execute("SELECT * FROM payments WHERE day = ? ORDER BY at, key", (day.isoformat(),))
