@@ -87,17 +87,17 @@ def folder_size(path: Path) -> int:
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
+def report_start(what: str, app: list[float], bare: list[float], bare_label: str) -> None:
+    extra = median(app) - median(bare)
+    target = f"target: < bare + 500 ms (+{ms(extra)})"
+    report(what, ms(median(app)), f"{ms(median(bare))} {bare_label}", target, extra < 0.5)
+
+
 def bench_start(runs: int) -> None:
     print("Start-up", flush=True)
     app = time_to_paint([sys.executable, "-m", "kasir", "--demo", "--data-dir", "{tmp}", "--startup-probe"], runs)
     bare = time_to_paint([sys.executable, str(ROOT / "benchmarks" / "bare_window.py")], runs)
-    report(
-        "Start to first painted window (python -m kasir, demo)",
-        ms(median(app)),
-        f"{ms(median(bare))} bare PySide6 window",
-        f"target: < bare + 500 ms (+{ms(median(app) - median(bare))})",
-        median(app) - median(bare) < 0.5,
-    )
+    report_start("Start to first painted window (python -m kasir, demo)", app, bare, "bare PySide6 window")
     exe = ROOT / "dist" / "kasir" / ("kasir.exe" if os.name == "nt" else "kasir")
     if not exe.exists():
         report("Packaged start", "not built", "-", "run `python3 dev.py build` first")
@@ -105,13 +105,7 @@ def bench_start(runs: int) -> None:
     bare_exe = build_bare()
     packaged = time_to_paint([str(exe), "--demo", "--data-dir", "{tmp}", "--startup-probe"], runs)
     packaged_bare = time_to_paint([str(bare_exe)], runs)
-    report(
-        "Packaged start to first paint (one-folder)",
-        ms(median(packaged)),
-        f"{ms(median(packaged_bare))} packaged bare window",
-        f"target: < bare + 500 ms (+{ms(median(packaged) - median(packaged_bare))})",
-        median(packaged) - median(packaged_bare) < 0.5,
-    )
+    report_start("Packaged start to first paint (one-folder)", packaged, packaged_bare, "packaged bare window")
     size, bare_size = folder_size(exe.parent), folder_size(bare_exe.parent)
     report(
         "Packaged size (one-folder, on disk)",
@@ -299,24 +293,11 @@ class Ticker:
 
 
 def longest_stall(seconds: float) -> float:
-    from PySide6.QtCore import QTimer
-
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(1)
-    timer.timeout.connect(tick)
-    timer.start()
-    end = time.perf_counter() + seconds
-    pump(lambda: time.perf_counter() > end, seconds + 5)
-    timer.stop()
-    return max(gaps[1:]) if len(gaps) > 1 else float("inf")
+    with Ticker() as ticker:
+        end = time.perf_counter() + seconds
+        pump(lambda: time.perf_counter() > end, seconds + 5)
+    gaps = ticker.gaps[1:]  # the first gap only measures the timer starting
+    return max(gaps) if gaps else float("inf")
 
 
 def bench_stall(seconds: float, runs: int) -> None:
