@@ -21,8 +21,9 @@ class Settings:
     username: str = ""
     merchant: str = ""  # as the user typed it; MerchantCode normalises
     shop_name: str = ""
-    poll_interval_s: float = 3.0
+    poll_interval_s: float = 3.0  # the seed's status route: cheap
     mutasi_interval_s: float = 30.0
+    history_interval_s: float = 10.0  # the history is rate-limited upstream: never below 10 s
     expiry_s: int = 600
     kode_unik_low: int = 1
     kode_unik_high: int = 999
