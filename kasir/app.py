@@ -50,6 +50,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--api-url", help="alamat API (default dari pengaturan)")
     parser.add_argument("--data-dir", type=Path, help="folder data (pengaturan, log, jurnal)")
     parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
+    parser.add_argument(
+        "--demo-profile",
+        choices=("seed", "today", "gateway"),
+        default="seed",
+        help="layanan yang ditiru simulator demo: seed (rute /kasir), today (hanya /mutasi), gateway",
+    )
+    parser.add_argument("--demo-shape", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
     # Prints "PAINTED" once the main window has painted, then quits: how benchmarks time a start.
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
@@ -106,7 +113,7 @@ def build_context(args: argparse.Namespace) -> Context:
     credentials: CredentialStore
     if demo:
         data_dir = base_dir / "demo"
-        simulator = OrkutSimulator().start()
+        simulator = OrkutSimulator(profile=args.demo_profile, shapes=tuple(args.demo_shape)).start()
         credentials = MemoryStore({API_KEY: simulator.api_key})  # no real keyring entry is touched
         settings = settings_io.load(data_dir).with_changes(
             api_url=simulator.url,
@@ -114,6 +121,10 @@ def build_context(args: argparse.Namespace) -> Context:
             merchant=f"OK{simulator.account_id}",
             shop_name=simulator.shop_name,
         )
+        if simulator.profile == "gateway":
+            # The gateway alone has no account route to learn the shop's QRIS from: the shop
+            # would pick its QRIS picture in Pengaturan; the demo has it already.
+            settings = settings.with_changes(base_qr=settings.base_qr or simulator.base_qr)
     else:
         data_dir = base_dir
         credentials = KeyringStore()
@@ -171,6 +182,8 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     controller.view_changed.connect(customer.show_sale)
     controller.notice.connect(window.show_notice)
     controller.connection.connect(window.show_connection)
+    controller.sources_changed.connect(window.show_sources)
+    controller.clock_warning.connect(window.show_clock_warning)
     controller.account_changed.connect(lambda: customer.set_shop_name(controller.settings.shop_name))
     controller.mutasi_changed.connect(
         lambda: window.total_today.setText(f"Total masuk: {format_rupiah(controller.mutasi_model.total_in())}")
@@ -181,6 +194,9 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.entry.changed.connect(lambda _v: controller.acknowledge())
     if not ctx.demo:
         controller.login_needed.connect(lambda: _open_login(window, controller))
+    controller.key_needed.connect(
+        lambda: _open_login(window, controller, reason="API key ditolak server. Masukkan API key lagi.")
+    )
     window.add_menu_action("Akun", "Masuk lagi…", lambda: _open_login(window, controller), "login_action")
     window.add_menu_action("Akun", "Keluar", controller.logout, "logout_action")
     window.add_menu_action("Pengaturan", "Pengaturan…", lambda: _open_settings(window, controller), "settings_action")
@@ -192,7 +208,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         sim = ctx.simulator
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
         window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
-    window.on_close(lambda: _shutdown(controller, ctx))
+    window.on_close(lambda: (_close_dialogs(window), _shutdown(controller, ctx)))
 
 
 def _pay_or_acknowledge(window: MainWindow, controller: SaleController) -> None:
@@ -285,13 +301,13 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
     controller.tasks.call(job, done, lambda exc: controller.notice.emit("error", str(exc)))
 
 
-def _open_login(window: MainWindow, controller: SaleController) -> None:
+def _open_login(window: MainWindow, controller: SaleController, reason: str = "") -> None:
     existing = window.findChild(LoginDialog, "login_dialog")
     if existing is not None and existing.isVisible():
         existing.raise_()
         return
     dialog = LoginDialog(
-        controller.settings.api_url, controller.settings.username, controller.settings.merchant, window
+        controller.settings.api_url, controller.settings.username, controller.settings.merchant, window, reason=reason
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.logged_in.connect(
@@ -321,6 +337,12 @@ def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleCon
         app.screenAdded.connect(lambda _s: replace_display())
         # On removal Qt still lists the leaving screen; decide once it is gone.
         app.screenRemoved.connect(lambda _s: QTimer.singleShot(0, replace_display))
+
+
+def _close_dialogs(window: MainWindow) -> None:
+    """An open login dialog has its own worker thread: end it before the window goes."""
+    for dialog in window.findChildren(LoginDialog):
+        dialog.reject()
 
 
 def _shutdown(controller: SaleController, ctx: Context) -> None:

@@ -10,27 +10,30 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kasir import qris
+from kasir import qris, shop_qris, sources
 from kasir import settings as settings_io
-from kasir.api import MerchantCode, MutasiEntry, OrkutClient, Session
+from kasir.api import AccountSummary, MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore
-from kasir.errors import ApiError, SessionExpiredError
+from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
 from kasir.matching import SaleTerms, find_settlement, match_late
 from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
+from kasir.sources import Served, Source, SourceChoice, SourceFailedError
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.tasks import ClientFactory, TaskRunner
 from kasir.ui.viewmodel import IDLE, SaleView
 from kasir.ui.watcher import PaymentWatcher
-from kasir.wib import Clock, day_bounds
+from kasir.wib import Clock, ServerClock, day_bounds
 from kasir.wib import now as wib_now
+
+CLOCK_WARN_AFTER = timedelta(minutes=2)
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +41,19 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Generated:
     qr: CheckedQr
-    source: str  # "server" or "local"
+    source: Source
     fallback_reason: str = ""
+    missing: tuple[Source, ...] = ()
+
+    @property
+    def journal_source(self) -> str:
+        return "local" if self.source is Source.LOCAL else "server"
+
+
+@dataclass(frozen=True)
+class LearnedQris:
+    found: shop_qris.ShopQris | None
+    problem: str = ""
 
 
 class SaleController(QObject):
@@ -47,7 +61,10 @@ class SaleController(QObject):
     notice = Signal(str, str)  # level (info, warn, error), cashier-facing text
     connection = Signal(str)  # "" when fine, else a quiet banner text
     login_needed = Signal()
+    key_needed = Signal()  # the server refused the API key: the login dialog must ask for it again
     account_changed = Signal()
+    sources_changed = Signal(str)  # the quiet "which route served" text
+    clock_warning = Signal(str)  # "" when the PC clock agrees with the server's
     mutasi_changed = Signal()
     late_payment = Signal(object)  # Sale settled after it had ended: the cashier must see it
 
@@ -64,12 +81,31 @@ class SaleController(QObject):
         self.data_dir, self.settings, self.credentials, self.journal = data_dir, settings, credentials, journal
         self.clock = clock
         self._view: SaleView = IDLE
+        self.server_clock = ServerClock()
+        cooldowns: dict[Source, datetime] = {}
+        self.qr_choice = SourceChoice("QR", sources.QR_ORDER, clock)
+        self.panel_choice = SourceChoice("mutasi", sources.PANEL_ORDER, clock, cooldowns=cooldowns)
+        payment_choice = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, cooldowns=cooldowns)
         self.tasks = TaskRunner("api", self._factory(), self)
-        self.watcher = PaymentWatcher(self._factory(), settings.poll_interval_s, self)
+        # The side panel has its own worker: a hung refresh must never hold up a QR or a payment poll.
+        self.panel_tasks = TaskRunner("mutasi", self._factory(), self)
+        self.watcher = PaymentWatcher(
+            self._factory(),
+            settings.poll_interval_s,
+            self,
+            choice=payment_choice,
+            history_interval_s=settings.history_interval_s,
+            server_clock=self.server_clock,
+        )
         self.watcher.paid.connect(self._on_paid)
         self.watcher.trouble.connect(self.connection.emit)
         self.watcher.recovered.connect(lambda: self.connection.emit(""))
         self.watcher.session_expired.connect(self._on_session_expired)
+        self.watcher.key_refused.connect(self._on_key_refused)
+        self.watcher.source_changed.connect(self._announce_sources)
+        self.watcher.entries_seen.connect(self._history_seen)
+        self._history_at: datetime | None = None  # when the watcher last brought the history
+        self._clock_text = ""
         self.mutasi_model = MutasiModel()
         self._expiry = QTimer(self)
         self._expiry.setInterval(500)
@@ -99,11 +135,19 @@ class SaleController(QObject):
 
     def _factory(self) -> ClientFactory:
         url, key = self.settings.api_url, self.credentials.get(API_KEY) or ""
+        server_clock = getattr(self, "server_clock", None)
 
         def make() -> OrkutClient | None:
-            return OrkutClient(url, key, connect_timeout=5.0, read_timeout=10.0) if key else None
+            if not key:
+                return None
+            return OrkutClient(url, key, connect_timeout=5.0, read_timeout=10.0, server_clock=server_clock)
 
         return make
+
+    @property
+    def shop_qris(self) -> str | None:
+        """The shop's static QRIS (from the account, a picture or Pengaturan), or None."""
+        return self.settings.base_qr or None
 
     def _show(self, view: SaleView) -> None:
         self._view = view
@@ -136,9 +180,10 @@ class SaleController(QObject):
     # ---- start and stop ----------------------------------------------------------
 
     def start(self) -> None:
-        self._mutasi_timer.start(int(self.settings.mutasi_interval_s * 1000))
+        self._restart_mutasi_timer()
         self._expiry.start()
         self._resume_open_sales()
+        self._announce_sources()
         if self.logged_in:
             self.refresh_account()
             self.refresh_mutasi()
@@ -149,7 +194,15 @@ class SaleController(QObject):
         self._mutasi_timer.stop()
         self._expiry.stop()
         self.watcher.shutdown()
+        self.panel_tasks.stop()
         self.tasks.stop()
+
+    def _restart_mutasi_timer(self) -> None:
+        # The history is the upstream's rate-limited "QRIS merchant" menu: never faster than its floor.
+        seconds = self.settings.mutasi_interval_s
+        if self.panel_choice.current in sources.HISTORY_SHAPED:
+            seconds = max(seconds, self.settings.history_interval_s)
+        self._mutasi_timer.start(int(seconds * 1000))
 
     def _resume_open_sales(self) -> None:
         """After a crash or power cut: nothing that was open may vanish."""
@@ -189,17 +242,24 @@ class SaleController(QObject):
             self.journal.mark_ended(sale.id, "expired", sale.expires_at)
             return
         claimed = frozenset(self.journal.claimed_reffs())
-        terms = SaleTerms(sale.nominal, sale.created_at, not_after=sale.expires_at)
+        offset = self.server_clock.offset
+        terms = SaleTerms(sale.nominal, sale.created_at + offset, not_after=sale.expires_at + offset)
+        candidates = self.watcher.choice.candidates()
 
         def job(client: OrkutClient | None) -> MutasiEntry | None:
             assert client is not None
-            return find_settlement(client.payment_status(session, sale.nominal), terms, claimed)
+            served = sources.first_served(
+                candidates, lambda source: sources.payments_from(client, session, source, sale.nominal)
+            )
+            return find_settlement(served.value, terms, claimed)
 
         def answered(entry: MutasiEntry | None) -> None:
             if entry is not None and self._settle(sale.id, entry):
                 self.notice.emit("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")
             elif self.journal.get(sale.id).is_open:
                 self.journal.mark_ended(sale.id, "expired", sale.expires_at)
+                # The panel (its own worker) may have brought the money before this look ended.
+                self._settle_late(self.mutasi_model.entries)
 
         self.tasks.call(job, answered, lambda _exc: answered(None))
 
@@ -231,47 +291,53 @@ class SaleController(QObject):
 
     def _generate_job(self, sale: Sale) -> Callable[[OrkutClient | None], Generated]:
         session, nominal = self.session, sale.nominal
-        base, mode = self.settings.base_qr or None, self.settings.generate_mode
-
-        def local(reason: str) -> Generated:
-            assert base is not None
-            return Generated(prepare(qris.to_dynamic(base, nominal), nominal, base), "local", reason)
+        base = self.shop_qris
+        candidates = (Source.LOCAL,) if self.settings.generate_mode == "local" else self.qr_choice.candidates()
 
         def job(client: OrkutClient | None) -> Generated:
-            if mode == "local" and base:
-                return local("")
-            if client is None or session is None:
-                if base:
-                    return local("belum masuk")
-                raise SessionExpiredError("no session")
             try:
-                answer = client.generate(session, nominal)
-            except ApiError as exc:
-                if base:
-                    return local(exc.user_message)
-                raise
+                served = sources.first_served(
+                    candidates, lambda source: sources.qr_from(client, session, source, nominal, base)
+                )
+            except SourceFailedError as exc:
+                # The server failed (not "not served"): the shop's own QRIS still makes a good QR.
+                if base is None or exc.source is Source.LOCAL:
+                    raise exc.error from None
+                payload = qris.to_dynamic(base, nominal)
+                return Generated(prepare(payload, nominal, base), Source.LOCAL, exc.user_message, exc.missing)
+            except sources.NoSourceError as exc:
+                if session is None and base is None:
+                    raise SessionExpiredError("no session") from None
+                raise sources.ShopQrisMissingError("no static QRIS") if base is None else exc from None
             # A payload that fails the gate is refused outright, never replaced silently.
-            return Generated(prepare(answer.qr_string, nominal, base), "server")
+            qr = prepare(served.value.qr_string, nominal, base)
+            return Generated(qr, served.source, "", served.missing)
 
         return job
 
     def _generated(self, sale_id: int, generated: Generated) -> None:
+        self._learn_qr_sources(generated)
         if self.journal.get(sale_id).state != "generating":
             return  # cancelled while the QR was being made
         try:
-            sale = self.journal.mark_awaiting(sale_id, generated.qr.payload, generated.source)
+            sale = self.journal.mark_awaiting(sale_id, generated.qr.payload, generated.journal_source)
         except JournalError as exc:
             self.notice.emit("error", exc.user_message)
             return
-        if generated.source == "server" and not self.settings.base_qr:
-            self._update_settings(self.settings.with_changes(base_qr=generated.qr.payload))
         qr = generated.qr
         self._show(
             self._view_of(sale, payload=qr.payload, matrix=qr.matrix, merchant_name=qr.merchant_name, nmid=qr.nmid)
         )
-        if generated.source == "local" and self.settings.generate_mode != "local":
+        if generated.fallback_reason:
             self.notice.emit("warn", f"QR dibuat lokal dari QRIS toko (server: {generated.fallback_reason})")
         self._watch(sale)
+
+    def _learn_qr_sources(self, generated: Generated) -> None:
+        if self.settings.generate_mode == "local":
+            return
+        self.qr_choice.record_missing(generated.missing)
+        if not generated.fallback_reason and self.qr_choice.record(Served(None, generated.source, generated.missing)):
+            self._announce_sources()
 
     def _generate_failed(self, sale_id: int, exc: Exception) -> None:
         if isinstance(exc, qris.QrisError):
@@ -282,9 +348,11 @@ class SaleController(QObject):
         self.notice.emit("error", message)
         if isinstance(exc, SessionExpiredError):
             self.login_needed.emit()
+        elif isinstance(exc, UnauthorizedError):
+            self.key_needed.emit()
 
     def _watch(self, sale: Sale) -> None:
-        self.watcher.set_interval(self.settings.poll_interval_s)
+        self.watcher.set_interval(self.settings.poll_interval_s, self.settings.history_interval_s)
         self.watcher.watch(sale.id, sale.nominal, sale.created_at, self.journal.claimed_reffs())
 
     def cancel(self) -> None:
@@ -310,6 +378,7 @@ class SaleController(QObject):
             self._show(self._view_of(sale, message=reason))
 
     def _check_expiry(self) -> None:
+        self._check_clock()
         view = self._view
         if view.state == "awaiting" and view.expires_at and self.clock() >= view.expires_at and view.sale_id:
             self._end(view.sale_id, "expired", "waktu habis")
@@ -351,8 +420,26 @@ class SaleController(QObject):
             self._recorded.update(e.key for e in fresh)
         except JournalError as exc:
             log.warning("mutasi not journaled: %s", exc)
+        self._settle_open(entries)
         self._settle_late(entries)
         self._refresh_model(entries)
+
+    def _settle_open(self, entries: list[MutasiEntry]) -> None:
+        """The list is a second way to see the money: it settles the sale that waits for it, too."""
+        view = self._view
+        if view.state != "awaiting" or view.sale_id is None:
+            return
+        sale = self.journal.get(view.sale_id)
+        terms = SaleTerms(sale.nominal, sale.created_at + self.server_clock.offset)
+        entry = find_settlement(entries, terms, self.journal.claimed_reffs())
+        if entry is not None:
+            self._settle(sale.id, entry)
+
+    def _history_seen(self, entries: list[MutasiEntry]) -> None:
+        """The watcher brought the history anyway: the panel uses it instead of asking again."""
+        self._history_at = self.clock()
+        if self.panel_choice.current in sources.HISTORY_SHAPED or self.panel_choice.current is None:
+            self._take_in(entries)
 
     def _refresh_model(self, entries: list[MutasiEntry] | None = None) -> None:
         current = self.mutasi_model.entries if entries is None else entries
@@ -410,6 +497,51 @@ class SaleController(QObject):
         self.connection.emit("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
         self.login_needed.emit()
 
+    def _on_key_refused(self) -> None:
+        self.connection.emit(
+            "API key ditolak server — masukkan API key lagi (Akun → Masuk lagi). Transaksi tetap tersimpan."
+        )
+        self.key_needed.emit()
+
+    # ---- which route served, and the PC's clock ------------------------------------
+
+    def source_text(self) -> str:
+        pay = self.watcher.choice
+        parts = [f"Cek pembayaran: {sources.LABEL[pay.current]}" if pay.current else "Cek pembayaran: belum"]
+        if pay.current is not None:
+            every = pay.interval_s(self.settings.poll_interval_s, self.settings.history_interval_s)
+            parts[0] += f" (tiap {_seconds(every)})"
+        resting = pay.cooldown_left()
+        if resting.total_seconds() > 0:
+            minutes, seconds = divmod(int(resting.total_seconds()), 60)
+            parts.append(f"jeda server {minutes}:{seconds:02d}")
+        qr = Source.LOCAL if self.settings.generate_mode == "local" else self.qr_choice.current
+        if qr is not None:
+            parts.append(f"QR: {sources.LABEL[qr]}")
+        if self.panel_choice.current is not None:
+            parts.append(f"Mutasi: {sources.LABEL[self.panel_choice.current]}")
+        return " · ".join(parts)
+
+    def _announce_sources(self) -> None:
+        text = self.source_text()
+        log.info("sources: %s", text)
+        self.sources_changed.emit(text)
+
+    def _check_clock(self) -> None:
+        if not self.server_clock.known:
+            return
+        offset = self.server_clock.offset
+        text = ""
+        if abs(offset) > CLOCK_WARN_AFTER:
+            minutes = round(abs(offset).total_seconds() / 60)
+            way = "terlambat" if offset > timedelta(0) else "terlalu cepat"
+            text = f"Jam komputer selisih {minutes} menit ({way}) dari jam server. Perbaiki jam Windows."
+        if text != self._clock_text:
+            self._clock_text = text
+            if text:
+                log.warning("PC clock is off the server's by %.0f s", offset.total_seconds())
+            self.clock_warning.emit(text)
+
     def apply_login(self, api_key: str, username: str, token: str, merchant: MerchantCode, name: str | None) -> None:
         self.credentials.set(API_KEY, api_key)
         self.credentials.set(AUTH_TOKEN, token)
@@ -418,6 +550,8 @@ class SaleController(QObject):
             changes["shop_name"] = name
         self._update_settings(self.settings.with_changes(**changes))
         self._reconfigure()
+        for choice in (self.qr_choice, self.panel_choice, self.watcher.choice):
+            choice.reprobe()  # a new login may mean a new server: every route gets another chance
         self.connection.emit("")
         self.account_changed.emit()
         self.refresh_account()
@@ -433,8 +567,9 @@ class SaleController(QObject):
     def apply_settings(self, new: Settings) -> None:
         self._update_settings(new)
         self._reconfigure()
-        self._mutasi_timer.start(int(new.mutasi_interval_s * 1000))
-        self.watcher.set_interval(new.poll_interval_s)
+        self._restart_mutasi_timer()
+        self.watcher.set_interval(new.poll_interval_s, new.history_interval_s)
+        self._announce_sources()
 
     def _update_settings(self, new: Settings) -> None:
         self.settings = new
@@ -445,38 +580,108 @@ class SaleController(QObject):
 
     def _reconfigure(self) -> None:
         self.tasks.reconfigure(self._factory())
+        self.panel_tasks.reconfigure(self._factory())
         self.watcher.reconfigure(self._factory())
         self.watcher.set_session(self.session)
 
     def refresh_account(self) -> None:
+        """The account's name and, when the shop's QRIS is not known yet, its QRIS image."""
         session = self.session
         if session is None:
             return
+        want_qris = not self.shop_qris
 
-        def done(summary: object) -> None:
-            account = getattr(summary, "account", None)
+        def job(client: OrkutClient | None) -> tuple[AccountSummary, LearnedQris | None]:
+            assert client is not None
+            summary = client.account_summary(session)
+            account = summary.account
+            if not (want_qris and account is not None and account.qris_image_url):
+                return summary, None
+            from kasir.ui.images import decode_qr_image  # Qt's image readers, usable off the GUI thread
+
+            try:
+                texts = decode_qr_image(api_download(account.qris_image_url))
+                return summary, LearnedQris(shop_qris.adopt_from_account(texts, account, session.merchant))
+            except (shop_qris.ShopQrisError, ApiError, ValueError) as exc:
+                return summary, LearnedQris(None, getattr(exc, "user_message", None) or str(exc))
+
+        def done(answer: tuple[AccountSummary, LearnedQris | None]) -> None:
+            summary, learned = answer
+            account = summary.account
             if account is not None and account.qris_name and account.qris_name != self.settings.shop_name:
                 self._update_settings(self.settings.with_changes(shop_name=account.qris_name))
                 self.account_changed.emit()
+            if learned is not None:
+                self._adopt_shop_qris(learned)
 
-        self.tasks.call(lambda c: c.account_summary(session) if c else None, done, lambda exc: None)
+        self.tasks.call(job, done, lambda exc: log.info("account summary unavailable: %r", exc))
+
+    def _adopt_shop_qris(self, learned: LearnedQris) -> None:
+        if learned.found is None:
+            log.warning("shop QRIS from the account not used: %s", learned.problem)
+            self.notice.emit("warn", f"QRIS toko dari akun tidak dapat dipakai: {learned.problem}")
+            return
+        if self.shop_qris:
+            return  # set meanwhile (Pengaturan): the shop owner's choice wins
+        self._update_settings(self.settings.with_changes(base_qr=learned.found.payload))
+        log.info("shop QRIS learned from the account: %s", learned.found.summary)
+        self.notice.emit("info", f"QRIS toko dibaca dari akun: {learned.found.summary}.")
+        self.account_changed.emit()
 
     def refresh_mutasi(self) -> None:
         session = self.session
         if session is None or self._mutasi_busy:
             return
+        history_age = self.clock() - self._history_at if self._history_at else None
+        if (
+            self.panel_choice.current in sources.HISTORY_SHAPED
+            and history_age is not None
+            and history_age.total_seconds() < self.settings.history_interval_s
+        ):
+            return  # the watcher brought the history a moment ago; asking again invites "terlalu sering"
+        if self.panel_choice.cooldown_left().total_seconds() > 0:
+            self._announce_sources()
+            return
         self._mutasi_busy = True
+        candidates = self.panel_choice.candidates()
 
-        def done(entries: list[MutasiEntry] | None) -> None:
+        def job(client: OrkutClient | None) -> Served[list[MutasiEntry]]:
+            assert client is not None
+            return sources.first_served(candidates, lambda source: sources.panel_from(client, session, source))
+
+        def done(served: Served[list[MutasiEntry]]) -> None:
             self._mutasi_busy = False
-            self._take_in(entries or [])
-
+            if self.panel_choice.record(served):
+                self._restart_mutasi_timer()
+                self._announce_sources()
+            if served.source in sources.HISTORY_SHAPED:
+                self._history_at = self.clock()
+            self._take_in(served.value)
 
         def failed(exc: Exception) -> None:
             self._mutasi_busy = False
-            if isinstance(exc, SessionExpiredError):
+            error = exc.error if isinstance(exc, SourceFailedError) else exc
+            if isinstance(exc, SourceFailedError):
+                self.panel_choice.record_missing(exc.missing)
+                if isinstance(error, RateLimitedError):
+                    self.panel_choice.cool_down(exc.source, error.cooldown_s)
+                    self._announce_sources()
+            if isinstance(error, SessionExpiredError):
                 self._on_session_expired()
+            elif isinstance(error, UnauthorizedError):
+                self._on_key_refused()
             else:
-                self.connection.emit(getattr(exc, "user_message", "Mutasi gagal dimuat."))
+                self.connection.emit(getattr(error, "user_message", "Mutasi gagal dimuat."))
 
-        self.tasks.call(lambda c: c.mutasi(session) if c else [], done, failed)
+        self.panel_tasks.call(job, done, failed)
+
+
+def _seconds(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")  # Indonesian decimal comma
+    return f"{text} detik"
+
+
+def api_download(url: str) -> bytes:
+    from kasir.api import download
+
+    return download(url)

@@ -35,7 +35,15 @@ class Credentials:
 class LoginDialog(QDialog):
     logged_in = Signal(object)  # Credentials
 
-    def __init__(self, api_url: str, username: str = "", merchant: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        username: str = "",
+        merchant: str = "",
+        parent: QWidget | None = None,
+        *,
+        reason: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("login_dialog")
         self.setWindowTitle("Masuk ke akun OrderKuota")
@@ -84,6 +92,9 @@ class LoginDialog(QDialog):
         self.request_otp_button.clicked.connect(self._request_otp)
         self.verify_otp_button.clicked.connect(self._verify_otp)
         self.resize(460, 360)
+        if reason:  # e.g. the server refused the API key: say so, and start at the key field
+            self._say(reason, error=True)
+            self.api_key_input.setFocus()
 
     def _input(self, name: str, placeholder: str, *, secret: bool = False) -> QLineEdit:
         edit = QLineEdit()
@@ -112,6 +123,10 @@ class LoginDialog(QDialog):
         self._tasks.call(lambda c: c.request_otp(username, password) if c else None, self._otp_sent, self._otp_failed)
 
     def _otp_sent(self, challenge: OtpChallenge) -> None:
+        if challenge.login is not None:  # some accounts get their token at once: no OTP to type
+            self.request_otp_button.setEnabled(True)
+            self._verified(challenge.login)
+            return
         where = f" ke {challenge.destination}" if challenge.destination else ""
         self._say(f"OTP telah dikirim{where}. Masukkan kodenya.")
         self.request_otp_button.setEnabled(True)

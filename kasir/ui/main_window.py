@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
         self._countdown.start()
+        self._build_status()
         self.resize(1280, 720)
 
     # ---- layout ------------------------------------------------------------------
@@ -222,6 +223,25 @@ class MainWindow(QMainWindow):
         foot.addWidget(self.attach_button)
         box.addLayout(foot)
         return box
+
+    def _build_status(self) -> None:
+        """Quiet facts at the bottom: which route served, and a PC clock that is off."""
+        self.clock_warning_label = QLabel("")
+        self.clock_warning_label.setObjectName("clock_warning_label")
+        self.clock_warning_label.setStyleSheet("color: #9a6700; font-weight: bold;")
+        self.clock_warning_label.hide()
+        self.payment_source_label = QLabel("")
+        self.payment_source_label.setObjectName("payment_source_label")
+        self.payment_source_label.setStyleSheet("color: #57606a;")
+        self.statusBar().addPermanentWidget(self.clock_warning_label)
+        self.statusBar().addPermanentWidget(self.payment_source_label)
+
+    def show_sources(self, text: str) -> None:
+        self.payment_source_label.setText(text)
+
+    def show_clock_warning(self, text: str) -> None:
+        self.clock_warning_label.setText(text)
+        self.clock_warning_label.setVisible(bool(text))
 
     def selected_entry(self) -> object | None:
         """The mutasi entry under the selection, or None."""
