@@ -142,14 +142,14 @@ def pump(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
 
-def open_demo(tmp: str, **settings: object):  # type: ignore[no-untyped-def]
+def open_demo(tmp: str, *args: str, **settings: object):  # type: ignore[no-untyped-def]
     import json
 
     from kasir.app import create_window
 
     (Path(tmp) / "demo").mkdir(parents=True, exist_ok=True)
     (Path(tmp) / "demo" / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
-    window = create_window(["--demo", "--data-dir", tmp])
+    window = create_window(["--demo", "--data-dir", tmp, *args])
     controller = window.controller  # type: ignore[attr-defined]
     pump(lambda: controller.logged_in)
     pump(lambda: not controller._mutasi_busy)
@@ -534,6 +534,9 @@ def main() -> int:
     _app = QApplication.instance() or QApplication([])
     bench_bayar_to_qr(runs * 3)
     bench_payment_to_paid(runs, interval_s=3.0)
+    from benchmarks.sources import bench_payment_per_source
+
+    bench_payment_per_source(runs, sys.modules[__name__])
     bench_stall(2.0 if args.quick else 3.0, 3)
     bench_memory(100 if args.quick else 1000)
     bench_mutasi(5000, runs)
