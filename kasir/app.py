@@ -208,7 +208,8 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         sim = ctx.simulator
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
         window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
-    window.on_close(lambda: (_close_dialogs(window), _shutdown(controller, ctx)))
+    window.on_close(lambda: _close_dialogs(window))
+    window.on_close(lambda: _shutdown(controller, ctx))
 
 
 def _pay_or_acknowledge(window: MainWindow, controller: SaleController) -> None:

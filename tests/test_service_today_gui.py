@@ -189,3 +189,17 @@ def test_a_picture_of_a_dynamic_qr_is_refused_as_the_shops_qris(qtbot: QtBot, tm
     assert not dialog.load_qris_image(picture)
     assert "dinamis" in dialog.error.text()
     assert dialog.base_qr.toPlainText() == ""
+
+
+def test_a_payment_whose_date_cannot_be_read_is_listed_as_unmatched(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--demo-shape", "date_garbage", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    sim.pay(12_345)
+    refresh_mutasi(qtbot, window)
+    model = controller.mutasi_model
+    assert [model.index(r, 4).data() for r in range(model.rowCount())] == ["Tidak cocok — tanggal tidak terbaca"]
+    assert model.index(0, 0).data() == "?"

@@ -72,7 +72,10 @@ class MutasiModel(QAbstractTableModel):
 
     def _text(self, entry: MutasiEntry, column: int) -> str:
         if column == 0:
-            return entry.date.astimezone(wib.WIB).strftime("%H:%M:%S")
+            if "tanggal" in entry.problem:
+                return "?"
+            minute_only = entry.precision.total_seconds() >= 60  # "18:02" must not read as 18:02:00
+            return entry.date.astimezone(wib.WIB).strftime("%H:%M" if minute_only else "%H:%M:%S")
         if column == 1:
             return format_rupiah(entry.amount if entry.is_incoming else -entry.amount)
         if column == 2:
@@ -83,7 +86,8 @@ class MutasiModel(QAbstractTableModel):
             return "Keluar"
         mark = self._settled.get(entry.key)
         if mark is None:
-            return "Tidak cocok"
+            # A row that could not be read whole is shown, never hidden: the cashier decides.
+            return f"Tidak cocok — {entry.problem}" if entry.problem else "Tidak cocok"
         how = " (terlambat)" if mark.late else ""
         how += " (manual)" if mark.manual else ""
         return f"✓ Penjualan #{mark.sale_id}{how}"
