@@ -203,3 +203,33 @@ def test_a_payment_whose_date_cannot_be_read_is_listed_as_unmatched(
     model = controller.mutasi_model
     assert [model.index(r, 4).data() for r in range(model.rowCount())] == ["Tidak cocok — tanggal tidak terbaca"]
     assert model.index(0, 0).data() == "?"
+
+
+def test_a_stuck_status_request_shows_the_banner_within_one_interval(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo", poll_interval_s=0.2)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    sim.inject("trickle", count=1, path="/kasir/orkut/status-pembayaran")
+    start_sale(qtbot, window)
+    # The watcher's slow-request timer is max(interval, 3 s): the banner shows while the request runs.
+    qtbot.waitUntil(lambda: "lambat" in window.connection_banner.text(), timeout=5_000)
+    assert window.customer.property("state") == "awaiting"
+
+
+def test_a_panel_refresh_that_hangs_does_not_hold_up_the_payment(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo", poll_interval_s=0.2)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in and not controller._mutasi_busy, timeout=10_000)
+    sim.inject("hang", count=5, path="/kasir/orkut/mutasi")
+    qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
+    assert controller._mutasi_busy
+    start_sale(qtbot, window)
+    sim.pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=5_000)
+    assert controller._mutasi_busy  # the panel is still waiting for its hung answer
