@@ -534,9 +534,10 @@ def main() -> int:
     _app = QApplication.instance() or QApplication([])
     bench_bayar_to_qr(runs * 3)
     bench_payment_to_paid(runs, interval_s=3.0)
-    from benchmarks.sources import bench_payment_per_source
+    from benchmarks.sources import bench_hostile, bench_payment_per_source
 
     bench_payment_per_source(runs, sys.modules[__name__])
+    bench_hostile(3, sys.modules[__name__])
     bench_stall(2.0 if args.quick else 3.0, 3)
     bench_memory(100 if args.quick else 1000)
     bench_mutasi(5000, runs)
