@@ -1,8 +1,9 @@
-"""The sale loop, wired: keypad total -> kode unik -> QR -> watcher -> LUNAS.
+"""The sale loop, wired: keypad total -> till -> QR worker -> watcher -> LUNAS.
 
-Decisions live in the core (allocation, QR checks, matching, journal); this object only
-sequences them, runs network work through workers, and tells the screens. Every state
-change is committed to the journal before any screen shows it.
+Every money decision is the till's (:mod:`kasir.till`: guards, kode unik, settling, late money,
+attaching, restarts); this object only holds the signals, timers and workers that connect the
+till to the network and the screens. Every state change is committed to the journal (by the
+till) before any screen shows it.
 """
 
 from __future__ import annotations
@@ -20,17 +21,18 @@ from kasir import settings as settings_io
 from kasir.api import AccountSummary, MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
-from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
-from kasir.matching import SaleTerms, find_settlement, match_late
-from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
+from kasir.journal import Journal, JournalError, Sale
+from kasir.matching import find_settlement
+from kasir.money import KodeUnikRange
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
+from kasir.till import Kind, Outcome, SaleState, Till, TillRules
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.tasks import ClientFactory, TaskRunner
 from kasir.ui.viewmodel import IDLE, SaleView
 from kasir.ui.watcher import PaymentWatcher
-from kasir.wib import Clock, ServerClock, day_bounds
+from kasir.wib import Clock, ServerClock
 from kasir.wib import now as wib_now
 
 CLOCK_WARN_AFTER = timedelta(minutes=2)
@@ -80,6 +82,7 @@ class SaleController(QObject):
         super().__init__(parent)
         self.data_dir, self.settings, self.credentials, self.journal = data_dir, settings, credentials, journal
         self.clock = clock
+        self.till = Till(journal, clock, _rules(settings))
         self._view: SaleView = IDLE
         self.server_clock = ServerClock()
         cooldowns: dict[Source, datetime] = {}
@@ -206,19 +209,11 @@ class SaleController(QObject):
 
     def _resume_open_sales(self) -> None:
         """After a crash or power cut: nothing that was open may vanish."""
-        now = self.clock()
-        newest_live: Sale | None = None
-        for sale in self.journal.open_sales():
-            if sale.state == "generating":
-                self.journal.mark_ended(sale.id, "failed", now, "aplikasi tertutup saat membuat QR")
-            elif sale.expires_at > now:
-                if newest_live is not None:
-                    self._check_then_expire(newest_live)
-                newest_live = sale
-            else:
-                self._check_then_expire(sale)
-        if newest_live is not None and newest_live.payload:
-            self._restore(newest_live)
+        plan = self.till.resume()
+        for sale in plan.check:
+            self._check_then_expire(sale)
+        if plan.restore is not None:
+            self._restore(plan.restore)
 
     def _restore(self, sale: Sale) -> None:
         payload, nominal, base = sale.payload or "", sale.nominal, self.settings.base_qr or None
@@ -233,17 +228,19 @@ class SaleController(QObject):
             self._watch(sale)
             self.notice.emit("info", f"Penjualan #{sale.id} dilanjutkan setelah aplikasi dibuka ulang.")
 
-        self.tasks.call(job, restored, lambda exc: self._end(sale.id, "failed", getattr(exc, "user_message", str(exc))))
+        def unsafe(exc: Exception) -> None:
+            self._end(sale.id, SaleState.FAILED, getattr(exc, "user_message", None) or "QR tidak lolos pemeriksaan.")
+
+        self.tasks.call(job, restored, unsafe)
 
     def _check_then_expire(self, sale: Sale) -> None:
         """A sale that expired while the app was down: one look, then expired unless paid."""
         session = self.session
         if session is None:
-            self.journal.mark_ended(sale.id, "expired", sale.expires_at)
+            self.till.after_restart_check(sale, None)
             return
-        claimed = frozenset(self.journal.claimed_reffs())
-        offset = self.server_clock.offset
-        terms = SaleTerms(sale.nominal, sale.created_at + offset, not_after=sale.expires_at + offset)
+        claimed = self.till.claimed()
+        terms = self.till.terms(sale, self.server_clock.offset, until=sale.expires_at)
         candidates = self.watcher.choice.candidates()
 
         def job(client: OrkutClient | None) -> MutasiEntry | None:
@@ -254,40 +251,40 @@ class SaleController(QObject):
             return find_settlement(served.value, terms, claimed)
 
         def answered(entry: MutasiEntry | None) -> None:
-            if entry is not None and self._settle(sale.id, entry):
+            outcome = self.till.after_restart_check(sale, entry)
+            if outcome.kind is Kind.SETTLED:
+                self._announce_settled(outcome)
                 self.notice.emit("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")
-            elif self.journal.get(sale.id).is_open:
-                self.journal.mark_ended(sale.id, "expired", sale.expires_at)
+            elif outcome.kind is Kind.ENDED:
                 # The panel (its own worker) may have brought the money before this look ended.
-                self._settle_late(self.mutasi_model.entries)
+                self._take_in_outcomes(self.till.take_in(self.mutasi_model.entries, None, self.server_clock.offset))
 
         self.tasks.call(job, answered, lambda _exc: answered(None))
 
     # ---- the sale loop -----------------------------------------------------------
 
     def pay(self, base: int) -> None:
-        if self._view.state in ("generating", "awaiting"):
-            self.notice.emit("warn", "Selesaikan atau batalkan transaksi yang sedang berjalan.")
+        can_local = bool(self.shop_qris) and self.settings.generate_mode == "local"
+        outcome = self.till.begin(base, on_counter=self._sale_on_counter(), can_make_qr=self.logged_in or can_local)
+        if outcome.kind is Kind.BUSY:
+            self.notice.emit("warn", outcome.message)
             return
-        can_local = bool(self.settings.base_qr)
-        if not self.logged_in and not (self.settings.generate_mode == "local" and can_local):
-            self.notice.emit("error", "Belum masuk ke akun. Silakan masuk terlebih dahulu.")
+        if outcome.kind is Kind.NEEDS_LOGIN:
+            self.notice.emit("error", outcome.message)
             self.login_needed.emit()
             return
-        now = self.clock()
-        s = self.settings
-        try:
-            allocation = allocate(
-                base, self.journal.reserved_nominals(now.date()), KodeUnikRange(s.kode_unik_low, s.kode_unik_high)
-            )
-            sale = self.journal.create_sale(allocation, now, now + timedelta(seconds=s.expiry_s))
-        except (MoneyError, JournalError) as exc:
-            self.notice.emit("error", getattr(exc, "user_message", None) or str(exc))
+        if outcome.sale is None or outcome.kind is not Kind.STARTED:
+            self.notice.emit("error", outcome.message)
             return
+        sale = outcome.sale
         self._show(self._view_of(sale))
         self.tasks.call(
             self._generate_job(sale), lambda g: self._generated(sale.id, g), lambda e: self._generate_failed(sale.id, e)
         )
+
+    def _sale_on_counter(self) -> Sale | None:
+        sale_id = self._view.sale_id
+        return self.journal.get(sale_id) if sale_id is not None and SaleState(self._view.state).is_open else None
 
     def _generate_job(self, sale: Sale) -> Callable[[OrkutClient | None], Generated]:
         session, nominal = self.session, sale.nominal
@@ -317,14 +314,15 @@ class SaleController(QObject):
 
     def _generated(self, sale_id: int, generated: Generated) -> None:
         self._learn_qr_sources(generated)
-        if self.journal.get(sale_id).state != "generating":
+        outcome = self.till.qr_ready(sale_id, generated.qr.payload, generated.journal_source)
+        if outcome.kind is Kind.STALE or outcome.sale is None:
             return  # cancelled while the QR was being made
-        try:
-            sale = self.journal.mark_awaiting(sale_id, generated.qr.payload, generated.journal_source)
-        except JournalError as exc:
-            self.notice.emit("error", exc.user_message)
+        if outcome.kind is not Kind.SHOWN:
+            if self._view.sale_id == sale_id:
+                self._show_ended(outcome, SaleState.FAILED)
+            self.notice.emit("error", outcome.message)
             return
-        qr = generated.qr
+        sale, qr = outcome.sale, generated.qr
         self._show(
             self._view_of(sale, payload=qr.payload, matrix=qr.matrix, merchant_name=qr.merchant_name, nmid=qr.nmid)
         )
@@ -344,72 +342,88 @@ class SaleController(QObject):
             message = f"QR dari server ditolak karena tidak aman ditampilkan: {exc}"
         else:
             message = getattr(exc, "user_message", None) or "Gagal membuat QR."
-        self._end(sale_id, "failed", message)
+        self._end(sale_id, SaleState.FAILED, message)
         self.notice.emit("error", message)
         if isinstance(exc, SessionExpiredError):
             self.login_needed.emit()
         elif isinstance(exc, UnauthorizedError):
             self.key_needed.emit()
 
-    def _watch(self, sale: Sale) -> None:
+    def _watch(self, sale: Sale, delay_ms: int = 0) -> None:
         self.watcher.set_interval(self.settings.poll_interval_s, self.settings.history_interval_s)
-        self.watcher.watch(sale.id, sale.nominal, sale.created_at, self.journal.claimed_reffs())
+        self.watcher.watch(sale.id, sale.nominal, sale.created_at, set(self.till.claimed()), delay_ms=delay_ms)
 
     def cancel(self) -> None:
-        if self._view.state in ("generating", "awaiting") and self._view.sale_id is not None:
-            self._end(self._view.sale_id, "cancelled", "dibatalkan kasir")
-        elif self._view.state in ("paid", "expired", "failed", "cancelled"):
+        if SaleState(self._view.state).is_open and self._view.sale_id is not None:
+            self._end(self._view.sale_id, SaleState.CANCELLED, "dibatalkan kasir")
+        elif SaleState(self._view.state).is_finished:
             self._show(IDLE)
 
     def acknowledge(self) -> None:
         """The cashier saw the outcome; the next sale may start."""
-        if self._view.state in ("paid", "expired", "failed", "cancelled"):
+        if SaleState(self._view.state).is_finished:
             self._show(IDLE)
 
-    def _end(self, sale_id: int, state: str, reason: str) -> None:
+    def _end(self, sale_id: int, state: SaleState, reason: str) -> None:
         if self.watcher.watching == sale_id:
             self.watcher.stop()
-        try:
-            sale = self.journal.mark_ended(sale_id, state, self.clock(), reason)
-        except JournalError as exc:
-            log.warning("could not end sale %s: %s", sale_id, exc)
-            return
+        outcome = self.till.end(sale_id, state, reason)
+        if outcome.kind is Kind.STORAGE_FAILED:
+            self.notice.emit("error", outcome.message)
         if self._view.sale_id == sale_id:
-            self._show(self._view_of(sale, message=reason))
+            self._show_ended(outcome, state, reason)
+
+    def _show_ended(self, outcome: Outcome, state: SaleState, reason: str = "") -> None:
+        """The screens follow the till; when the journal refused, they still leave the open state
+        (the journal keeps the sale open, so a restart looks at it again) and say why."""
+        sale = outcome.sale
+        if sale is None:
+            return
+        if outcome.kind is Kind.STORAGE_FAILED and SaleState(sale.state).is_open:
+            message = " — ".join(part for part in (reason, outcome.message) if part)
+            self._show(self._view_of(sale, state=state.value, message=message))
+        else:
+            self._show(self._view_of(sale, message=reason or outcome.message))
 
     def _check_expiry(self) -> None:
         self._check_clock()
         view = self._view
-        if view.state == "awaiting" and view.expires_at and self.clock() >= view.expires_at and view.sale_id:
-            self._end(view.sale_id, "expired", "waktu habis")
+        if view.state == SaleState.AWAITING and view.sale_id and view.expires_at and self.clock() >= view.expires_at:
+            self._end(view.sale_id, SaleState.EXPIRED, "waktu habis")
 
     def _on_paid(self, sale_id: int, entry: MutasiEntry) -> None:
-        if self._settle(sale_id, entry):
+        outcome = self.till.settle(sale_id, entry)
+        if outcome.kind in (Kind.SETTLED, Kind.ALREADY_PAID):
+            self._announce_settled(outcome)
             self.refresh_mutasi()
-
-    def _settle(self, sale_id: int, entry: MutasiEntry) -> bool:
-        try:
-            sale = self.journal.settle(sale_id, entry, self.clock())
-        except AlreadyClaimedError:
+            return
+        sale = outcome.sale
+        if sale is None or sale.state != SaleState.AWAITING:
+            return
+        if outcome.kind is Kind.STORAGE_FAILED:
+            # The money is there; the disk is not. Keep watching and try again, never drop the sale.
+            self.notice.emit("error", outcome.message)
+            self._watch(sale, delay_ms=2_000)
+        else:  # claimed by another sale: this one keeps waiting for its own payment
             log.warning("payment already claimed; sale %s keeps waiting", sale_id)
-            current = self.journal.get(sale_id)
-            if current.state == "awaiting":
-                self._watch(current)
-            return False
-        except JournalError as exc:
-            log.warning("sale %s not settled: %s", sale_id, exc)
-            self.notice.emit("error", exc.user_message)
-            return False
-        if self.watcher.watching == sale_id:
+            self._watch(sale, delay_ms=self.watcher.interval_ms())
+
+    def _announce_settled(self, outcome: Outcome) -> None:
+        sale = outcome.sale
+        if sale is None:
+            return
+        if self.watcher.watching == sale.id:
             self.watcher.stop()
         self.connection.emit("")
-        if self._view.sale_id == sale_id:
+        if self._view.sale_id == sale.id:
             self._show(self._view_of(sale))
-        if self.settings.sound:
+        if sale.late and not sale.manual:
+            self.notice.emit("warn", outcome.message)
+            self.late_payment.emit(sale)
+        if self.settings.sound and outcome.kind is Kind.SETTLED:
             from kasir.ui.sound import paid_cue
 
             paid_cue()
-        return True
 
     # ---- the day's money: late payments and payments attached by hand ---------------
 
@@ -420,20 +434,15 @@ class SaleController(QObject):
             self._recorded.update(e.key for e in fresh)
         except JournalError as exc:
             log.warning("mutasi not journaled: %s", exc)
-        self._settle_open(entries)
-        self._settle_late(entries)
+        self._take_in_outcomes(self.till.take_in(entries, self._sale_on_counter(), self.server_clock.offset))
         self._refresh_model(entries)
 
-    def _settle_open(self, entries: list[MutasiEntry]) -> None:
-        """The list is a second way to see the money: it settles the sale that waits for it, too."""
-        view = self._view
-        if view.state != "awaiting" or view.sale_id is None:
-            return
-        sale = self.journal.get(view.sale_id)
-        terms = SaleTerms(sale.nominal, sale.created_at + self.server_clock.offset)
-        entry = find_settlement(entries, terms, self.journal.claimed_reffs())
-        if entry is not None:
-            self._settle(sale.id, entry)
+    def _take_in_outcomes(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.kind is Kind.SETTLED:
+                self._announce_settled(outcome)
+            elif outcome.kind is Kind.STORAGE_FAILED:
+                self.notice.emit("error", outcome.message)
 
     def _history_seen(self, entries: list[MutasiEntry]) -> None:
         """The watcher brought the history anyway: the panel uses it instead of asking again."""
@@ -446,45 +455,15 @@ class SaleController(QObject):
         self.mutasi_model.set_entries(current, self.journal.settled_by(), self.clock().date())
         self.mutasi_changed.emit()
 
-    def _settle_late(self, entries: list[MutasiEntry]) -> None:
-        """Money for a sale that expired or was cancelled today still settles it, marked late."""
-        day = self.clock().date()
-        end_of_day = day_bounds(day)[1]
-        candidates = [
-            (sale.id, SaleTerms(sale.nominal, sale.created_at, not_after=end_of_day))
-            for sale in self.journal.unsettled_ended(day)
-        ]
-        if not candidates:
-            return
-        for sale_id, entry in match_late(entries, candidates, self.journal.claimed_reffs()):
-            if self._settle(sale_id, entry):
-                sale = self.journal.get(sale_id)
-                log.info("late payment settled sale %s", sale_id)
-                self.notice.emit(
-                    "warn",
-                    f"Pembayaran terlambat {format_rupiah(sale.nominal)} masuk untuk penjualan #{sale.id}"
-                    " — dicatat LUNAS (terlambat).",
-                )
-                self.late_payment.emit(sale)
-
     def attach(self, entry: MutasiEntry, sale_id: int) -> bool:
         """The cashier confirmed that this payment is for this sale: settle it by hand."""
-        if not entry.is_incoming:
-            self.notice.emit("error", "Hanya uang masuk yang dapat dihubungkan ke penjualan.")
+        outcome = self.till.attach(entry, sale_id)
+        if outcome.kind is not Kind.SETTLED or outcome.sale is None:
+            self.notice.emit("error", outcome.message)
             return False
-        try:
-            sale = self.journal.settle(sale_id, entry, self.clock(), manual=True)
-        except JournalError as exc:
-            self.notice.emit("error", exc.user_message if isinstance(exc, AlreadyClaimedError) else str(exc))
-            return False
-        log.info("payment attached by hand to sale %s", sale_id)
-        if self.watcher.watching == sale_id:
-            self.watcher.stop()
-        if self._view.sale_id == sale_id:
-            self._show(self._view_of(sale))
+        self._announce_settled(outcome)
         self._refresh_model()
-        paid = format_rupiah(entry.amount)
-        self.notice.emit("info", f"Penjualan #{sale.id} ditandai LUNAS dengan pembayaran {paid}.")
+        self.notice.emit("info", outcome.message)
         return True
 
     def attachable_sales(self) -> list[Sale]:
@@ -566,6 +545,7 @@ class SaleController(QObject):
 
     def apply_settings(self, new: Settings) -> None:
         self._update_settings(new)
+        self.till.rules = _rules(new)
         self._reconfigure()
         self._restart_mutasi_timer()
         self.watcher.set_interval(new.poll_interval_s, new.history_interval_s)
@@ -674,6 +654,13 @@ class SaleController(QObject):
                 self.connection.emit(getattr(error, "user_message", "Mutasi gagal dimuat."))
 
         self.panel_tasks.call(job, done, failed)
+
+
+def _rules(settings: Settings) -> TillRules:
+    return TillRules(
+        expiry=timedelta(seconds=settings.expiry_s),
+        kode_unik=KodeUnikRange(settings.kode_unik_low, settings.kode_unik_high),
+    )
 
 
 def _seconds(value: float) -> str:
