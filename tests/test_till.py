@@ -267,7 +267,9 @@ def test_a_row_whose_amount_could_not_be_read_cannot_be_attached(till: Till, clo
 # ---- ending and restarting -----------------------------------------------------------------
 
 
-def test_an_awaiting_sale_is_due_to_expire_exactly_at_its_expiry(till: Till, journal: Journal, clock: FakeClock) -> None:
+def test_an_awaiting_sale_is_due_to_expire_exactly_at_its_expiry(
+    till: Till, journal: Journal, clock: FakeClock
+) -> None:
     sale = journal.get(shown(till))
     clock.now = sale.expires_at - timedelta(microseconds=1)
     assert not till.due_to_expire(sale)

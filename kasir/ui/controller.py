@@ -168,6 +168,8 @@ class SaleController(QObject):
             paid_at=sale.paid_at,
             brand=sale.brand or "",
             late=sale.late,
+            paid_amount=sale.paid_amount,
+            manual=sale.manual,
         )
         same_sale = self._view.sale_id == sale.id
         if same_sale:

@@ -268,6 +268,11 @@ class MainWindow(QMainWindow):
                 detail += " · QR lokal"
             if state == "paid":
                 detail += f" · {view.brand}"
+                received = view.paid_amount if view.paid_amount is not None else view.nominal
+                if received != view.nominal:  # attached by hand: the cashier sees the difference
+                    way = "lebih" if received > view.nominal else "kurang"
+                    gap = format_rupiah(abs(received - view.nominal))
+                    detail += f"\nDiterima {format_rupiah(received)} ({way} {gap})"
             if view.message and state in ("failed", "cancelled", "expired"):
                 detail += f"\n{view.message}"
             self.sale_detail.setText(detail)
