@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kasir import qris, shop_qris, sources
 from kasir import settings as settings_io
 from kasir.api import AccountSummary, MerchantCode, MutasiEntry, OrkutClient, Session
-from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore
+from kasir.credentials import API_KEY, AUTH_TOKEN, CachedStore, CredentialStore
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
 from kasir.journal import Journal, JournalError, Sale
 from kasir.matching import find_settlement
@@ -80,7 +80,8 @@ class SaleController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.data_dir, self.settings, self.credentials, self.journal = data_dir, settings, credentials, journal
+        self.data_dir, self.settings, self.journal = data_dir, settings, journal
+        self.credentials = CachedStore(credentials)  # the keyring is read once, not at every Bayar
         self.clock = clock
         self.till = Till(journal, clock, _rules(settings))
         self._view: SaleView = IDLE
