@@ -79,3 +79,8 @@ def match_late(
             taken.add(entry.key)
             pairs.append((sale_id, entry))
     return pairs
+
+
+def is_unmatched(entry: MutasiEntry, claimed: Collection[str]) -> bool:
+    """Money in that settled no sale: the cashier should look at it (and may attach it by hand)."""
+    return entry.is_incoming and entry.key not in claimed

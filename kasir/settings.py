@@ -66,3 +66,30 @@ def save(data_dir: Path, settings: Settings) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(settings), indent=2, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)  # atomic: a kill mid-write leaves the old file, never half a file
+
+
+def problem(candidate: Settings, before: Settings | None = None) -> str | None:
+    """Why these settings cannot be saved, in the shop owner's words; None when they can.
+
+    The shop's QRIS is checked only when it changed: a value kept from an earlier version must
+    not block every later save.
+    """
+    from kasir import shop_qris
+    from kasir.api import ConfigError, MerchantCode, check_base_url
+
+    try:
+        check_base_url(candidate.api_url)
+        if candidate.merchant:
+            MerchantCode.parse(candidate.merchant)
+    except ConfigError as exc:
+        return str(exc)
+    if candidate.kode_unik_low > candidate.kode_unik_high:
+        return "Rentang kode unik terbalik."
+    if candidate.base_qr and (before is None or candidate.base_qr != before.base_qr):
+        try:
+            shop_qris.check_static(candidate.base_qr)
+        except shop_qris.ShopQrisError as exc:
+            return f"QRIS toko tidak dapat dipakai: {exc}"
+    if candidate.generate_mode == "local" and not candidate.base_qr:
+        return "Mode QR lokal membutuhkan QRIS toko."
+    return None

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from kasir import wib
+from kasir import matching, wib
 from kasir.api import MutasiEntry
 from kasir.journal import Settlement
 from kasir.money import format_rupiah
@@ -31,7 +31,7 @@ class MutasiModel(QAbstractTableModel):
         return sum(e.amount for e in self._rows if e.is_incoming)
 
     def is_unmatched(self, entry: MutasiEntry) -> bool:
-        return entry.is_incoming and entry.key not in self._settled
+        return matching.is_unmatched(entry, self._settled)
 
     def set_entries(self, entries: list[MutasiEntry], settled: dict[str, Settlement], day: date) -> None:
         rows = [e for e in entries if e.date.astimezone(wib.WIB).date() == day]

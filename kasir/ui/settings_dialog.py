@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kasir import settings as settings_rules
 from kasir import shop_qris
-from kasir.api import ConfigError, MerchantCode, check_base_url
+from kasir.api import ConfigError, MerchantCode
 from kasir.settings import Settings
 
 
@@ -138,24 +139,7 @@ class SettingsDialog(QDialog):
         )
 
     def problem(self) -> str | None:
-        candidate = self.result_settings()
-        try:
-            check_base_url(candidate.api_url)
-            if candidate.merchant:
-                MerchantCode.parse(candidate.merchant)
-        except ConfigError as exc:
-            return str(exc)
-        if candidate.kode_unik_low > candidate.kode_unik_high:
-            return "Rentang kode unik terbalik."
-        if candidate.base_qr and candidate.base_qr != self._settings.base_qr:
-            # Checked when changed: a QRIS kept from an earlier version must not block every save.
-            try:
-                shop_qris.check_static(candidate.base_qr)
-            except shop_qris.ShopQrisError as exc:
-                return f"QRIS toko tidak dapat dipakai: {exc}"
-        if candidate.generate_mode == "local" and not candidate.base_qr:
-            return "Mode QR lokal membutuhkan QRIS toko."
-        return None
+        return settings_rules.problem(self.result_settings(), self._settings)
 
     def _validate_and_accept(self) -> None:
         problem = self.problem()
