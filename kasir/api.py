@@ -77,13 +77,26 @@ class ConfigError(ValueError):
 
 
 def check_base_url(url: str) -> str:
-    """Return the URL without a trailing slash; refuse plain http except on loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"Alamat API tidak valid: {url!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    """Return the URL without a trailing slash; refuse plain http except on loopback.
+
+    A user name or password in the URL would make httpx send Basic auth instead of the API key
+    (and end up in settings.json); a query or fragment would be glued to every route.
+    """
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+        hostname, _port = parts.hostname, parts.port  # both raise on "http://[::1" or a bad port
+    except ValueError:
+        raise ConfigError(f"Alamat API tidak valid: {text[:80]!r}") from None
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise ConfigError(f"Alamat API tidak valid: {text[:80]!r} (contoh: https://orkut.hidepulsa.com)")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError("Alamat API tidak boleh memuat nama pengguna atau kata sandi.")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise ConfigError("Alamat API tidak boleh memuat '?' atau '#'.")
+    if parts.scheme == "http" and not _is_loopback(hostname):
         raise ConfigError("Alamat API harus https:// (http hanya untuk server lokal)")
-    return url.strip().rstrip("/")
+    return text.rstrip("/")
 
 
 def _is_loopback(host: str) -> bool:

@@ -47,8 +47,8 @@ class StartupError(Exception):
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kasir", description="Kasir QRIS: pembayaran QRIS dinamis lewat OrderKuota")
     parser.add_argument("--demo", action="store_true", help="mode demo dengan simulator lokal, tanpa akun")
-    parser.add_argument("--api-url", help="alamat API (default dari pengaturan)")
-    parser.add_argument("--data-dir", type=Path, help="folder data (pengaturan, log, jurnal)")
+    parser.add_argument("--api-url", type=_api_url, help="alamat API (default dari pengaturan)")
+    parser.add_argument("--data-dir", type=_data_dir, help="folder data (pengaturan, log, jurnal)")
     parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
     parser.add_argument(
         "--demo-profile",
@@ -62,6 +62,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"Kasir QRIS {__version__}")
     return parser.parse_args(argv)
+
+
+def _api_url(text: str) -> str:
+    """A bad --api-url is a usage error (exit 2, with the reason), not a traceback."""
+    try:
+        return check_base_url(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _data_dir(text: str) -> Path:
+    if not text.strip():
+        # An empty path would silently mean "the folder the app was started from".
+        raise argparse.ArgumentTypeError("folder data tidak boleh kosong")
+    return Path(text)
 
 
 def default_data_dir() -> Path:
