@@ -117,20 +117,35 @@ class Context:
     demo: bool
     simulator: OrkutSimulator | None
     screen_override: int | None
+    settings_problem: str = ""  # the settings file was broken: the cashier is told at start
+
+
+def _load_settings(data_dir: Path) -> tuple[Settings, str]:
+    """Settings, and a message when the file was broken (kept aside, never deleted)."""
+    try:
+        return settings_io.load(data_dir), ""
+    except settings_io.SettingsUnreadableError as exc:
+        from datetime import datetime
+
+        kept = settings_io.keep_aside(exc, datetime.now())
+        return Settings(), kept.user_message  # logged once the log file is open
 
 
 def build_context(args: argparse.Namespace) -> Context:
     base_dir: Path = args.data_dir or default_data_dir()
-    stored = settings_io.load(base_dir)
-    # With no account configured and no server named, a newcomer lands in the demo.
-    demo = bool(args.demo) or (not stored.has_account and not args.api_url)
+    stored, problem = _load_settings(base_dir)
+    # With no account configured and no server named, a newcomer lands in the demo. A shop whose
+    # settings file broke is no newcomer: it must not be shown a demo QR customers could pay.
+    demo = bool(args.demo) or (not stored.has_account and not args.api_url and not problem)
     simulator: OrkutSimulator | None = None
     credentials: CredentialStore
     if demo:
         data_dir = base_dir / "demo"
         simulator = OrkutSimulator(profile=args.demo_profile, shapes=tuple(args.demo_shape)).start()
         credentials = MemoryStore({API_KEY: simulator.api_key})  # no real keyring entry is touched
-        settings = settings_io.load(data_dir).with_changes(
+        demo_settings, demo_problem = _load_settings(data_dir)
+        problem = problem or demo_problem
+        settings = demo_settings.with_changes(
             api_url=simulator.url,
             username=simulator.username,
             merchant=f"OK{simulator.account_id}",
@@ -156,7 +171,7 @@ def build_context(args: argparse.Namespace) -> Context:
         if simulator:
             simulator.stop()
         raise
-    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen)
+    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen, problem)
 
 
 def _open_storage(data_dir: Path, settings: Settings) -> Journal:
@@ -187,6 +202,11 @@ def create_window(argv: list[str]) -> QMainWindow:
     _place_customer(customer, ctx, controller)
     window.show()
     controller.start()
+    if ctx.settings_problem:
+        log.error("settings unreadable: %s", ctx.settings_problem)
+        controller.notice.emit("error", ctx.settings_problem)
+        if not ctx.demo:
+            _open_login(window, controller, reason=ctx.settings_problem)
     if ctx.demo and ctx.simulator is not None:
         _demo_login(controller, ctx.simulator)
     return window
@@ -320,6 +340,8 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
 def _open_login(window: MainWindow, controller: SaleController, reason: str = "") -> None:
     existing = window.findChild(LoginDialog, "login_dialog")
     if existing is not None and existing.isVisible():
+        if reason:
+            existing.show_reason(reason)
         existing.raise_()
         return
     dialog = LoginDialog(

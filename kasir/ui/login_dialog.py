@@ -93,9 +93,13 @@ class LoginDialog(QDialog):
         self.request_otp_button.clicked.connect(self._request_otp)
         self.verify_otp_button.clicked.connect(self._verify_otp)
         self.resize(460, 360)
-        if reason:  # e.g. the server refused the API key: say so, and start at the key field
-            self._say(reason, error=True)
-            self.api_key_input.setFocus()
+        if reason:
+            self.show_reason(reason)
+
+    def show_reason(self, reason: str) -> None:
+        """Why the account is asked for again (a refused API key, a broken settings file)."""
+        self._say(reason, error=True)
+        self.api_key_input.setFocus()
 
     def _input(self, name: str, placeholder: str, *, secret: bool = False) -> QLineEdit:
         edit = QLineEdit()
