@@ -34,6 +34,7 @@ from kasir.ui.main_window import MainWindow
 from kasir.ui.recap_dialog import RecapDialog
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.settings_dialog import SettingsDialog
+from kasir.ui.single_instance import AlreadyRunningError, InstanceLock
 from kasir.wib import WIB
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ class Context:
     simulator: OrkutSimulator | None
     screen_override: int | None
     settings_problem: str = ""  # the settings file was broken: the cashier is told at start
+    instance: InstanceLock | None = None
 
 
 def _load_settings(data_dir: Path) -> tuple[Settings, str]:
@@ -165,24 +167,29 @@ def build_context(args: argparse.Namespace) -> Context:
         check_base_url(settings.api_url)
     except ConfigError as exc:
         raise StartupError(str(exc)) from exc
+    instance = InstanceLock(data_dir)
     try:
-        journal = _open_storage(data_dir, settings)
+        journal = _open_storage(data_dir, settings, instance)
     except StartupError:
         if simulator:
             simulator.stop()
+        instance.release()
         raise
-    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen, problem)
+    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen, problem, instance)
 
 
-def _open_storage(data_dir: Path, settings: Settings) -> Journal:
+def _open_storage(data_dir: Path, settings: Settings, instance: InstanceLock) -> Journal:
     hint = " Periksa ruang disk dan izin folder, atau pilih folder lain dengan --data-dir."
     try:
         ensure_writable(data_dir)
+        instance.acquire()  # before the journal is opened: a second copy never touches it
         setup_logging(data_dir)
         settings_io.save(data_dir, settings)
         return Journal.in_dir(data_dir)
     except DataDirError as exc:
         raise StartupError(exc.user_message + hint) from exc
+    except AlreadyRunningError as exc:
+        raise StartupError(exc.user_message) from exc
     except JournalError as exc:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
     except OSError as exc:
@@ -201,6 +208,8 @@ def create_window(argv: list[str]) -> QMainWindow:
     window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
     _place_customer(customer, ctx, controller)
     window.show()
+    if ctx.instance is not None:
+        ctx.instance.raise_requested.connect(lambda: _bring_to_front(window))
     controller.start()
     if ctx.settings_problem:
         log.error("settings unreadable: %s", ctx.settings_problem)
@@ -383,11 +392,20 @@ def _close_dialogs(window: MainWindow) -> None:
         dialog.reject()
 
 
+def _bring_to_front(window: MainWindow) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
 def _shutdown(controller: SaleController, ctx: Context) -> None:
     controller.shutdown()
     if ctx.simulator is not None:
         ctx.simulator.stop()
     ctx.journal.close()
+    if ctx.instance is not None:
+        ctx.instance.release()
 
 
 def show_startup_error(error: StartupError) -> None:

@@ -47,7 +47,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "poll_interval_s": (0.2, 60.0),
     "mutasi_interval_s": (2.0, 600.0),
     "history_interval_s": (0.3, 600.0),
-    "expiry_s": (60, 3600),
+    "expiry_s": (1, 3600),  # Pengaturan offers whole minutes; tests use seconds
     "kode_unik_low": (0, 9999),
     "kode_unik_high": (0, 9999),
 }
