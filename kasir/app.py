@@ -22,7 +22,8 @@ from kasir import settings as settings_io
 from kasir.api import ConfigError, LoginResult, MerchantCode, MutasiEntry, OrkutClient, check_base_url
 from kasir.credentials import API_KEY, CredentialStore, KeyringStore, MemoryStore
 from kasir.datadir import DataDirError, ensure_writable
-from kasir.journal import Journal, JournalError, Sale
+from kasir.journal import FILENAME as JOURNAL_FILENAME
+from kasir.journal import Journal, JournalCorruptError, JournalError, Sale, keep_damaged
 from kasir.money import format_rupiah
 from kasir.settings import Settings
 from kasir.simulator import OrkutSimulator
@@ -190,10 +191,43 @@ def _open_storage(data_dir: Path, settings: Settings, instance: InstanceLock) ->
         raise StartupError(exc.user_message + hint) from exc
     except AlreadyRunningError as exc:
         raise StartupError(exc.user_message) from exc
+    except JournalCorruptError as exc:
+        return _replace_damaged_journal(data_dir, exc)
     except JournalError as exc:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
     except OSError as exc:
         raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({type(exc).__name__}).{hint}") from exc
+
+
+def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Journal:
+    """A damaged journal is kept aside (renamed, never deleted) and, if the shop agrees, a new one begins."""
+    from datetime import datetime
+
+    path = data_dir / JOURNAL_FILENAME
+    log.error("journal damaged: %s", error)
+    question = (
+        f"{error.user_message}\n\nBerkas lama akan disimpan dengan nama baru (tidak dihapus) dan jurnal baru"
+        " dimulai. Penjualan lama tetap ada di berkas itu untuk diperiksa teknisi.\n\nMulai jurnal baru?"
+    )
+    if not _ask_yes(QMessageBox.Icon.Warning, "Jurnal penjualan rusak", question, "Mulai jurnal baru", "Keluar"):
+        raise StartupError(f"{error.user_message} Berkas tidak diubah: {path}") from error
+    kept = keep_damaged(path, datetime.now())
+    log.warning("damaged journal kept as %s; a new one begins", kept.name)
+    try:
+        return Journal(path)
+    except JournalError as exc:
+        raise StartupError(f"{exc.user_message} ({data_dir})") from exc
+
+
+def _ask_yes(icon: QMessageBox.Icon, title: str, text: str, yes: str, no: str) -> bool:
+    """A yes/no question with our own Indonesian buttons; headless (CI, self-test) it answers no."""
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return False
+    box = QMessageBox(icon, title, text)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is accept
 
 
 def create_window(argv: list[str]) -> QMainWindow:

@@ -7,9 +7,10 @@ impossible to hand out one nominal twice on one WIB day, even across restarts.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -82,6 +83,21 @@ class JournalTooNewError(JournalError):
     user_message = "Jurnal penjualan dibuat oleh versi Kasir QRIS yang lebih baru. Pasang versi terbaru."
 
 
+class JournalGoneError(JournalError):
+    """The journal file was deleted, replaced or truncated while the app ran."""
+
+    user_message = (
+        "Berkas jurnal penjualan hilang, diganti atau terpotong saat aplikasi berjalan. Penjualan dihentikan"
+        " agar tidak ada yang tercatat di berkas yang salah. Tutup dan buka lagi Kasir QRIS."
+    )
+
+
+class JournalCorruptError(JournalError):
+    """The file is there but is not a readable journal (not a database, malformed)."""
+
+    user_message = "Berkas jurnal penjualan rusak (bukan masalah disk atau izin)."
+
+
 class AlreadyClaimedError(JournalError):
     """This payment already settled another sale."""
 
@@ -123,6 +139,22 @@ class Sale:
         return self.state in OPEN_STATES
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino
+
+
+def keep_damaged(path: Path, now: datetime) -> Path:
+    """Rename a damaged journal (and its WAL and shared-memory files) aside; never delete it."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.rusak-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{target}{suffix}"))
+    return target
+
+
 def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
@@ -162,8 +194,31 @@ class Journal:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")  # a committed sale survives a power cut
             self._migrate()
+        except sqlite3.DatabaseError as exc:
+            if not isinstance(exc, sqlite3.OperationalError):  # "not a database", "malformed": the file
+                raise JournalCorruptError(f"journal at {path} is damaged: {exc}") from exc
+            raise JournalError(f"cannot open journal at {path}: {type(exc).__name__}: {exc}") from exc
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"cannot open journal at {path}: {type(exc).__name__}: {exc}") from exc
+        # Which file this is: a journal deleted, replaced or cut short under the running app must
+        # stop the selling, not take writes into a file nobody will ever open again.
+        self._identity = _identity(path)
+        self._size = path.stat().st_size
+        self._gone = False
+
+    @property
+    def gone(self) -> bool:
+        return self._gone
+
+    def _check_file(self) -> None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            stat = None
+        if stat is None or (stat.st_dev, stat.st_ino) != self._identity or stat.st_size < self._size:
+            self._gone = True
+        if self._gone:
+            raise JournalGoneError(f"journal file {self.path} vanished, was replaced or truncated")
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Journal:
@@ -204,6 +259,7 @@ class Journal:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """A write transaction; a failing disk becomes JournalError, a broken constraint stays itself."""
+        self._check_file()
         try:
             with self._tx():
                 yield
@@ -211,6 +267,8 @@ class Journal:
             raise
         except sqlite3.Error as exc:
             raise JournalError(f"write failed: {type(exc).__name__}: {exc}") from exc
+        with suppress(OSError):
+            self._size = max(self._size, self.path.stat().st_size)
 
     def _write(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
         with self._writing():

@@ -32,6 +32,7 @@ class Settings:
     sound: bool = True
     base_qr: str = ""  # the merchant's QRIS, learned or pasted: enables the local fallback
     generate_mode: str = "server"  # "server" (local fallback) or "local"
+    daily_backup: bool = True  # a copy of the journal per day in DIR/cadangan, kept 30 days
 
     @property
     def has_account(self) -> bool:

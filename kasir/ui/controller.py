@@ -189,12 +189,26 @@ class SaleController(QObject):
         self._restart_mutasi_timer()
         self._expiry.start()
         self._resume_open_sales()
+        self._back_up()
         self._announce_sources()
         if self.logged_in:
             self.refresh_account()
             self.refresh_mutasi()
         else:
             self.login_needed.emit()
+
+    def _back_up(self) -> None:
+        """Today's copy of the journal, on the worker (a year of sales takes longer than a frame)."""
+        if not self.settings.daily_backup:
+            return
+        from kasir import backup
+
+        path, day = self.journal.path, self.clock().date()
+        self.tasks.call(
+            lambda _client: backup.daily(path, day),
+            lambda _made: None,
+            lambda exc: log.warning("journal backup failed: %r", exc),
+        )
 
     def shutdown(self) -> None:
         self._mutasi_timer.stop()
@@ -277,7 +291,7 @@ class SaleController(QObject):
             self.login_needed.emit()
             return
         if outcome.sale is None or outcome.kind is not Kind.STARTED:
-            self.notice.emit("error", outcome.message)
+            self._error(outcome.message)
             return
         sale = outcome.sale
         self._show(self._view_of(sale))
@@ -372,7 +386,7 @@ class SaleController(QObject):
             self.watcher.stop()
         outcome = self.till.end(sale_id, state, reason)
         if outcome.kind is Kind.STORAGE_FAILED:
-            self.notice.emit("error", outcome.message)
+            self._error(outcome.message)
         if self._view.sale_id == sale_id:
             self._show_ended(outcome, state, reason)
 
@@ -405,11 +419,16 @@ class SaleController(QObject):
             return
         if outcome.kind is Kind.STORAGE_FAILED:
             # The money is there; the disk is not. Keep watching and try again, never drop the sale.
-            self.notice.emit("error", outcome.message)
+            self._error(outcome.message)
             self._watch(sale, delay_ms=2_000)
         else:  # claimed by another sale: this one keeps waiting for its own payment
             log.warning("payment already claimed; sale %s keeps waiting", sale_id)
             self._watch(sale, delay_ms=self.watcher.interval_ms())
+
+    def _error(self, message: str) -> None:
+        self.notice.emit("error", message)
+        if self.journal.gone:  # not a passing fault: the banner stays until the app is restarted
+            self.connection.emit(message)
 
     def _announce_settled(self, outcome: Outcome) -> None:
         sale = outcome.sale
@@ -445,7 +464,7 @@ class SaleController(QObject):
             if outcome.kind is Kind.SETTLED:
                 self._announce_settled(outcome)
             elif outcome.kind is Kind.STORAGE_FAILED:
-                self.notice.emit("error", outcome.message)
+                self._error(outcome.message)
 
     def _history_seen(self, entries: list[MutasiEntry]) -> None:
         """The watcher brought the history anyway: the panel uses it instead of asking again."""
