@@ -441,7 +441,7 @@ def bench_journal(sales: int, kill_runs: int) -> None:
             started = time.perf_counter()
             for i in range(sales):
                 now = wib.now()
-                allocation = allocate(10_000 + i, journal.reserved_nominals(now.date()), KodeUnikRange(1, 999))
+                allocation = allocate(10_000 + i, journal.reserved_nominals(now), KodeUnikRange(1, 999))
                 sale = journal.create_sale(allocation, now, now + timedelta(minutes=10))
                 journal.mark_awaiting(sale.id, "0" * 180, "server")
                 entry = MutasiEntry(now, sale.nominal, "CR", "static", "DANA", f"R{i}", "NOBU / X", None)

@@ -13,16 +13,16 @@ replaceable clock makes every edge testable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
-from kasir.matching import SaleTerms, find_settlement, match_late
+from kasir.matching import DEFAULT_GRACE, SaleTerms, find_settlement, match_late
 from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
-from kasir.wib import Clock, day_bounds
+from kasir.wib import Clock
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class Till:
             return Outcome(Kind.NEEDS_LOGIN, None, "Belum masuk ke akun. Silakan masuk terlebih dahulu.")
         now = self.clock()
         try:
-            allocation = allocate(base, self.journal.reserved_nominals(now.date()), self.rules.kode_unik)
+            allocation = allocate(base, self.journal.reserved_nominals(now), self.rules.kode_unik)
             sale = self.journal.create_sale(allocation, now, now + self.rules.expiry)
         except MoneyError as exc:
             return Outcome(Kind.REFUSED, None, str(exc))
@@ -219,8 +219,10 @@ class Till:
         """The sale's terms on the server's clock (``offset`` = server minus this PC)."""
         return SaleTerms(sale.nominal, sale.created_at + offset, not_after=None if until is None else until + offset)
 
-    def claimed(self) -> frozenset[str]:
-        return frozenset(self.journal.claimed_reffs())
+    def claimed(self, since: datetime) -> frozenset[str]:
+        """Claims a payment dated from ``since`` on could collide with (all older ones are still
+        refused by the journal's UNIQUE constraint, without being loaded)."""
+        return frozenset(self.journal.claimed_since(since - DEFAULT_GRACE))
 
     def take_in(
         self, entries: Sequence[MutasiEntry], on_counter: Sale | None, offset: timedelta = timedelta(0)
@@ -229,22 +231,19 @@ class Till:
         second way to see the money), and late money settles ended sales of the watch window."""
         outcomes: list[Outcome] = []
         if on_counter is not None and on_counter.state == SaleState.AWAITING:
-            entry = find_settlement(entries, self.terms(on_counter, offset), self.claimed())
+            entry = find_settlement(entries, self.terms(on_counter, offset), self.claimed(on_counter.created_at))
             if entry is not None:
                 outcomes.append(self.settle(on_counter.id, entry))
         outcomes.extend(self._late(entries, offset))
         return outcomes
 
-    def _late(self, entries: Iterable[MutasiEntry], offset: timedelta) -> list[Outcome]:
-        day = self.clock().date()
-        end_of_day = day_bounds(day)[1]
-        candidates = [
-            (sale.id, SaleTerms(sale.nominal, sale.created_at + offset, not_after=end_of_day + offset))
-            for sale in self.journal.unsettled_ended(day)
-        ]
-        if not candidates:
+    def _late(self, entries: Sequence[MutasiEntry], offset: timedelta) -> list[Outcome]:
+        watched = self.journal.late_watchable(self.clock())
+        if not watched or not entries:
             return []
-        return [self.settle(sale_id, entry) for sale_id, entry in match_late(entries, candidates, self.claimed())]
+        candidates = [(sale.id, self.terms(sale, offset, until=sale.late_until)) for sale in watched]
+        claimed = self.claimed(min(sale.created_at for sale in watched))
+        return [self.settle(sale_id, entry) for sale_id, entry in match_late(entries, candidates, claimed)]
 
     # ---- after a restart -------------------------------------------------------------
 

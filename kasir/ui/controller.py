@@ -32,7 +32,7 @@ from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.tasks import ClientFactory, TaskRunner
 from kasir.ui.viewmodel import IDLE, SaleView
 from kasir.ui.watcher import PaymentWatcher
-from kasir.wib import Clock, ServerClock
+from kasir.wib import WIB, Clock, ServerClock
 from kasir.wib import now as wib_now
 
 CLOCK_WARN_AFTER = timedelta(minutes=2)
@@ -256,7 +256,7 @@ class SaleController(QObject):
         if session is None:
             self.till.after_restart_check(sale, None)
             return
-        claimed = self.till.claimed()
+        claimed = self.till.claimed(sale.created_at)
         terms = self.till.terms(sale, self.server_clock.offset, until=sale.expires_at)
         candidates = self.watcher.choice.candidates()
 
@@ -368,7 +368,9 @@ class SaleController(QObject):
 
     def _watch(self, sale: Sale, delay_ms: int = 0) -> None:
         self.watcher.set_interval(self.settings.poll_interval_s, self.settings.history_interval_s)
-        self.watcher.watch(sale.id, sale.nominal, sale.created_at, set(self.till.claimed()), delay_ms=delay_ms)
+        self.watcher.watch(
+            sale.id, sale.nominal, sale.created_at, set(self.till.claimed(sale.created_at)), delay_ms=delay_ms
+        )
 
     def cancel(self) -> None:
         if SaleState(self._view.state).is_open and self._view.sale_id is not None:
@@ -474,7 +476,10 @@ class SaleController(QObject):
 
     def _refresh_model(self, entries: list[MutasiEntry] | None = None) -> None:
         current = self.mutasi_model.entries if entries is None else entries
-        self.mutasi_model.set_entries(current, self.journal.settled_by(), self.clock().date())
+        today = self.clock().date()
+        shown = [e for e in current if e.date.astimezone(WIB).date() == today]
+        # Marks for the rows on screen only: a year of settlements is never loaded for a refresh.
+        self.mutasi_model.set_entries(shown, self.journal.settled_by(e.key for e in shown), today)
         self.mutasi_changed.emit()
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> bool:
