@@ -349,7 +349,7 @@ def open_recap(window: MainWindow, controller: SaleController) -> RecapDialog:
         existing.reload()
         existing.raise_()
         return existing
-    dialog = RecapDialog(controller.journal, controller.clock().date(), controller.settings.shop_name, window)
+    dialog = RecapDialog(controller.journal.path, controller.clock().date(), controller.settings.shop_name, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.show()
     return dialog
@@ -421,9 +421,10 @@ def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleCon
 
 
 def _close_dialogs(window: MainWindow) -> None:
-    """An open login dialog has its own worker thread: end it before the window goes."""
-    for dialog in window.findChildren(LoginDialog):
-        dialog.reject()
+    """Dialogs with their own worker thread (login, recap) end it before the window goes."""
+    for dialog in window.findChildren(QDialog):
+        if dialog.isVisible():
+            dialog.reject()
 
 
 def _bring_to_front(window: MainWindow) -> None:

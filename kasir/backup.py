@@ -46,6 +46,21 @@ def daily(journal_path: Path, day: date, keep: timedelta = KEEP) -> Path | None:
     return made
 
 
+def maintain(journal_path: Path) -> str:
+    """Keep a long-lived journal quick (fresh planner statistics, the WAL folded back into the file)
+    and say how big it has grown, for the log: support can then see a year's journal at a glance."""
+    db = sqlite3.connect(journal_path, timeout=5.0)
+    try:
+        db.execute("PRAGMA optimize")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        sales = int(db.execute("SELECT count(*) FROM sales").fetchone()[0])
+        payments = int(db.execute("SELECT count(*) FROM payments").fetchone()[0])
+    finally:
+        db.close()
+    size = journal_path.stat().st_size
+    return f"journal {size / 1e6:.1f} MB, {sales} sales, {payments} payments seen"
+
+
 def _prune(folder: Path, before: date) -> None:
     for old in folder.glob("journal-*.sqlite3"):
         try:

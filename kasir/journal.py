@@ -262,9 +262,16 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 class Journal:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """``read_only``: a second connection for a worker thread (a sqlite3 connection belongs to
+        the thread that made it), which reads what the app's own connection has committed."""
         self.path = path
         try:
+            if read_only:
+                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+                self._db.row_factory = sqlite3.Row
+                self._identity, self._size, self._gone = _identity(path), 0, False
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.row_factory = sqlite3.Row

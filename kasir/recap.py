@@ -114,6 +114,24 @@ def build(
     )
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A day's recap and its page, built together off the GUI thread."""
+
+    recap: DayRecap
+    html: str
+
+
+def build_shown(journal_path: Path, day: date, shop_name: str) -> Shown:
+    """For a worker thread: its own read-only connection, the recap once, and its HTML."""
+    journal = Journal(journal_path, read_only=True)
+    try:
+        day_recap = for_day(journal, day)
+    finally:
+        journal.close()
+    return Shown(day_recap, to_html(day_recap, shop_name))
+
+
 def for_day(journal: Journal, day: date) -> DayRecap:
     payments = journal.payments_on(day)
     return build(day, journal.sales_on(day), payments, journal.claimed_among(p.key for p in payments))

@@ -77,8 +77,10 @@ def _one_sale(window: object, tmp: Path) -> str:
         raise SelftestError(f"journal says {sale.state} for Rp {view.nominal}")
     resource(ICON)  # a build that left resources behind fails here
     recap = open_recap(window, controller)  # type: ignore[arg-type]
+    if not _wait(lambda: recap.is_loaded, 20):
+        raise SelftestError("recap did not load")
     pdf = tmp / "rekap.pdf"
     recap.print_to_pdf(pdf)
-    if not pdf.read_bytes().startswith(b"%PDF") or recap.recap.paid.count != 1:
+    if not pdf.read_bytes().startswith(b"%PDF") or recap.recap is None or recap.recap.paid.count != 1:
         raise SelftestError("recap did not print")
     return f"sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, recap printed"

@@ -41,3 +41,12 @@ def test_copies_older_than_thirty_days_are_removed_and_others_kept(tmp_path: Pat
         "notes.txt",
     ]
     journal.close()
+
+
+def test_upkeep_folds_the_wal_back_and_reports_size_and_rows(tmp_path: Path) -> None:
+    journal = Journal.in_dir(tmp_path)
+    journal.create_sale(Allocation(25_000, 1, 25_001), now(), now())
+    line = backup.maintain(journal.path)
+    assert "1 sales" in line and "0 payments" in line and "MB" in line
+    assert (tmp_path / "journal.sqlite3-wal").stat().st_size == 0
+    journal.close()

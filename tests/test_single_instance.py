@@ -38,7 +38,9 @@ def wait_for(condition: object, timeout: float = 20.0) -> bool:
 
 
 def journal_ready(data: Path) -> bool:
-    return (data / "demo" / "journal.sqlite3").exists() and (data / "demo" / "kasir.lock").exists()
+    """Started, locked, and done with its start-up upkeep of the journal (the log says so)."""
+    log = data / "demo" / "logs" / "kasir.log"
+    return (data / "demo" / "kasir.lock").exists() and log.exists() and " sales, " in log.read_text("utf-8")
 
 
 @pytest.fixture

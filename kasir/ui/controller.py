@@ -198,17 +198,19 @@ class SaleController(QObject):
             self.login_needed.emit()
 
     def _back_up(self) -> None:
-        """Today's copy of the journal, on the worker (a year of sales takes longer than a frame)."""
-        if not self.settings.daily_backup:
-            return
+        """Journal upkeep at start, on the worker (a year of sales takes longer than a frame):
+        statistics and checkpoint, a size line in the log, and today's backup copy."""
         from kasir import backup
 
-        path, day = self.journal.path, self.clock().date()
-        self.tasks.call(
-            lambda _client: backup.daily(path, day),
-            lambda _made: None,
-            lambda exc: log.warning("journal backup failed: %r", exc),
-        )
+        path, day, wanted = self.journal.path, self.clock().date(), self.settings.daily_backup
+
+        def job(_client: OrkutClient | None) -> str:
+            line = backup.maintain(path)
+            if wanted:
+                backup.daily(path, day)
+            return line
+
+        self.tasks.call(job, lambda line: log.info("%s", line), lambda exc: log.warning("journal upkeep: %r", exc))
 
     def shutdown(self) -> None:
         self._mutasi_timer.stop()
