@@ -62,6 +62,8 @@ def _one_sale(window: object, tmp: Path) -> str:
     customer = window.customer  # type: ignore[attr-defined]
     steps: list[tuple[str, Callable[[], object], Callable[[], bool]]] = [
         ("login", lambda: None, lambda: controller.logged_in),
+        # The account's QRIS image, downloaded and read by zxing-cpp: a build without it fails here.
+        ("shop QRIS", lambda: None, lambda: controller.shop_qris == sim.base_qr),
         ("generate", lambda: controller.pay(25_000), lambda: controller.view.state == "awaiting"),
         ("render", lambda: None, lambda: bool(customer.qr_view.property("payload"))),
         ("pay", lambda: sim.pay(controller.view.nominal), lambda: controller.view.state == "paid"),
