@@ -233,3 +233,11 @@ def test_a_panel_refresh_that_hangs_does_not_hold_up_the_payment(
     sim.pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=5_000)
     assert controller._mutasi_busy  # the panel is still waiting for its hung answer
+
+
+def test_settings_show_seconds_with_a_decimal_comma(qtbot: QtBot) -> None:
+    from kasir.settings import Settings
+
+    dialog = SettingsDialog(Settings(poll_interval_s=3.5), None)
+    qtbot.addWidget(dialog)
+    assert dialog.poll.text() == "3,5 detik"

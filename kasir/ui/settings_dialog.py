@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QLocale, QStandardPaths
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -116,6 +116,8 @@ class SettingsDialog(QDialog):
     @staticmethod
     def _seconds(value: float, low: float, high: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
+        box.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))  # "3,5 detik", not "3.50"
+        box.setDecimals(1)
         box.setRange(low, high)
         box.setSuffix(" detik")
         box.setValue(value)
