@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from kasir import qris
 from kasir.api import AccountInfo, MerchantCode
+from kasir.qrcheck import require_mandatory
 
 
 class ShopQrisError(ValueError):
@@ -77,6 +78,10 @@ def check_static(
         parsed = qris.parse(text)
     except qris.QrisError as exc:
         raise ShopQrisError(f"Bukan QRIS yang sah: {exc}") from None
+    try:
+        require_mandatory(parsed)
+    except qris.QrisError as exc:
+        raise ShopQrisError(str(exc)) from None
     if parsed.get("01") != "11":
         raise ShopQrisError("Ini QRIS dinamis (untuk satu pembayaran), bukan QRIS statis toko.")
     if parsed.currency != "360" or parsed.country != "ID":
