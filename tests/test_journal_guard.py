@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,9 +15,9 @@ from kasir.journal import FILENAME, Journal, JournalCorruptError, JournalGoneErr
 from kasir.money import Allocation
 from kasir.wib import now
 from tests.gui_helpers import OpenApp, controller_of, demo, open_app, start_sale, type_total
+from tests.processes import run_kasir
 
 __all__ = ["open_app"]  # fixture
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def delete(path: Path) -> None:
@@ -73,13 +71,7 @@ def test_a_damaged_journal_stops_a_headless_start_and_blames_the_file_not_the_di
     data = tmp_path / "data"
     (data / "demo").mkdir(parents=True)
     (data / "demo" / FILENAME).write_bytes(b"garbage" * 1000)
-    result = subprocess.run(
-        [sys.executable, "-m", "kasir", "--demo", "--data-dir", str(data)],
-        env={"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_kasir("--demo", "--data-dir", str(data), home=tmp_path)
     assert result.returncode == 2
     assert "rusak" in result.stderr and "ruang disk" not in result.stderr
     assert (data / "demo" / FILENAME).read_bytes() == b"garbage" * 1000  # untouched

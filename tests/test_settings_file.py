@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +13,9 @@ from kasir import settings as settings_io
 from kasir.settings import RANGES, Settings, SettingsUnreadableError
 from kasir.ui.login_dialog import LoginDialog
 from tests.gui_helpers import OpenApp, controller_of, open_app
+from tests.processes import run_kasir
 
 __all__ = ["open_app"]  # fixture
-ROOT = Path(__file__).resolve().parent.parent
 BROKEN = [b"{\"api_url\": \"https://orkut.hidepulsa.com\", \"username\": \"to", b"\x00\xff garbage", b"[1, 2, 3]"]
 
 
@@ -79,13 +77,7 @@ def test_a_broken_settings_file_is_kept_aside_and_the_shop_is_asked_for_its_acco
 
 def test_a_broken_settings_file_never_starts_the_demo_in_a_real_process(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text('{"username": "toko", "merch', encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "kasir", "--data-dir", str(tmp_path), "--startup-probe"],
-        env={"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_kasir("--data-dir", str(tmp_path), "--startup-probe", home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "PAINTED" in result.stdout
     assert not (tmp_path / "demo").exists()  # the demo keeps its data in DIR/demo

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def env(home: Path) -> dict[str, str]:
-    return {"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(home)}
+from tests.processes import kasir_command, kasir_env, run_kasir
 
 
 def start(data: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kasir", "--demo", "--data-dir", str(data)],
-        env=env(data.parent),
+        kasir_command("--demo", "--data-dir", str(data)),
+        env=kasir_env(data.parent),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -54,13 +47,7 @@ def test_a_second_copy_on_the_same_folder_says_so_brings_the_first_forward_and_e
         assert wait_for(lambda: journal_ready(data)), first.stderr
         journal = data / "demo" / "journal.sqlite3"
         before = journal.stat().st_mtime_ns
-        second = subprocess.run(
-            [sys.executable, "-m", "kasir", "--demo", "--data-dir", str(data)],
-            env=env(data.parent),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        second = run_kasir("--demo", "--data-dir", str(data), home=data.parent)
         assert second.returncode == 2
         assert "sudah terbuka" in second.stderr
         assert journal.stat().st_mtime_ns == before  # the second copy never touched the journal
@@ -75,15 +62,9 @@ def test_a_second_copy_on_the_same_folder_says_so_brings_the_first_forward_and_e
 def test_a_lock_left_by_a_killed_copy_does_not_block_the_next_start(data: Path) -> None:
     crashed = start(data)
     assert wait_for(lambda: journal_ready(data)), crashed.stderr
-    os.kill(crashed.pid, signal.SIGKILL)
+    crashed.kill()  # SIGKILL on Linux, TerminateProcess on Windows: no clean-up runs
     crashed.wait(timeout=10)
     assert (data / "demo" / "kasir.lock").exists()
-    again = subprocess.run(
-        [sys.executable, "-m", "kasir", "--demo", "--data-dir", str(data), "--startup-probe"],
-        env=env(data.parent),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = run_kasir("--demo", "--data-dir", str(data), "--startup-probe", home=data.parent)
     assert again.returncode == 0, again.stderr
     assert "PAINTED" in again.stdout
