@@ -196,7 +196,8 @@ def _open_storage(data_dir: Path, settings: Settings, instance: InstanceLock) ->
     except JournalError as exc:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
     except OSError as exc:
-        raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({type(exc).__name__}).{hint}") from exc
+        reason = exc.strerror or "kesalahan disk"
+        raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({reason}).{hint}") from exc
 
 
 def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Journal:
@@ -291,19 +292,12 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
 
 
 def _pay_or_acknowledge(window: MainWindow, controller: SaleController) -> None:
-    if controller.view.state in ("paid", "expired", "failed", "cancelled"):
-        controller.acknowledge()
-        if window.entry.value == 0:
-            return
-    controller.pay(window.entry.value)
-    if controller.view.state == "generating":
+    if controller.press_pay(window.entry.value):
         window.entry.set_value(0)
 
 
 def _cancel_or_clear(window: MainWindow, controller: SaleController) -> None:
-    if controller.view.state in ("generating", "awaiting", "paid", "expired", "failed", "cancelled"):
-        controller.cancel()
-    else:
+    if controller.press_cancel(window.entry.value) == "clear":
         window.entry.press("clear")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kasir import qris
+from kasir.money import format_rupiah
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,8 @@ def check_for_sale(payload: str, nominal: int, known_base: str | None) -> qris.P
     if not parsed.is_dynamic:
         raise qris.QrisError("QR bukan QR dinamis (tag 01 bukan 12)")
     if parsed.amount != str(nominal):
-        raise qris.QrisError(f"nominal di QR ({parsed.amount}) tidak sama dengan {nominal}")
+        shown = f"Rp {parsed.amount}" if parsed.amount_rupiah is None else format_rupiah(parsed.amount_rupiah)
+        raise qris.QrisError(f"nominal di QR ({shown}) tidak sama dengan {format_rupiah(nominal)}")
     if parsed.currency != "360" or parsed.country != "ID":
         raise qris.QrisError("QR bukan QRIS Rupiah Indonesia")
     if any(parsed.get(tag) is not None for tag in ("55", "56", "57")):

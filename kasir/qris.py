@@ -186,9 +186,9 @@ def inspect(payload: str) -> Payload:
     warnings: list[Finding] = []
     text = payload.strip() if isinstance(payload, str) else ""
     if not text:
-        return Payload(payload, (), (Finding("empty", "payload kosong"),))
+        return Payload(payload, (), (Finding("empty", "isi QR kosong"),))
     try:
-        flat = list(_read_tlv(text, where="payload"))
+        flat = list(_read_tlv(text, where="isi QR"))
     except _TlvError as exc:
         return Payload(text, (), (exc.finding,))
     fields = tuple(_with_children(f, errors) for f in flat)

@@ -36,6 +36,7 @@ from kasir.wib import WIB, Clock, ServerClock
 from kasir.wib import now as wib_now
 
 CLOCK_WARN_AFTER = timedelta(minutes=2)
+CANCEL_CONFIRM = timedelta(seconds=4)  # a second Esc within this cancels a live QR
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class SaleController(QObject):
         self.watcher.source_changed.connect(self._announce_sources)
         self.watcher.entries_seen.connect(self._history_seen)
         self._history_at: datetime | None = None  # when the watcher last brought the history
+        self._cancel_armed_at: datetime | None = None  # a first Esc on a live QR
         self._clock_text = ""
         self.mutasi_model = MutasiModel()
         self._expiry = QTimer(self)
@@ -154,6 +156,8 @@ class SaleController(QObject):
         return self.settings.base_qr or None
 
     def _show(self, view: SaleView) -> None:
+        if view.sale_id != self._view.sale_id or not SaleState(view.state).is_open:
+            self._cancel_armed_at = None
         self._view = view
         self.view_changed.emit(view)
 
@@ -374,6 +378,51 @@ class SaleController(QObject):
             sale.id, sale.nominal, sale.created_at, set(self.till.claimed(sale.created_at)), delay_ms=delay_ms
         )
 
+    # ---- the counter's two keys: Bayar (Enter) and Batal (Esc) -----------------------
+
+    def press_pay(self, typed: int) -> bool:
+        """Enter / Bayar. An outcome on screen is acknowledged first; True when a sale began."""
+        state = SaleState(self._view.state)
+        if state.is_finished:
+            self.acknowledge()
+            if typed == 0:
+                return False
+        if typed == 0 and not state.is_open:
+            self.notice.emit("warn", "Ketik total belanja dulu, lalu tekan Bayar.")
+            return False
+        self.pay(typed)
+        return SaleState(self._view.state) is SaleState.GENERATING
+
+    def press_cancel(self, typed: int) -> str:
+        """Esc / Batal: a typed total is cleared first ("clear"); a live QR needs a second press
+        within a few seconds ("armed", then "cancelled"); an outcome on screen is put away ("idle")."""
+        state = SaleState(self._view.state)
+        if typed:
+            return "clear"
+        if state.is_open:
+            now = self.clock()
+            if self._cancel_armed_at is not None and now - self._cancel_armed_at <= CANCEL_CONFIRM:
+                self._cancel_armed_at = None
+                self.cancel()
+                return "cancelled"
+            self._cancel_armed_at = now
+            self.notice.emit("warn", "Tekan Esc (Batal) sekali lagi untuk membatalkan QR yang sedang tampil.")
+            return "armed"
+        self.acknowledge()
+        return "idle"
+
+    def reshow(self, sale_id: int) -> bool:
+        """Put a sale that still waits back on the customer screen (its QR checked again)."""
+        sale = self.journal.get(sale_id)
+        if sale.state != SaleState.AWAITING or self.till.due_to_expire(sale) or not sale.payload:
+            self.notice.emit("warn", f"Penjualan #{sale_id} tidak sedang menunggu pembayaran.")
+            return False
+        if self._view.sale_id == sale_id and self._view.payload:
+            self._show(self._view)
+            return True
+        self._restore(sale)
+        return True
+
     def cancel(self) -> None:
         if SaleState(self._view.state).is_open and self._view.sale_id is not None:
             self._end(self._view.sale_id, SaleState.CANCELLED, "dibatalkan kasir")
@@ -585,7 +634,7 @@ class SaleController(QObject):
         try:
             settings_io.save(self.data_dir, new)
         except OSError as exc:
-            self.notice.emit("error", f"Pengaturan tidak dapat disimpan ({type(exc).__name__}).")
+            self.notice.emit("error", f"Pengaturan tidak dapat disimpan: {_os_reason(exc)}.")
 
     def _reconfigure(self) -> None:
         self.tasks.reconfigure(self._factory())
@@ -683,6 +732,17 @@ class SaleController(QObject):
                 self.connection.emit(getattr(error, "user_message", "Mutasi gagal dimuat."))
 
         self.panel_tasks.call(job, done, failed)
+
+
+def _os_reason(exc: OSError) -> str:
+    """An operating-system failure in a shop owner's words, not an exception class name."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "disk penuh"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "folder data tidak boleh ditulis (izin ditolak)"
+    return exc.strerror or "kesalahan disk"
 
 
 def _rules(settings: Settings) -> TillRules:

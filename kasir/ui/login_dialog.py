@@ -54,9 +54,9 @@ class LoginDialog(QDialog):
         self.finished.connect(lambda _code: self._tasks.stop())
 
         self.api_key_input = self._input("api_key_input", "API key dari penyedia API", secret=True)
-        self.username_input = self._input("username_input", "Username OrderKuota")
+        self.username_input = self._input("username_input", "Nama pengguna OrderKuota")
         self.username_input.setText(username)
-        self.password_input = self._input("password_input", "Password OrderKuota", secret=True)
+        self.password_input = self._input("password_input", "Kata sandi OrderKuota", secret=True)
         self.request_otp_button = QPushButton("Kirim OTP")
         self.request_otp_button.setObjectName("request_otp_button")
         self.otp_input = self._input("otp_input", "Kode OTP dari email/SMS")
@@ -64,14 +64,14 @@ class LoginDialog(QDialog):
         self.verify_otp_button.setObjectName("verify_otp_button")
         self.merchant_input = self._input("merchant_input", "Kode merchant, mis. OK1234567")
         self.merchant_input.setText(merchant)
-        self.status_label = QLabel("Masukkan API key, username dan password, lalu minta OTP.")
+        self.status_label = QLabel("Masukkan API key, nama pengguna dan kata sandi, lalu minta OTP.")
         self.status_label.setObjectName("login_status")
         self.status_label.setWordWrap(True)
 
         form = QFormLayout()
         form.addRow("API key", self.api_key_input)
-        form.addRow("Username", self.username_input)
-        form.addRow("Password", self.password_input)
+        form.addRow("Nama pengguna", self.username_input)
+        form.addRow("Kata sandi", self.password_input)
         form.addRow("", self.request_otp_button)
         form.addRow("Kode OTP", self.otp_input)
         form.addRow("", self.verify_otp_button)
@@ -121,7 +121,7 @@ class LoginDialog(QDialog):
     def _request_otp(self) -> None:
         username, password = self.username_input.text().strip(), self.password_input.text()
         if not (self.api_key_input.text().strip() and username and password):
-            self._say("API key, username dan password wajib diisi.", error=True)
+            self._say("API key, nama pengguna dan kata sandi wajib diisi.", error=True)
             return
         self.password_input.clear()  # used once, then forgotten
         self.request_otp_button.setEnabled(False)

@@ -99,7 +99,7 @@ class RecapDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self._set_busy(False)
-        self.view.setHtml(f"<p>Rekap tidak dapat dibaca ({type(exc).__name__}). Coba lagi.</p>")
+        self.view.setHtml("<p>Rekap tidak dapat dibaca dari jurnal. Tutup lalu buka lagi.</p>")
 
     def _set_busy(self, busy: bool) -> None:
         self.export_button.setEnabled(not busy)
@@ -115,7 +115,8 @@ class RecapDialog(QDialog):
             self.exported.emit(str(path))
 
         def failed(exc: Exception) -> None:
-            QMessageBox.warning(self, "Ekspor gagal", f"CSV tidak dapat disimpan ke {path} ({type(exc).__name__}).")
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "kesalahan disk"
+            QMessageBox.warning(self, "Ekspor gagal", f"CSV tidak dapat disimpan ke {path}: {reason}.")
 
         self._tasks.call(lambda _c: recap.write_csv(day_recap, path), written, failed)
 
