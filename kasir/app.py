@@ -12,6 +12,7 @@ import logging
 import logging.handlers
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -36,6 +37,9 @@ from kasir.ui.recap_dialog import RecapDialog
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.settings_dialog import SettingsDialog
 from kasir.ui.single_instance import AlreadyRunningError, InstanceLock
+
+if TYPE_CHECKING:
+    from kasir.ui.sales_view import SalesDialog
 from kasir.wib import WIB
 
 log = logging.getLogger(__name__)
@@ -234,7 +238,7 @@ def _ask_yes(icon: QMessageBox.Icon, title: str, text: str, yes: str, no: str) -
 def create_window(argv: list[str]) -> QMainWindow:
     ctx = build_context(parse_args(argv))
     controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal)
-    customer = CustomerDisplay(ctx.settings.shop_name)
+    customer = CustomerDisplay(ctx.settings.shop_name, demo=ctx.demo)
     window = MainWindow(customer, demo=ctx.demo)
     window.controller = controller  # type: ignore[attr-defined]
     window.context = ctx  # type: ignore[attr-defined]
@@ -242,7 +246,8 @@ def create_window(argv: list[str]) -> QMainWindow:
     window.mutasi_view.setModel(controller.mutasi_model)
     window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
     _place_customer(customer, ctx, controller)
-    window.show()
+    _restore_geometry(window, controller)
+    window.activateWindow()  # keys go to the cashier, never to the customer's screen
     if ctx.instance is not None:
         ctx.instance.raise_requested.connect(lambda: _bring_to_front(window))
     controller.start()
@@ -252,7 +257,10 @@ def create_window(argv: list[str]) -> QMainWindow:
         if not ctx.demo:
             _open_login(window, controller, reason=ctx.settings_problem)
     if ctx.demo and ctx.simulator is not None:
-        _demo_login(controller, ctx.simulator)
+        sim = ctx.simulator
+        _demo_login(controller, sim)
+        # After Keluar or an ended session the demo asks again, with its credentials at hand.
+        controller.login_needed.connect(lambda: _open_login(window, controller, demo=sim))
     return window
 
 
@@ -270,16 +278,26 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.pay_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     window.cancel_button.clicked.connect(lambda: _cancel_or_clear(window, controller))
     window.refresh_button.clicked.connect(controller.refresh_mutasi)
-    window.entry.changed.connect(lambda _v: controller.acknowledge())
+    window.typed.connect(controller.acknowledge)  # the cashier moved on to the next customer
+    window.retry_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     if not ctx.demo:
         controller.login_needed.connect(lambda: _open_login(window, controller))
     controller.key_needed.connect(
         lambda: _open_login(window, controller, reason="API key ditolak server. Masukkan API key lagi.")
     )
-    window.add_menu_action("Akun", "Masuk lagi…", lambda: _open_login(window, controller), "login_action")
+    window.add_menu_action(
+        "Akun", "Masuk lagi…", lambda: _open_login(window, controller, demo=ctx.simulator), "login_action"
+    )
     window.add_menu_action("Akun", "Keluar", controller.logout, "logout_action")
     window.add_menu_action("Pengaturan", "Pengaturan…", lambda: _open_settings(window, controller), "settings_action")
-    window.add_menu_action("Laporan", "Rekap harian…", lambda: open_recap(window, controller), "recap_action")
+    menus = (
+        ("Laporan", "Penjualan hari ini…", lambda: open_sales(window, controller), "sales_action", "F4"),
+        ("Laporan", "Rekap harian…", lambda: open_recap(window, controller), "recap_action", "F6"),
+        ("Laporan", "Muat ulang mutasi", controller.refresh_mutasi, "refresh_action", "F5"),
+        ("Tampilan", "Layar pelanggan terpisah", lambda: _toggle_customer(customer, ctx, controller), "customer_action", "F7"),  # noqa: E501
+    )
+    for menu, text, slot, name, key in menus:
+        window.add_menu_action(menu, text, slot, name, key)
     controller.late_payment.connect(lambda sale: window.show_late(_late_text(sale)))
     window.attach_button.clicked.connect(lambda: open_attach(window, controller))
     controller.mutasi_changed.connect(lambda: _update_attach_button(window, controller))
@@ -287,6 +305,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         sim = ctx.simulator
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
         window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
+    window.on_close(lambda: _remember_geometry(window, controller))
     window.on_close(lambda: _close_dialogs(window))
     window.on_close(lambda: _shutdown(controller, ctx))
 
@@ -337,6 +356,24 @@ def open_attach(window: MainWindow, controller: SaleController) -> AttachDialog 
     return dialog
 
 
+def open_sales(window: MainWindow, controller: SaleController) -> SalesDialog:
+    """Penjualan hari ini (F4): show a waiting QR again, or a new QR for an expired sale's total."""
+    from kasir.ui.sales_view import SalesDialog
+
+    dialog = SalesDialog(controller.journal, controller.clock().date(), window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.reshow_requested.connect(controller.reshow)
+
+    def same_total(base: int) -> None:
+        controller.acknowledge()
+        if controller.press_pay(base):
+            window.entry.set_value(0)
+
+    dialog.same_total_requested.connect(same_total)
+    dialog.open()
+    return dialog
+
+
 def open_recap(window: MainWindow, controller: SaleController) -> RecapDialog:
     existing = window.findChild(RecapDialog, "recap_dialog")
     if existing is not None:
@@ -374,16 +411,31 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
     controller.tasks.call(job, done, lambda exc: controller.notice.emit("error", str(exc)))
 
 
-def _open_login(window: MainWindow, controller: SaleController, reason: str = "") -> None:
+def _open_login(
+    window: MainWindow, controller: SaleController, reason: str = "", demo: OrkutSimulator | None = None
+) -> None:
     existing = window.findChild(LoginDialog, "login_dialog")
     if existing is not None and existing.isVisible():
         if reason:
             existing.show_reason(reason)
         existing.raise_()
         return
+    hint = ""
+    if demo is not None:
+        hint = (
+            f"Mode demo: tekan Masuk demo, atau ketik API key {demo.api_key}, nama pengguna {demo.username},"
+            f" kata sandi {demo.password}, OTP {demo.otp}."
+        )
     dialog = LoginDialog(
-        controller.settings.api_url, controller.settings.username, controller.settings.merchant, window, reason=reason
+        controller.settings.api_url,
+        controller.settings.username,
+        controller.settings.merchant,
+        window,
+        reason=reason,
+        demo_hint=hint,
     )
+    if demo is not None:
+        dialog.demo_requested.connect(lambda: _demo_login(controller, demo))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.logged_in.connect(
         lambda c: (
@@ -403,7 +455,9 @@ def _open_settings(window: MainWindow, controller: SaleController) -> None:
 
 def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleController) -> None:
     def replace_display() -> None:
-        place(customer, choose_screen(controller.settings.customer_screen, ctx.screen_override))
+        screen = choose_screen(controller.settings.customer_screen, ctx.screen_override)
+        customer.set_one_monitor(screen is None)
+        place(customer, screen, separate=customer.isVisible() and screen is None)
 
     replace_display()
     app = QGuiApplication.instance()
@@ -412,6 +466,41 @@ def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleCon
         app.screenAdded.connect(lambda _s: replace_display())
         # On removal Qt still lists the leaving screen; decide once it is gone.
         app.screenRemoved.connect(lambda _s: QTimer.singleShot(0, replace_display))
+
+
+def _toggle_customer(customer: CustomerDisplay, ctx: Context, controller: SaleController) -> None:
+    """F7: on one monitor, a separate customer window (or back to the docked preview)."""
+    screen = choose_screen(controller.settings.customer_screen, ctx.screen_override)
+    if screen is not None:
+        place(customer, screen)  # two monitors: it belongs full screen on the second
+    elif customer.isVisible():
+        customer.hide()
+    else:
+        place(customer, None, separate=True)
+
+
+def _restore_geometry(window: MainWindow, controller: SaleController) -> None:
+    """The last size and place, moved inside the screens present; maximized the first time."""
+    from PySide6.QtCore import QByteArray
+
+    from kasir.ui.screens import fit_geometry
+
+    saved = controller.settings.window_geometry
+    if saved and window.restoreGeometry(QByteArray.fromHex(saved.encode("ascii"))):
+        if window.isMaximized():
+            window.showMaximized()
+            return
+        fitted = fit_geometry(window.geometry(), QGuiApplication.screens())
+        if fitted is not None:
+            window.setGeometry(fitted)
+            window.show()
+            return
+    window.showMaximized()
+
+
+def _remember_geometry(window: MainWindow, controller: SaleController) -> None:
+    geometry = bytes(window.saveGeometry().toHex().data()).decode("ascii")
+    controller.remember(window_geometry=geometry)
 
 
 def _close_dialogs(window: MainWindow) -> None:

@@ -33,6 +33,7 @@ class Settings:
     base_qr: str = ""  # the merchant's QRIS, learned or pasted: enables the local fallback
     generate_mode: str = "server"  # "server" (local fallback) or "local"
     daily_backup: bool = True  # a copy of the journal per day in DIR/cadangan, kept 30 days
+    window_geometry: str = ""  # the cashier window's last size and place (Qt's saveGeometry, hex)
 
     @property
     def has_account(self) -> bool:

@@ -150,3 +150,10 @@ def login_through_dialog(qtbot: QtBot, window: MainWindow, sim: OrkutSimulator) 
     qtbot.mouseClick(dialog.verify_otp_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
     return dialog
+
+
+def cancel_sale(qtbot: QtBot, window: MainWindow) -> None:
+    """Cancel the live QR as a cashier does: Esc, and Esc again to confirm."""
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert controller_of(window).view.state == "cancelled"

@@ -16,6 +16,7 @@ from kasir.simulator import OrkutSimulator
 from tests.gui_helpers import (
     MemoryKeyring,
     OpenApp,
+    cancel_sale,
     controller_of,
     demo,
     login_through_dialog,
@@ -137,11 +138,13 @@ def test_an_unanswered_sale_expires_and_stops_polling(open_app: OpenApp, qtbot: 
     assert controller.watcher.watching is None
 
 
-def test_escape_cancels_the_sale_and_frees_the_screen(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+def test_escape_twice_cancels_the_sale_and_frees_the_screen(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     window = demo(open_app, qtbot, tmp_path)
     start_sale(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
     controller = controller_of(window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert controller.view.state == "awaiting" and "sekali lagi" in window.notice_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert controller.view.state == "cancelled"
     assert window.customer.property("state") == "cancelled"
     assert controller.journal.get(controller.view.sale_id).state == "cancelled"
@@ -151,7 +154,7 @@ def test_escape_cancels_the_sale_and_frees_the_screen(open_app: OpenApp, qtbot: 
 def test_nominals_are_never_reused_across_a_restart(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     first = demo(open_app, qtbot, tmp_path)
     start_sale(qtbot, first)
-    qtbot.keyClick(first, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, first)
     first.force_close()
     second = demo(open_app, qtbot, tmp_path)
     qtbot.keyClick(second, Qt.Key.Key_Escape)
@@ -208,7 +211,8 @@ def test_the_gui_thread_keeps_ticking_while_the_server_hangs(open_app: OpenApp, 
     ticker.start()
     started = time.monotonic()
     qtbot.waitUntil(lambda: time.monotonic() - started > 1.5, timeout=5_000)
-    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)  # the cashier can still act
+    for _confirm in range(2):  # the cashier can still act: Batal, and Batal again to confirm
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     ticker.stop()
     assert controller_of(window).view.state == "cancelled"
     assert len(gaps) > 100

@@ -17,6 +17,7 @@ from kasir.ui.attach_dialog import AttachDialog
 from tests.gui_helpers import (
     MemoryKeyring,
     OpenApp,
+    cancel_sale,
     controller_of,
     demo,
     memory_keyring,
@@ -58,7 +59,7 @@ def test_money_after_a_cancel_settles_the_sale_as_late(open_app: OpenApp, qtbot:
     controller = controller_of(window)
     start_sale(qtbot, window)
     sale_id = controller.view.sale_id
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)  # back to idle: the late alert must not need the sale on screen
     sim_of(window).pay(controller.journal.get(sale_id).nominal)
     refresh_mutasi(qtbot, window)
@@ -75,7 +76,7 @@ def test_an_older_payment_of_the_same_amount_never_settles_an_ended_sale(
     sim_of(window).pay(25_001, at=wib.now() - timedelta(hours=2))
     start_sale(qtbot, window)
     assert controller.view.nominal == 25_001
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, window)
     refresh_mutasi(qtbot, window)
     assert controller.journal.get(controller.view.sale_id).state == "cancelled"
     assert mutasi_notes(window) == ["Tidak cocok"]
@@ -87,10 +88,10 @@ def test_one_late_payment_settles_only_one_ended_sale(open_app: OpenApp, qtbot: 
     controller = controller_of(window)
     start_sale(qtbot, window)
     first = controller.view.sale_id
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     start_sale(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, window)
     sim_of(window).pay(controller.journal.get(first).nominal)
     refresh_mutasi(qtbot, window)
     refresh_mutasi(qtbot, window)
@@ -133,7 +134,7 @@ def test_a_cancelled_attachment_changes_nothing(open_app: OpenApp, qtbot: QtBot,
     window = demo(open_app, qtbot, tmp_path)
     controller = controller_of(window)
     start_sale(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, window)
     sim_of(window).pay(7_000, brand="OVO")
     refresh_mutasi(qtbot, window)
     select_mutasi_row(window, 0)

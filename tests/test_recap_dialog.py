@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from kasir.ui.recap_dialog import RecapDialog
-from tests.gui_helpers import OpenApp, controller_of, demo, open_app, refresh_mutasi, sim_of, start_sale
+from tests.gui_helpers import OpenApp, cancel_sale, controller_of, demo, open_app, refresh_mutasi, sim_of, start_sale
 
 __all__ = ["open_app"]  # fixtures
 
@@ -25,7 +25,7 @@ def test_the_days_recap_is_one_menu_away_and_exports_and_prints(
     qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     start_sale(qtbot, window, "10000")
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, window)
     sim.pay(4_000, brand="OVO")
     refresh_mutasi(qtbot, window)
     action = window.findChild(QAction, "recap_action")
@@ -50,7 +50,7 @@ def test_the_days_recap_is_one_menu_away_and_exports_and_prints(
 def test_an_earlier_day_can_be_picked(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     window = demo(open_app, qtbot, tmp_path)
     start_sale(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    cancel_sale(qtbot, window)
     window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
     dialog = window.findChild(RecapDialog, "recap_dialog")
     assert dialog is not None

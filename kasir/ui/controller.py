@@ -629,6 +629,10 @@ class SaleController(QObject):
         self.watcher.set_interval(new.poll_interval_s, new.history_interval_s)
         self._announce_sources()
 
+    def remember(self, **changes: object) -> None:
+        """Keep a detail of the counter (the window's place) without touching anything else."""
+        self._update_settings(self.settings.with_changes(**changes))
+
     def _update_settings(self, new: Settings) -> None:
         self.settings = new
         try:

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, 
 
 from kasir import wib
 from kasir.money import format_rupiah
+from kasir.till import format_countdown, seconds_left
 from kasir.ui.qr_view import QrView
 from kasir.ui.viewmodel import SaleView
 
-PAID_HOLD_MS = 5_000
 CANCELLED_HOLD_MS = 3_000
-_PAGES = ("idle", "awaiting", "paid", "expired", "cancelled")
+# LUNAS stays until the next sale starts (the cashier typing the next total puts it away): a
+# customer who looks up a few seconds late still sees that the money arrived.
+_PAGES = ("idle", "awaiting", "paid", "expired", "cancelled", "preparing")
 
 
 def _label(text: str = "", *, size: int = 24, bold: bool = False, color: str = "#1d2733") -> QLabel:
@@ -37,11 +39,13 @@ def _label(text: str = "", *, size: int = 24, bold: bool = False, color: str = "
 class CustomerDisplay(QWidget):
     state_changed = Signal(str)
 
-    def __init__(self, shop_name: str = "") -> None:
-        super().__init__(None, Qt.WindowType.Window)
+    def __init__(self, shop_name: str = "", demo: bool = False) -> None:
+        # Never takes the keyboard: whatever the window manager does, keys stay with the cashier.
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setObjectName("customer_display")
         self.setWindowTitle("Kasir QRIS — Layar Pelanggan")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self._one_monitor = False
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setStyleSheet("CustomerDisplay { background: #ffffff; }")
         self.setAutoFillBackground(True)
@@ -62,6 +66,8 @@ class CustomerDisplay(QWidget):
             "Kedaluwarsa", "Waktu pembayaran habis. Silakan minta QR baru ke kasir.", "#9a6700"
         )
         self._cancelled_page = self._message_page("Dibatalkan", "Transaksi dibatalkan kasir.", "#6e7781")
+        self._preparing_page = self._message_page("Menyiapkan QR…", "Sebentar, QR pembayaran sedang dibuat.", "#0a66c2")
+        self._demo_mark.setVisible(demo)
         self.resize(960, 600)
 
     # ---- state property ----------------------------------------------------------
@@ -110,6 +116,10 @@ class CustomerDisplay(QWidget):
         self._nmid = _label("", size=14, color="#57606a")
         side.addWidget(self._nmid)
         side.addSpacing(24)
+        # A demo QR must not look payable: a customer could try.
+        self._demo_mark = _label("DEMO — jangan dibayar", size=26, bold=True, color="#cf222e")
+        self._demo_mark.setObjectName("demo_mark")
+        side.addWidget(self._demo_mark)
         self._countdown = _label("", size=22, color="#0a66c2")
         side.addWidget(self._countdown)
         self._checking = _label("", size=16, color="#57606a")
@@ -153,7 +163,7 @@ class CustomerDisplay(QWidget):
         self._checking.setText(text)
 
     def show_sale(self, view: SaleView) -> None:
-        page = {"generating": "idle", "failed": "idle"}.get(view.state, view.state)
+        page = {"generating": "preparing", "failed": "idle"}.get(view.state, view.state)
         self._view = view
         self._hold.stop()
         self._tick.stop()
@@ -173,7 +183,6 @@ class CustomerDisplay(QWidget):
             self._paid_amount.setText(format_rupiah(view.paid_amount if view.paid_amount is not None else view.nominal))
             when = view.paid_at.astimezone(wib.WIB).strftime("%H:%M:%S") if view.paid_at else ""
             self._paid_detail.setText(" · ".join(p for p in (view.brand, when) if p))
-            self._hold.start(PAID_HOLD_MS)
         elif page == "cancelled":
             self._hold.start(CANCELLED_HOLD_MS)
         elif page == "idle":
@@ -187,8 +196,8 @@ class CustomerDisplay(QWidget):
         expires = self._view.expires_at
         if expires is None:
             return
-        left = max(0, int((expires - datetime.now(expires.tzinfo)).total_seconds()))
-        self._countdown.setText(f"Berlaku {left // 60:02d}:{left % 60:02d}")
+        left = seconds_left(expires, datetime.now(expires.tzinfo))
+        self._countdown.setText(f"Berlaku {format_countdown(left)}")
 
     # ---- window behaviour --------------------------------------------------------
 
@@ -198,6 +207,9 @@ class CustomerDisplay(QWidget):
         font.setPointSize(max(28, min(96, self.height() // 12)))
         self._amount.setFont(font)
         super().resizeEvent(event)
+
+    def set_one_monitor(self, one: bool) -> None:
+        self._one_monitor = one
 
     def allow_close(self) -> None:
         self._allow_close = True
@@ -209,5 +221,8 @@ class CustomerDisplay(QWidget):
             self._hold.stop()
             self._tick.stop()
             event.accept()
+            return
+        if self._one_monitor:  # a separate window on the cashier's monitor: closing it docks the view
+            self.hide()
         else:
             event.ignore()

@@ -5,19 +5,24 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
-from kasir.money import MAX_SALE
+from kasir.money import MAX_SALE, format_rupiah
 
-MAX_DIGITS = len(str(MAX_SALE))
+MAX_TOTAL = MAX_SALE - 1  # room for kode unik 1, the smallest
 
 
 class AmountEntry(QObject):
-    """The total being typed: digits only, capped so it can never exceed a sale's limit."""
+    """The total being typed: digits only, never past what a sale allows, and never silently.
+
+    The limit leaves room for the smallest kode unik: a total the keypad accepts, Bayar accepts.
+    """
 
     changed = Signal(int)
+    refused = Signal(str)  # why a key or a quick amount was not taken
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, limit: int = MAX_TOTAL) -> None:
         super().__init__(parent)
         self._digits = ""
+        self.limit = limit
 
     @property
     def value(self) -> int:
@@ -30,17 +35,21 @@ class AmountEntry(QObject):
             self._digits = ""
         elif key.isdigit():
             candidate = (self._digits + key).lstrip("0")
-            if len(candidate) > MAX_DIGITS or int(candidate or 0) > MAX_SALE:
+            if int(candidate or 0) > self.limit:
+                self.refused.emit(f"Total maksimal {format_rupiah(self.limit)} (kode unik ditambahkan saat Bayar).")
                 return
             self._digits = candidate
         self.changed.emit(self.value)
 
     def set_value(self, value: int) -> None:
-        self._digits = str(value) if 0 < value <= MAX_SALE else ""
+        self._digits = str(value) if 0 < value <= self.limit else ""
         self.changed.emit(self.value)
 
     def add(self, value: int) -> None:
-        self.set_value(min(MAX_SALE, self.value + value))
+        if self.value + value > self.limit:
+            self.refused.emit(f"Total maksimal {format_rupiah(self.limit)}; {format_rupiah(value)} tidak ditambahkan.")
+            return
+        self.set_value(self.value + value)
 
 
 class Keypad(QWidget):
@@ -64,6 +73,6 @@ class Keypad(QWidget):
         button.setAccessibleName({"backspace": "Hapus satu angka", "clear": "Hapus semua"}.get(key, key))
         button.setFocusPolicy(button.focusPolicy().NoFocus)  # the keyboard drives the window, not a button
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        button.setMinimumHeight(52)
+        button.setMinimumHeight(40)
         button.clicked.connect(lambda: self.pressed.emit(key))
         return button

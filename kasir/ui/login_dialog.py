@@ -35,6 +35,7 @@ class Credentials:
 
 class LoginDialog(QDialog):
     logged_in = Signal(object)  # Credentials
+    demo_requested = Signal()  # "Masuk demo": the demo's own account, no typing
 
     def __init__(
         self,
@@ -44,6 +45,7 @@ class LoginDialog(QDialog):
         parent: QWidget | None = None,
         *,
         reason: str = "",
+        demo_hint: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("login_dialog")
@@ -85,6 +87,15 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.save_button.clicked.connect(self._finish)
         layout = QVBoxLayout(self)
+        if demo_hint:  # demo mode never dead-ends: one press, or the credentials to type
+            hint = QLabel(demo_hint)
+            hint.setObjectName("demo_hint")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+            self.demo_button = QPushButton("Masuk demo")
+            self.demo_button.setObjectName("demo_login_button")
+            self.demo_button.clicked.connect(self._demo)
+            layout.addWidget(self.demo_button)
         layout.addLayout(form)
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
@@ -95,6 +106,10 @@ class LoginDialog(QDialog):
         self.resize(460, 360)
         if reason:
             self.show_reason(reason)
+
+    def _demo(self) -> None:
+        self.demo_requested.emit()
+        self.accept()
 
     def show_reason(self, reason: str) -> None:
         """Why the account is asked for again (a refused API key, a broken settings file)."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -24,21 +24,14 @@ from PySide6.QtWidgets import (
 
 from kasir import __version__
 from kasir.money import format_rupiah
+from kasir.till import SaleState, format_countdown, seconds_left
 from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.keypad import AmountEntry, Keypad
 from kasir.ui.qr_view import QrView
 from kasir.ui.viewmodel import SaleView
 
 QUICK_AMOUNTS = (10_000, 20_000, 50_000, 100_000)
-STATE_TEXT = {
-    "idle": "Siap",
-    "generating": "Membuat QR…",
-    "awaiting": "Menunggu pembayaran",
-    "paid": "LUNAS",
-    "expired": "Kedaluwarsa",
-    "cancelled": "Dibatalkan",
-    "failed": "Gagal",
-}
+STATE_TEXT = {state.value: state.label for state in SaleState}
 STATE_COLOR = {"paid": "#1a7f37", "failed": "#cf222e", "expired": "#9a6700", "awaiting": "#0a66c2"}
 
 
@@ -51,7 +44,14 @@ def _big(text: str, size: int, bold: bool = True) -> QLabel:
     return label
 
 
+PAY_STYLE = "QPushButton { background: #1a7f37; color: white; font-weight: bold; }"
+# While a QR waits, Bayar looks off; pressed anyway, it says why (the controller explains).
+PAY_WAITING_STYLE = "QPushButton { background: #d0d7de; color: #57606a; }"
+
+
 class MainWindow(QMainWindow):
+    typed = Signal()  # the cashier typed or changed the total (keys, keypad, quick amounts)
+
     def __init__(self, customer: CustomerDisplay, demo: bool = False) -> None:
         super().__init__()
         self.setObjectName("main_window")
@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.customer = customer
         self.entry = AmountEntry(self)
         self._view = SaleView("idle")
+        self._notice_sale: int | None = None  # the sale a message is about; it goes when the sale does
         self._close_hooks: list[object] = []
         self._menus: dict[str, QMenu] = {}
         central = QWidget()
@@ -70,11 +71,15 @@ class MainWindow(QMainWindow):
         columns.addWidget(self._separator())
         columns.addLayout(self._build_mutasi(), 5)
         self.entry.changed.connect(lambda v: self.amount_display.setText(format_rupiah(v)))
+        self.entry.refused.connect(self._amount_refused)
+        self.typed.connect(self._input_changed)
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
         self._countdown.start()
         self._build_status()
+        # Fits a 1366x768 shop PC with a taskbar, and works from 1024x600 up.
+        self.setMinimumSize(980, 540)
         self.resize(1280, 720)
 
     # ---- layout ------------------------------------------------------------------
@@ -99,20 +104,28 @@ class MainWindow(QMainWindow):
             button = QPushButton(f"+{format_rupiah(value)[3:]}")
             button.setObjectName(f"quick_{value}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _=False, v=value: self.entry.add(v))
+            button.clicked.connect(lambda _=False, v=value: self._quick(v))
             quick.addWidget(button, i // 2, i % 2)
         box.addLayout(quick)
+        self.amount_note = QLabel("")
+        self.amount_note.setObjectName("amount_note")
+        self.amount_note.setStyleSheet("color: #9a6700;")
+        self.amount_note.setWordWrap(True)
+        box.addWidget(self.amount_note)
         self.keypad = Keypad()
+        self.keypad.pressed.connect(lambda _key: self.typed.emit())  # first: a refusal note must stay
         self.keypad.pressed.connect(self.entry.press)
         box.addWidget(self.keypad, 1)
         actions = QHBoxLayout()
         self.cancel_button = QPushButton("Batal (Esc)")
         self.cancel_button.setObjectName("cancel_button")
+        self.cancel_button.setToolTip("Esc atau F8: hapus total; tekan dua kali untuk membatalkan QR")
         self.pay_button = QPushButton("Bayar (Enter)")
         self.pay_button.setObjectName("pay_button")
-        self.pay_button.setStyleSheet("QPushButton { background: #1a7f37; color: white; font-weight: bold; }")
+        self.pay_button.setToolTip("Enter atau F12")
+        self.pay_button.setStyleSheet(PAY_STYLE)
         for button in (self.cancel_button, self.pay_button):
-            button.setMinimumHeight(56)
+            button.setMinimumHeight(48)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             actions.addWidget(button)
         box.addLayout(actions)
@@ -143,12 +156,17 @@ class MainWindow(QMainWindow):
         box.addWidget(QLabel("Pratinjau layar pelanggan:"))
         self.preview = QrView()
         self.preview.setObjectName("qr_preview")
-        self.preview.setMinimumSize(180, 180)
+        self.preview.setMinimumSize(150, 150)
         box.addWidget(self.preview, 1)
         self.notice_label = QLabel("")
         self.notice_label.setObjectName("notice_label")
         self.notice_label.setWordWrap(True)
         box.addWidget(self.notice_label)
+        self.retry_button = QPushButton("Coba lagi (Enter)")
+        self.retry_button.setObjectName("retry_button")
+        self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.retry_button.hide()
+        box.addWidget(self.retry_button)
         self.simulate_pay_button = QPushButton("Simulasi bayar (pas)")
         self.simulate_pay_button.setObjectName("simulate_pay_button")
         self.simulate_wrong_button = QPushButton("Simulasi bayar nominal salah")
@@ -194,7 +212,7 @@ class MainWindow(QMainWindow):
         head = QHBoxLayout()
         head.addWidget(_big("Mutasi hari ini", 14))
         head.addStretch(1)
-        self.refresh_button = QPushButton("Muat ulang")
+        self.refresh_button = QPushButton("Muat ulang (F5)")
         self.refresh_button.setObjectName("refresh_button")
         self.refresh_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         head.addWidget(self.refresh_button)
@@ -280,14 +298,41 @@ class MainWindow(QMainWindow):
             self.preview.show_qr(view.payload, view.matrix)
         else:
             self.preview.clear()
-        self.pay_button.setEnabled(state not in ("generating", "awaiting"))
+        waiting = SaleState(state).is_open
+        self.pay_button.setStyleSheet(PAY_WAITING_STYLE if waiting else PAY_STYLE)
+        self.pay_button.setText("QR sedang tampil" if waiting else "Bayar (Enter)")
+        self.cancel_button.setText("Batalkan QR (Esc 2×)" if waiting else "Batal (Esc)")
+        self.retry_button.setVisible(state == "failed")
+        if state == "failed" and self.entry.value == 0 and view.base:
+            self.entry.set_value(view.base)  # a failed QR keeps the total: Enter tries again
+        if view.sale_id is not None and view.sale_id != self._notice_sale:
+            self._clear_notice()  # a message about the previous sale goes with it
         self._tick()
 
     def show_notice(self, level: str, text: str) -> None:
         color = {"error": "#cf222e", "warn": "#9a6700"}.get(level, "#1d2733")
         self.notice_label.setStyleSheet(f"color: {color};")
         self.notice_label.setText(text)
+        self._notice_sale = self._view.sale_id
         self.statusBar().showMessage(text, 15_000)
+
+    def _clear_notice(self) -> None:
+        self.notice_label.setText("")
+        self.statusBar().clearMessage()
+        self._notice_sale = self._view.sale_id
+
+    def _input_changed(self) -> None:
+        """A message about the input ("ketik total…", the limit) goes once the cashier types."""
+        self.amount_note.setText("")
+        if not SaleState(self._view.state).is_open:
+            self._clear_notice()
+
+    def _quick(self, value: int) -> None:
+        self.typed.emit()
+        self.entry.add(value)
+
+    def _amount_refused(self, text: str) -> None:
+        self.amount_note.setText(text)
 
     def show_connection(self, text: str) -> None:
         self.connection_banner.setText(text)
@@ -300,8 +345,8 @@ class MainWindow(QMainWindow):
         if self._view.state != "awaiting" or expires is None:
             self.countdown_label.setText("")
             return
-        left = max(0, int((expires - datetime.now(expires.tzinfo)).total_seconds()))
-        self.countdown_label.setText(f"Sisa waktu {left // 60:02d}:{left % 60:02d}")
+        left = seconds_left(expires, datetime.now(expires.tzinfo))
+        self.countdown_label.setText(f"Sisa waktu {format_countdown(left)}")
 
     # ---- keyboard ----------------------------------------------------------------
 
@@ -311,23 +356,26 @@ class MainWindow(QMainWindow):
             self._on_key(text)
         elif key == Qt.Key.Key_Backspace:
             self._on_key("backspace")
-        elif key == Qt.Key.Key_Escape:
+        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_F8):
             self.cancel_button.click()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.pay_button.click() if self.pay_button.isEnabled() else None
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F12):
+            self.pay_button.click()  # always: during a sale the controller says why not
         else:
             super().keyPressEvent(event)
 
     def _on_key(self, key: str) -> None:
-        self.keypad.pressed.emit(key)
+        self.keypad.pressed.emit(key)  # the keypad's own signal: typed follows from it
 
     # ---- menus and closing -------------------------------------------------------
 
-    def add_menu_action(self, menu: str, text: str, slot: object, name: str) -> QAction:
+    def add_menu_action(self, menu: str, text: str, slot: object, name: str, shortcut: str = "") -> QAction:
         if menu not in self._menus:
             self._menus[menu] = self.menuBar().addMenu(menu)
         action = QAction(text, self)
         action.setObjectName(name)
+        if shortcut:  # shown beside the menu text; works while any child of the window has focus
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)
         self._menus[menu].addAction(action)
         return action

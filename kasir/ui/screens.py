@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -31,11 +32,16 @@ def choose_screen(preferred_name: str, override_index: int | None) -> QScreen | 
     return others[0] if others else None
 
 
-def place(window: QWidget, screen: QScreen | None) -> None:
-    """Full screen on the customer's monitor; an ordinary window when there is none."""
+def place(window: QWidget, screen: QScreen | None, *, separate: bool = False) -> None:
+    """Full screen on the customer's monitor. With one monitor the customer's view is the preview
+    docked in the cashier's window, and a separate window only when asked for (F7): a window
+    raised over the keypad would hide what the cashier types."""
     if screen is None:
         if window.isFullScreen():
             window.showNormal()
+        if not separate:
+            window.hide()
+            return
         primary = QGuiApplication.primaryScreen()
         if primary is not None:
             area = primary.availableGeometry()
@@ -46,3 +52,15 @@ def place(window: QWidget, screen: QScreen | None) -> None:
     window.setScreen(screen)
     window.move(screen.geometry().topLeft())
     window.showFullScreen()
+
+
+def fit_geometry(saved: QRect, screens: list[QScreen]) -> QRect | None:
+    """A remembered window rectangle moved inside the screens present, or None when none holds it."""
+    for screen in screens:
+        area = screen.availableGeometry()
+        if area.intersects(saved):
+            width, height = min(saved.width(), area.width()), min(saved.height(), area.height())
+            left = min(max(saved.left(), area.left()), area.right() - width + 1)
+            top = min(max(saved.top(), area.top()), area.bottom() - height + 1)
+            return QRect(left, top, width, height)
+    return None

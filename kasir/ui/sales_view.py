@@ -1,0 +1,119 @@
+"""Penjualan hari ini: today's sales, with the QR of a waiting sale shown again or a new QR for the
+same total after one expired or failed (a cashier should not retype a total the customer knows)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kasir import wib
+from kasir.journal import Journal, Sale
+from kasir.money import format_rupiah
+from kasir.till import SaleState, paid_label
+
+COLUMNS = ("No", "Waktu", "Nominal", "Status", "Sumber QR", "Dompet")
+SOURCE_LABEL = {"server": "server", "local": "QR lokal"}
+
+
+def state_text(sale: Sale) -> str:
+    state = SaleState(sale.state)
+    return paid_label(sale) if state is SaleState.PAID else state.label
+
+
+class SalesDialog(QDialog):
+    reshow_requested = Signal(int)  # sale id
+    same_total_requested = Signal(int)  # the total (base) to sell again
+
+    def __init__(self, journal: Journal, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sales_dialog")
+        self.setWindowTitle("Penjualan hari ini")
+        self.journal, self.today = journal, today
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("sales_view")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.hint = QLabel("")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        buttons = QHBoxLayout()
+        self.reshow_button = QPushButton("Tampilkan QR lagi")
+        self.reshow_button.setObjectName("reshow_qr_button")
+        self.same_total_button = QPushButton("QR baru, total sama")
+        self.same_total_button.setObjectName("new_qr_same_total_button")
+        close = QPushButton("Tutup")
+        buttons.addWidget(self.reshow_button)
+        buttons.addWidget(self.same_total_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        close.clicked.connect(self.reject)
+        self.reshow_button.clicked.connect(self._reshow)
+        self.same_total_button.clicked.connect(self._same_total)
+        self.table.itemSelectionChanged.connect(self._update)
+        self.reload()
+        self.resize(640, 420)
+
+    def reload(self) -> None:
+        sales = list(reversed(self.journal.sales_on(self.today)))  # newest first: what a cashier looks for
+        self.table.setRowCount(len(sales))
+        for row, sale in enumerate(sales):
+            cells = (
+                f"#{sale.id}",
+                sale.created_at.astimezone(wib.WIB).strftime("%H:%M:%S"),
+                format_rupiah(sale.nominal),
+                state_text(sale),
+                SOURCE_LABEL.get(sale.source or "", "—"),
+                sale.brand or "",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, sale)
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.hint.setText("" if sales else "Belum ada penjualan hari ini.")
+        self._update()
+
+    def selected(self) -> Sale | None:
+        items = self.table.selectedItems()
+        sale = items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        return sale if isinstance(sale, Sale) else None
+
+    def _update(self) -> None:
+        sale = self.selected()
+        state = SaleState(sale.state) if sale else None
+        self.reshow_button.setEnabled(state is SaleState.AWAITING)
+        self.same_total_button.setEnabled(state in (SaleState.EXPIRED, SaleState.FAILED, SaleState.CANCELLED))
+
+    def _reshow(self) -> None:
+        sale = self.selected()
+        if sale is not None:
+            self.reshow_requested.emit(sale.id)
+            self.accept()
+
+    def _same_total(self) -> None:
+        sale = self.selected()
+        if sale is not None:
+            self.same_total_requested.emit(sale.base)
+            self.accept()
