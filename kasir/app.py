@@ -399,10 +399,11 @@ def _simulate(sim: OrkutSimulator, controller: SaleController, *, exact: bool) -
 def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
     """Demo mode logs in through the simulator's real OTP endpoints, like a cashier would."""
 
-    def job(client: OrkutClient | None) -> LoginResult:
-        assert client is not None
-        client.request_otp(sim.username, sim.password)
-        return client.verify_otp(sim.username, sim.otp)
+    def job(_client: OrkutClient | None) -> LoginResult:
+        # Its own client: after Keluar the app has no API key, and the demo's is known.
+        with OrkutClient(sim.url, sim.api_key) as client:
+            challenge = client.request_otp(sim.username, sim.password)
+            return challenge.login or client.verify_otp(sim.username, sim.otp)
 
     def done(login: LoginResult) -> None:
         controller.apply_login(sim.api_key, sim.username, login.token, MerchantCode(sim.account_id), sim.shop_name)

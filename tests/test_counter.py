@@ -1,0 +1,188 @@
+"""The counter as a cashier lives it (issue 12): focus, keys, messages, limits, small screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kasir.ui.login_dialog import LoginDialog
+from kasir.ui.sales_view import SalesDialog
+from tests.gui_helpers import (
+    OpenApp,
+    cancel_sale,
+    controller_of,
+    demo,
+    open_app,
+    sim_of,
+    start_sale,
+    type_total,
+)
+
+__all__ = ["open_app"]  # fixture
+
+
+def test_keys_reach_the_cashier_window_at_start_not_the_customer_screen(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    assert window.customer.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    type_total(qtbot, window, "77000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller_of(window).view.state == "awaiting", timeout=10_000)
+    assert controller_of(window).view.base == 77_000
+
+
+def test_the_f_keys_are_on_the_menus(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    keys = {name: window.findChild(QAction, name).shortcut().toString() for name in ("sales_action", "recap_action")}  # type: ignore[union-attr]
+    assert keys == {"sales_action": "F4", "recap_action": "F6"}
+
+
+def test_esc_clears_a_typed_total_before_it_touches_a_live_qr(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    type_total(qtbot, window, "5000")  # the next customer's total, typed while the QR waits
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.entry.value == 0 and controller_of(window).view.state == "awaiting"
+
+
+def test_bayar_during_an_open_sale_looks_off_and_says_why(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    assert window.pay_button.text() == "QR sedang tampil"
+    type_total(qtbot, window, "5000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert "Selesaikan atau batalkan" in window.notice_label.text()
+    assert controller_of(window).view.state == "awaiting"
+
+
+def test_a_message_about_the_previous_sale_is_gone_during_the_next(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    cancel_sale(qtbot, window)
+    window.show_notice("warn", "pesan tentang penjualan pertama")
+    start_sale(qtbot, window, "30000")
+    assert "penjualan pertama" not in window.notice_label.text()
+
+
+def test_typing_clears_an_input_message(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    qtbot.keyClick(window, Qt.Key.Key_Return)  # Bayar with nothing typed
+    assert "Ketik total" in window.notice_label.text()
+    type_total(qtbot, window, "1")
+    assert window.notice_label.text() == ""
+
+
+def test_digits_past_the_limit_are_refused_with_a_note_not_dropped_silently(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    type_total(qtbot, window, "9999999")
+    type_total(qtbot, window, "9")
+    assert window.entry.value == 9_999_999
+    assert "maksimal Rp 9.999.999" in window.amount_note.text()
+    window.findChild(QPushButton, "quick_100000").click()  # type: ignore[union-attr]
+    assert window.entry.value == 9_999_999 and "tidak ditambahkan" in window.amount_note.text()
+
+
+def test_a_failed_qr_keeps_the_total_and_enter_tries_again(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    sim.inject("bad_qr_amount", path="/kasir/orkut/generate")
+    type_total(qtbot, window, "64000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.view.state == "failed", timeout=10_000)
+    assert window.entry.value == 64_000 and window.retry_button.isVisible()
+    assert "Rp 65.001" in window.sale_detail.text() or "Rp 65.001" in window.notice_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.view.state == "awaiting", timeout=10_000)
+    assert controller.view.base == 64_000
+
+
+def test_the_customer_sees_the_qr_being_prepared_and_lunas_stays(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    sim.set_latency(0.5)
+    type_total(qtbot, window, "25000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.customer.property("state") == "preparing"
+    qtbot.waitUntil(lambda: controller.view.state == "awaiting", timeout=10_000)
+    sim.set_latency(0)
+    sim.pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: window.customer.property("state") == "paid", timeout=10_000)
+    assert not window.customer._hold.isActive()  # no timer takes LUNAS away
+    type_total(qtbot, window, "1")  # the next customer: now it may go
+    assert window.customer.property("state") == "idle"
+
+
+def test_a_demo_qr_says_it_must_not_be_paid(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    assert window.customer._demo_mark.isVisible()
+    assert window.customer._demo_mark.text() == "DEMO — jangan dibayar"
+
+
+def test_the_window_fits_a_small_shop_screen(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    hint = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert hint.width() <= 1024 and hint.height() <= 600
+
+
+def test_sales_of_today_offer_a_new_qr_with_the_same_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window, "42000")
+    cancel_sale(qtbot, window)
+    window.findChild(QAction, "sales_action").trigger()  # type: ignore[union-attr]
+    dialog = window.findChild(SalesDialog, "sales_dialog")
+    assert dialog is not None and dialog.table.rowCount() == 1
+    dialog.table.selectRow(0)
+    assert dialog.same_total_button.isEnabled() and not dialog.reshow_button.isEnabled()
+    qtbot.mouseClick(dialog.same_total_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.state == "awaiting", timeout=10_000)
+    assert controller.view.base == 42_000 and controller.view.nominal == 42_002
+
+
+def test_a_waiting_sale_can_be_shown_again(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window)
+    window.findChild(QAction, "sales_action").trigger()  # type: ignore[union-attr]
+    dialog = window.findChild(SalesDialog, "sales_dialog")
+    assert dialog is not None
+    dialog.table.selectRow(0)
+    assert dialog.reshow_button.isEnabled()
+    qtbot.mouseClick(dialog.reshow_button, Qt.MouseButton.LeftButton)
+    assert window.customer.property("state") == "awaiting"
+    assert window.customer.qr_view.property("payload") == controller.view.payload
+
+
+def test_the_demo_never_dead_ends_after_keluar(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    window.findChild(QAction, "logout_action").trigger()  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=5_000)
+    dialog = window.findChild(LoginDialog, "login_dialog")
+    assert dialog is not None and "demo-api-key" in dialog.findChild(type(dialog.status_label), "demo_hint").text()  # type: ignore[union-attr]
+    qtbot.mouseClick(dialog.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    start_sale(qtbot, window)
+
+
+def test_the_window_remembers_its_place(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    first = demo(open_app, qtbot, tmp_path)
+    first.showNormal()
+    first.setGeometry(40, 50, 1100, 640)
+    first.force_close()
+    second = open_app(["--demo", "--data-dir", str(tmp_path)])  # demo() would rewrite the settings
+    assert not second.isMaximized()
+    assert abs(second.geometry().width() - 1100) <= 4 and abs(second.geometry().height() - 640) <= 4
