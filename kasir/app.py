@@ -32,6 +32,7 @@ from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.login_dialog import Credentials, LoginDialog
 from kasir.ui.main_window import MainWindow
 from kasir.ui.recap_dialog import RecapDialog
+from kasir.ui.receipt_printing import install as install_receipts
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.settings_dialog import SettingsDialog
 from kasir.wib import WIB
@@ -192,6 +193,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         sim = ctx.simulator
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
         window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
+    install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)
     window.on_close(lambda: _shutdown(controller, ctx))
 
 

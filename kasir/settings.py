@@ -30,6 +30,12 @@ class Settings:
     sound: bool = True
     base_qr: str = ""  # the merchant's QRIS, learned or pasted: enables the local fallback
     generate_mode: str = "server"  # "server" (local fallback) or "local"
+    printer_kind: str = ""  # receipts: "" (none), "network", "device" (port path) or "system" (Qt)
+    printer_target: str = ""  # host[:port], a port path, or a system printer name ("" = default)
+    printer_width: int = 32  # columns: 32 for 58 mm paper, 48 for 80 mm
+    receipt_address: str = ""
+    receipt_footer: str = "Terima kasih"
+    auto_print: bool = True  # only acts once printer_kind is chosen
 
     @property
     def has_account(self) -> bool:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kasir import qris
 from kasir.api import ConfigError, MerchantCode, check_base_url
 from kasir.settings import Settings
+from kasir.ui.printer_settings import PrinterSettings
 
 
 class SettingsDialog(QDialog):
@@ -79,6 +80,8 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        self.printer_settings = PrinterSettings(settings, parent)  # receipts (issue 13)
+        layout.addWidget(self.printer_settings)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
 
@@ -103,6 +106,7 @@ class SettingsDialog(QDialog):
             sound=self.sound.isChecked(),
             generate_mode=self.mode.currentData(),
             base_qr="".join(self.base_qr.toPlainText().split()),
+            **self.printer_settings.values(),
         )
 
     def problem(self) -> str | None:
