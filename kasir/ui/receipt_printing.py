@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPaintDevice, QPainter
@@ -166,6 +165,7 @@ class ReceiptPrinter(QObject):
         self._settings = settings
         self._runner = TaskRunner("receipt-printer", lambda: None, self)
         self._printed: set[int] = set()  # printed once this session: the next print says SALINAN
+        self._in_flight: set[int] = set()  # a press while the first copy is still printing is a second copy
         self._auto_tried: set[int] = set()
 
     @property
@@ -185,12 +185,15 @@ class ReceiptPrinter(QObject):
             return False
         try:
             sale = self._journal.get(sale_id)
-            as_copy = sale_id in self._printed if copy is None else copy
+            as_copy = sale_id in self._printed | self._in_flight if copy is None else copy
             slip = receipt.build(sale, shop_of(settings), choice.width, copy=as_copy)
         except (ReceiptError, KeyError) as exc:
             self.failed.emit(message_of(exc) if isinstance(exc, ReceiptError) else "Penjualan tidak ditemukan.")
             return False
-        self._runner.call(lambda _client: deliver(choice, slip), lambda _r: self._done(sale_id), self._fail)
+        self._in_flight.add(sale_id)
+        self._runner.call(
+            lambda _client: deliver(choice, slip), lambda _r: self._done(sale_id), lambda exc: self._fail(sale_id, exc)
+        )
         return True
 
     def reprint(self, sale_id: int) -> bool:
@@ -225,12 +228,14 @@ class ReceiptPrinter(QObject):
         self.print_sale(sale_id, copy=False)
 
     def _done(self, sale_id: int) -> None:
+        self._in_flight.discard(sale_id)
         self._printed.add(sale_id)
         log.info("receipt printed for sale %s", sale_id)
         self.printed.emit(sale_id)
 
-    def _fail(self, exc: Exception) -> None:
-        log.warning("receipt not printed: %r", exc)
+    def _fail(self, sale_id: int, exc: Exception) -> None:
+        self._in_flight.discard(sale_id)
+        log.warning("receipt for sale %s not printed: %r", sale_id, exc)
         self.failed.emit(message_of(exc))
 
     def stop(self) -> None:
@@ -265,10 +270,6 @@ def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journa
         printer.reprint(sales[labels.index(label)].id)
 
 
-def save_png(slip: Receipt, path: Path) -> None:
-    render_image(slip).save(str(path))
-
-
 
 def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
     """Everything receipts need from the app, in one place so app.py carries a single call."""
@@ -287,7 +288,9 @@ def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
     controller.late_payment.connect(printer.on_late_payment)
     button.clicked.connect(print_current)
     printer.failed.connect(lambda text: window.show_notice("error", text))
-    reprint = lambda: choose_and_reprint(window, printer, controller.journal)  # noqa: E731
+    def reprint() -> None:
+        choose_and_reprint(window, printer, controller.journal)
+
     window.add_menu_action("Laporan", "Cetak ulang struk…", reprint, "reprint_action")
     window.on_close(printer.stop)
     return printer
