@@ -535,6 +535,9 @@ def main() -> int:
     bench_bayar_to_qr(runs * 3)
     bench_payment_to_paid(runs, interval_s=3.0)
     bench_stall(2.0 if args.quick else 3.0, 3)
+    from benchmarks.receipts import bench_receipts  # issue 13; imported here: it imports this module
+
+    bench_receipts(report)
     bench_memory(100 if args.quick else 1000)
     bench_mutasi(5000, runs)
     bench_journal(100 if args.quick else 300, 20 if args.quick else 200)
