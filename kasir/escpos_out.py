@@ -21,7 +21,7 @@ import os
 import socket
 import time
 
-from kasir.receipt import Receipt
+from kasir.receipt import Receipt, emphasised
 
 DEFAULT_PORT = 9100
 CONNECT_TIMEOUT_S = 3.0  # a printer on the shop LAN answers in milliseconds; more is "off"
@@ -89,8 +89,7 @@ def encode(receipt: Receipt, *, qr: bool = True) -> bytes:
     out = bytearray(INIT)
     out += ESC + b"t\x00"  # PC437, in case the last job left another code page
     for line in receipt.lines:
-        stripped = line.strip()
-        emphasis = stripped.startswith("LUNAS") or stripped in ("SALINAN", "*** SALINAN ***")
+        emphasis = emphasised(line)
         if emphasis:
             out += ESC + b"E\x01"
         out += _text(line)

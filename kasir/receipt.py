@@ -48,6 +48,12 @@ def status_text(sale: Sale) -> str:
     return "LUNAS"
 
 
+def emphasised(line: str) -> bool:
+    """The lines printed bold: the status and the copy mark, what the customer and the owner look for."""
+    text = line.strip()
+    return text.startswith("LUNAS") or text in ("SALINAN", "*** SALINAN ***")
+
+
 def sale_reference(sale: Sale) -> str:
     """Short (a small QR scans on 58 mm paper) and unique: the WIB day and the sale number."""
     return f"KQ-{sale.day:%Y%m%d}-{sale.id}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from kasir import escpos_out
@@ -242,3 +243,31 @@ def test_render_image_is_a_narrow_white_slip(qtbot: QtBot) -> None:
     image = render_image(receipt.build(paid_sale(), SHOP, 32))
     assert image.width() == 32 * 12 + 32
     assert image.height() > image.width()
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_laporan_cetak_ulang_offers_todays_paid_sales_latest_first_and_prints_salinan(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, loopback_printer: LoopbackPrinter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = demo(open_app, qtbot, tmp_path, printer_kind="network", printer_target=loopback_printer.target)
+    printer = printer_of(window)
+    with qtbot.waitSignal(printer.printed, timeout=10_000):
+        first = pay_in_demo(qtbot, window, "10000")
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    with qtbot.waitSignal(printer.printed, timeout=10_000):
+        pay_in_demo(qtbot, window, "20000")
+    offered: list[str] = []
+
+    def pick_the_older(_parent: object, _title: str, _label: str, items: list[str], *_rest: object) -> tuple[str, bool]:
+        offered.extend(items)
+        return items[-1], True
+
+    monkeypatch.setattr("kasir.ui.receipt_printing.QInputDialog.getItem", pick_the_older)
+    with qtbot.waitSignal(printer.printed, timeout=10_000) as printed:
+        action = window.findChild(QAction, "reprint_action")
+        assert action is not None
+        action.trigger()
+    assert printed.args == [first]
+    assert offered[0].startswith("#2 ") and offered[1].startswith(f"#{first} ")
+    job = loopback_printer.wait_for_jobs(3)[2]
+    assert "*** SALINAN ***" in text_of(job) and "Rp 10." in text_of(job)

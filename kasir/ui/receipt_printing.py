@@ -67,15 +67,17 @@ def _font_for(device: QPaintDevice, columns: int, width_px: float) -> QFont:
 def paint_receipt(painter: QPainter, device: QPaintDevice, slip: Receipt, area: QRectF) -> float:
     """Draw the lines, then the reference as a QR. Returns the height used (device pixels)."""
     font = _font_for(device, slip.width, area.width())
-    painter.setFont(font)
+    bold = QFont(font)
+    bold.setBold(True)
     painter.setPen(QColor("black"))
     metrics = QFontMetricsF(font, device)
     y = area.top()
     for line in slip.lines:
         y += metrics.lineSpacing()
+        painter.setFont(bold if receipt.emphasised(line) else font)
         painter.drawText(QRectF(area.left(), y - metrics.ascent(), area.width(), metrics.lineSpacing()), line)
     matrix = qr_matrix(slip.reference)
-    module = max(1.0, area.width() * 0.45 / len(matrix))
+    module = max(1.0, area.width() * 0.45 * (32 / slip.width) / len(matrix))  # about 23 mm on either paper
     left = area.left() + (area.width() - module * len(matrix)) / 2
     top = y + metrics.lineSpacing()
     for r, row in enumerate(matrix):
