@@ -142,14 +142,14 @@ def pump(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
 
-def open_demo(tmp: str, **settings: object):  # type: ignore[no-untyped-def]
+def open_demo(tmp: str, *args: str, **settings: object):  # type: ignore[no-untyped-def]
     import json
 
     from kasir.app import create_window
 
     (Path(tmp) / "demo").mkdir(parents=True, exist_ok=True)
     (Path(tmp) / "demo" / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
-    window = create_window(["--demo", "--data-dir", tmp])
+    window = create_window(["--demo", "--data-dir", tmp, *args])
     controller = window.controller  # type: ignore[attr-defined]
     pump(lambda: controller.logged_in)
     pump(lambda: not controller._mutasi_busy)
@@ -441,7 +441,7 @@ def bench_journal(sales: int, kill_runs: int) -> None:
             started = time.perf_counter()
             for i in range(sales):
                 now = wib.now()
-                allocation = allocate(10_000 + i, journal.reserved_nominals(now.date()), KodeUnikRange(1, 999))
+                allocation = allocate(10_000 + i, journal.reserved_nominals(now), KodeUnikRange(1, 999))
                 sale = journal.create_sale(allocation, now, now + timedelta(minutes=10))
                 journal.mark_awaiting(sale.id, "0" * 180, "server")
                 entry = MutasiEntry(now, sale.nominal, "CR", "static", "DANA", f"R{i}", "NOBU / X", None)
@@ -534,6 +534,10 @@ def main() -> int:
     _app = QApplication.instance() or QApplication([])
     bench_bayar_to_qr(runs * 3)
     bench_payment_to_paid(runs, interval_s=3.0)
+    from benchmarks.sources import bench_hostile, bench_payment_per_source
+
+    bench_payment_per_source(runs, sys.modules[__name__])
+    bench_hostile(3, sys.modules[__name__])
     bench_stall(2.0 if args.quick else 3.0, 3)
     from benchmarks.receipts import bench_receipts  # issue 13; imported here: it imports this module
 

@@ -1,27 +1,38 @@
-"""Typed client for the Orkut mutasi API (see shared/api/CONTRACT.md).
+"""Typed client for the Orkut mutasi API as it answers today (see shared/api/CONTRACT.md).
 
-One long-lived ``httpx.Client`` per instance (keep-alive, explicit timeouts). Every
-endpoint sits behind this class so another upstream shape can be added in one place.
-Parsing is tolerant where the contract says answers vary, strict where money is at stake.
+One long-lived ``httpx.Client`` per instance (keep-alive), every request bounded by
+:mod:`kasir.transport` (overall deadline, body cap). Every route the service has been seen
+to serve sits behind this class:
+
+- the seed's ``/kasir/orkut/generate``, ``status-pembayaran`` and ``/kasir/orkut/mutasi``;
+- the operator's gateway ``/orkut/pg-hidepulsa`` (``qris_generate``, ``mutasi_orkut``);
+- the documented ``/mutasi`` (the account and its QRIS history).
+
+A route that is not served (404/405) raises :class:`EndpointMissingError`, so the caller can
+move to the next source. Parsing is tolerant where answers are known to vary and loud where
+money is at stake: an answer of unknown shape is a :class:`BadResponseError`, never "no
+payments"; a payment row with an odd side field is still a payment.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
+from kasir import transport as bounded
 from kasir import wib
 from kasir.errors import (
     ApiError,
     ApiTimeoutError,
     BadResponseError,
+    EndpointMissingError,
     NetworkError,
     RateLimitedError,
     RejectedError,
@@ -31,12 +42,34 @@ from kasir.errors import (
 )
 from kasir.money import MoneyError, parse_rupiah
 
+if TYPE_CHECKING:
+    import httpx
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://orkut.hidepulsa.com"
-DEFAULT_COOLDOWN_S = 300.0  # public clients wait five minutes after "terlalu sering"
+GATEWAY_PATH = "/orkut/pg-hidepulsa"
 _RATE_LIMIT_WORDS = ("terlalu sering", "coba kembali 5 menit", "too many")
-_SESSION_WORDS = ("token", "login", "sesi", "session", "expired", "kadaluarsa", "kedaluwarsa", "unauthori")
+# Phrases that mean the token is no longer accepted. A message that merely contains the word
+# "token" (say "token QR tidak dikenal") is not one of them.
+_SESSION_PHRASES = (
+    "login ulang",
+    "silakan login",
+    "silahkan login",
+    "sesi",
+    "session",
+    "expired",
+    "kadaluarsa",
+    "kedaluwarsa",
+    "kadaluwarsa",
+    "token tidak valid",
+    "token invalid",
+    "invalid token",
+    "token salah",
+    "unauthori",
+)
+_NO_DATA_WORDS = ("no data", "tidak ada data", "data tidak ditemukan", "belum ada")
+_UNKNOWN_ACTION_WORDS = ("action tidak", "unknown action", "invalid action", "action not")
 
 
 class ConfigError(ValueError):
@@ -44,13 +77,26 @@ class ConfigError(ValueError):
 
 
 def check_base_url(url: str) -> str:
-    """Return the URL without a trailing slash; refuse plain http except on loopback."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"Alamat API tidak valid: {url!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    """Return the URL without a trailing slash; refuse plain http except on loopback.
+
+    A user name or password in the URL would make httpx send Basic auth instead of the API key
+    (and end up in settings.json); a query or fragment would be glued to every route.
+    """
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+        hostname, _port = parts.hostname, parts.port  # both raise on "http://[::1" or a bad port
+    except ValueError:
+        raise ConfigError(f"Alamat API tidak valid: {text[:80]!r}") from None
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise ConfigError(f"Alamat API tidak valid: {text[:80]!r} (contoh: https://orkut.hidepulsa.com)")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError("Alamat API tidak boleh memuat nama pengguna atau kata sandi.")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise ConfigError("Alamat API tidak boleh memuat '?' atau '#'.")
+    if parts.scheme == "http" and not _is_loopback(hostname):
         raise ConfigError("Alamat API harus https:// (http hanya untuk server lokal)")
-    return url.strip().rstrip("/")
+    return text.rstrip("/")
 
 
 def _is_loopback(host: str) -> bool:
@@ -94,18 +140,20 @@ class Session:
 
 
 @dataclass(frozen=True)
-class OtpChallenge:
-    channel: str | None
-    destination: str | None
-    message: str | None
-
-
-@dataclass(frozen=True)
 class LoginResult:
     token: str = field(repr=False)
     account_id: str | None = None
     name: str | None = None
     username: str | None = None
+
+
+@dataclass(frozen=True)
+class OtpChallenge:
+    channel: str | None  # "email", "sms", ...
+    destination: str | None
+    message: str | None
+    # Some accounts get a token from the first step already: then there is no OTP to type.
+    login: LoginResult | None = None
 
 
 @dataclass(frozen=True)
@@ -117,46 +165,45 @@ class GeneratedQr:
 
 @dataclass(frozen=True)
 class MutasiEntry:
-    """One entry of ``/kasir/orkut/mutasi`` or ``status-pembayaran``."""
+    """One movement of money, from any route: the seed's entries or a ``qris_history`` row.
 
-    date: datetime
+    ``problem`` names what could not be read ("tanggal tidak terbaca"): such a row is shown to
+    the cashier as unmatched and never settles a sale by itself.
+    """
+
+    date: datetime  # the earliest moment the server's stamp can mean; when unreadable, when it was seen
     amount: int
-    type: str
+    type: str  # "CR" money in, anything else is not a customer payment
     qris: str
     brand_name: str
     issuer_reff: str
     buyer_reff: str
     balance: int | None
+    history_id: str = ""  # the qris_history id: its own id space, never an issuer_reff
+    precision: timedelta = wib.SECOND  # "18:02" can be any moment of that minute
+    description: str = ""
+    problem: str = ""
 
     @property
     def is_incoming(self) -> bool:
         return self.type.strip().upper() == "CR"
 
     @property
-    def key(self) -> str:
-        """Identity of the payment: ``issuer_reff``, or a stand-in built from what is there."""
-        if self.issuer_reff:
-            return self.issuer_reff
-        return f"~{wib.format_wib(self.date)}|{self.amount}|{self.buyer_reff}"
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One entry of ``/mutasi``'s ``qris_history`` (its own id space and formats)."""
-
-    id: str
-    date: datetime
-    debet: int
-    kredit: int
-    balance_after: int | None
-    description: str
-    status: str
-    brand_name: str
+    def latest(self) -> datetime:
+        return self.date + self.precision - timedelta(microseconds=1)
 
     @property
-    def is_incoming(self) -> bool:
-        # Withdrawals ("Pencairan") have been seen with their amount in kredit.
-        return self.status.strip().upper() == "IN"
+    def key(self) -> str:
+        """The claim key of this payment: one payment can settle one sale, ever.
+
+        History ids and issuer references come from different id spaces; ``h:`` keeps them apart
+        (an issuer reference that happened to start with a prefix of ours is escaped with ``r:``).
+        """
+        if self.history_id:
+            return f"h:{self.history_id}"
+        if self.issuer_reff:
+            return f"r:{self.issuer_reff}" if self.issuer_reff.startswith(("h:", "~", "r:")) else self.issuer_reff
+        return f"~{wib.format_wib(self.date)}|{self.amount}|{self.buyer_reff}|{self.description}"
 
 
 @dataclass(frozen=True)
@@ -166,11 +213,12 @@ class AccountInfo:
     name: str
     qris_name: str
     qris_balance: int | None
+    qris_image_url: str = ""  # the account's static QRIS as an image, on the upstream's host
 
 
 @dataclass(frozen=True)
 class AccountSummary:
-    history: list[HistoryEntry]
+    history: list[MutasiEntry]
     account: AccountInfo | None
 
 
@@ -182,15 +230,28 @@ class OrkutClient:
         *,
         connect_timeout: float = 5.0,
         read_timeout: float = 15.0,
+        deadline_s: float = bounded.DEFAULT_DEADLINE_S,
+        max_bytes: int = bounded.MAX_BODY_BYTES,
+        server_clock: wib.ServerClock | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        import httpx  # deferred: ~70 ms the first paint does not need
+
         self.base_url = check_base_url(base_url)
         self._api_key = api_key
         self._secrets: set[str] = {api_key} if api_key else set()
+        self._deadline_s = deadline_s
+        self._max_bytes = max_bytes
+        self.server_clock = server_clock
         self._http = httpx.Client(
             base_url=self.base_url,
-            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            headers={
+                "Authorization": f"Bearer {api_key}",
+                "Accept": "application/json",
+                # Only what bounded.read_capped can inflate with a limit.
+                "Accept-Encoding": "gzip, deflate",
+            },
+            timeout=httpx.Timeout(min(read_timeout, deadline_s), connect=min(connect_timeout, deadline_s)),
             transport=transport,
             follow_redirects=False,
         )
@@ -215,48 +276,90 @@ class OrkutClient:
             data = self._post("/minta-otp", {"username": username, "password": password}, authed=False)
         finally:
             self._secrets.discard(password)
-        results = _mapping(data.get("results")) or data
+        holders = list(_holders(data))
+        results = next((_mapping(h.get("results")) for h in holders if _mapping(h.get("results"))), data)
         return OtpChallenge(
             channel=_opt_str(results.get("otp")),
             destination=_opt_str(results.get("otp_value")),
-            message=self._scrub(_opt_str(data.get("message"))),
+            message=self._scrub(_message(data)),
+            login=self._login_in(data),
         )
 
     def verify_otp(self, username: str, otp: str) -> LoginResult:
         data = self._post("/valid-otp", {"username": username, "otp": otp}, authed=False)
-        for holder in (_mapping(data.get("results")), data, _mapping(data.get("data"))):
-            token = _opt_str(holder.get("token"))
-            if token:
-                self._secrets.add(token)
-                account_id = _opt_str(holder.get("id")) or (token.split(":", 1)[0] if ":" in token else None)
-                return LoginResult(
-                    token=token,
-                    account_id=account_id if account_id and account_id.isdigit() else None,
-                    name=_opt_str(holder.get("name")),
-                    username=_opt_str(holder.get("username")),
-                )
-        raise RejectedError("no token", server_message=self._scrub(_message(data)) or "token tidak ditemukan")
+        login = self._login_in(data)
+        if login is None:
+            raise RejectedError("no token", server_message=self._scrub(_message(data)) or "token tidak ditemukan")
+        return login
 
-    # ---- per-sale calls ----------------------------------------------------------
+    def _login_in(self, data: Mapping[str, Any]) -> LoginResult | None:
+        for outer in _holders(data):
+            for holder in (_mapping(outer.get("results")), outer):
+                token = _opt_str(holder.get("token"))
+                if token:
+                    self._secrets.add(token)
+                    account_id = _opt_str(holder.get("id")) or (token.split(":", 1)[0] if ":" in token else None)
+                    return LoginResult(
+                        token=token,
+                        account_id=account_id if account_id and account_id.isdigit() else None,
+                        name=_opt_str(holder.get("name")),
+                        username=_opt_str(holder.get("username")),
+                    )
+        return None
+
+    # ---- the seed's routes ---------------------------------------------------------
 
     def generate(self, session: Session, nominal: int) -> GeneratedQr:
         data = self._post("/kasir/orkut/generate", {**self._auth(session), "nominal": str(nominal)})
-        qr_string = data.get("qr_string")
+        holder = next((h for h in _holders(data) if "qr_string" in h), None)
+        qr_string = holder.get("qr_string") if holder else None
         if not isinstance(qr_string, str) or not qr_string.strip():
             raise BadResponseError("generate: no qr_string")
         try:
-            answered = parse_rupiah(data.get("nominal", nominal))
+            answered = parse_rupiah(holder.get("nominal", nominal) if holder else nominal)
         except MoneyError as exc:
             raise BadResponseError("generate: bad nominal") from exc
-        return GeneratedQr(answered, qr_string.strip(), _opt_str(data.get("image_url")))
+        return GeneratedQr(answered, qr_string.strip(), _opt_str(holder.get("image_url") if holder else None))
 
     def payment_status(self, session: Session, nominal: int) -> list[MutasiEntry]:
         data = self._post("/kasir/orkut/status-pembayaran", {**self._auth(session), "nominal": str(nominal)})
-        return _mutasi_list(data, "status-pembayaran")
+        return _seed_entries(data, "status-pembayaran")
 
     def mutasi(self, session: Session) -> list[MutasiEntry]:
         data = self._post("/kasir/orkut/mutasi", self._auth(session))
-        return _mutasi_list(data, "mutasi")
+        return _seed_entries(data, "mutasi")
+
+    # ---- the operator's gateway ------------------------------------------------------
+
+    def gateway_generate(self, nominal: int, static_qr: str) -> GeneratedQr:
+        data = self._gateway({"action": "qris_generate", "nominal": str(nominal), "qr_string": static_qr})
+        holder = next((h for h in _holders(data) if "qris_content" in h), None)
+        content = holder.get("qris_content") if holder else None
+        if not isinstance(content, str) or not content.strip():
+            raise BadResponseError("qris_generate: no qris_content")
+        return GeneratedQr(nominal, content.strip(), None)
+
+    def gateway_history(self, session: Session) -> list[MutasiEntry]:
+        self._secrets.add(session.token)
+        body = {
+            "action": "mutasi_orkut",
+            "username": session.username,
+            "auth_token": session.token,
+            "merchant": session.merchant.account_id,
+            "mutasi": "in",
+        }
+        return _history_entries(self._gateway(body), "mutasi_orkut")
+
+    def _gateway(self, body: Mapping[str, str]) -> dict[str, Any]:
+        try:
+            return self._post(GATEWAY_PATH, body)
+        except RejectedError as exc:
+            # A gateway that does not know the action does not serve it: the next source takes over.
+            if _mentions(exc.server_message, _UNKNOWN_ACTION_WORDS):
+                raise EndpointMissingError(f"{GATEWAY_PATH}: {body.get('action')}") from None
+            raise
+
+    # ---- the documented account route -----------------------------------------------
 
     def account_summary(self, session: Session) -> AccountSummary:
         body = {
@@ -266,11 +369,12 @@ class OrkutClient:
         }
         self._secrets.add(session.token)
         data = self._post("/mutasi", body)
-        history = _mapping(data.get("qris_history"))
-        rows = history.get("results") or []
-        if not isinstance(rows, list):
-            raise BadResponseError("/mutasi: results is not a list")
-        return AccountSummary([_history_entry(r) for r in rows], _account_info(_mapping(data.get("account"))))
+        history = _history_entries(data, "/mutasi")
+        holder = next((h for h in _holders(data) if "account" in h), data)
+        return AccountSummary(history, _account_info(_mapping(holder.get("account"))))
+
+    def history(self, session: Session) -> list[MutasiEntry]:
+        return self.account_summary(session).history
 
     # ---- plumbing ----------------------------------------------------------------
 
@@ -291,43 +395,100 @@ class OrkutClient:
         return text[:300]
 
     def _post(self, path: str, body: Mapping[str, str], *, authed: bool = True) -> dict[str, Any]:
+        answer = self._send(path, body)
+        log.info("POST %s -> HTTP %s", path, answer.status)
+        if self.server_clock is not None:
+            offset = bounded.server_offset(answer.headers, answer.received_at)
+            if offset is not None:
+                self.server_clock.observe(offset)
+        return self._interpret(path, answer, authed=authed)
+
+    def _send(self, path: str, body: Mapping[str, str]) -> bounded.Answer:
+        import httpx
+
+        deadline = time.monotonic() + self._deadline_s
         try:
-            response = self._http.post(path, json=dict(body))
+            with self._http.stream("POST", path, json=dict(body)) as response:
+                content = bounded.read_capped(response, deadline, self._max_bytes)
+                return bounded.Answer(response.status_code, response.headers, content)
         except httpx.TimeoutException as exc:
             log.warning("POST %s: timeout (%s)", path, type(exc).__name__)
             raise ApiTimeoutError(f"{path}: {type(exc).__name__}") from None
         except httpx.TransportError as exc:
             log.warning("POST %s: network error (%s)", path, type(exc).__name__)
             raise NetworkError(f"{path}: {type(exc).__name__}") from None
-        log.info("POST %s -> HTTP %s", path, response.status_code)
-        return self._interpret(path, response, authed=authed)
+        except ApiError as exc:
+            log.warning("POST %s: %r", path, exc)
+            raise
 
-    def _interpret(self, path: str, response: httpx.Response, *, authed: bool) -> dict[str, Any]:
-        status = response.status_code
-        data = _json_object(response)
+    def _interpret(self, path: str, answer: bounded.Answer, *, authed: bool) -> dict[str, Any]:
+        status = answer.status
+        data = _json_object(answer.body)
         message = self._scrub(_message(data)) if data is not None else None
         if status in (429, 469) or _mentions(message, _RATE_LIMIT_WORDS):
-            raise RateLimitedError(f"{path}: HTTP {status}", server_message=message, cooldown_s=_retry_after(response))
+            cooldown = bounded.retry_after(answer.headers)
+            raise RateLimitedError(f"{path}: HTTP {status}", server_message=message, cooldown_s=cooldown)
+        if status in (404, 405):
+            raise EndpointMissingError(f"{path}: HTTP {status}")
         if status in (401, 403):
             raise UnauthorizedError(f"{path}: HTTP {status}", server_message=message)
         if status >= 500:
             raise ServerError(f"{path}: HTTP {status}", server_message=message, status=status)
         if data is None:
-            kind = "empty body" if not response.content.strip() else "not a JSON object"
+            kind = "empty body" if not answer.body.strip() else "not a JSON object"
             raise BadResponseError(f"{path}: HTTP {status}, {kind}")
         if status >= 400 or _is_failure(data):
-            if authed and _mentions(message, _SESSION_WORDS):
+            if authed and _mentions(message, _SESSION_PHRASES):
                 raise SessionExpiredError(f"{path}: session refused", server_message=message)
             raise RejectedError(f"{path}: HTTP {status}", server_message=message)
         return data
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+def download(url: str, *, max_bytes: int = 2 * 1024 * 1024, deadline_s: float = 15.0) -> bytes:
+    """Fetch a public file (the account's QRIS image) with no API key, token or cookie attached.
+
+    The image lives on the upstream's host, which must never see the proxy's API key.
+    """
+    import httpx
+
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
+        raise ConfigError(f"Alamat gambar QRIS tidak aman: {url[:80]!r}")
+    deadline = time.monotonic() + deadline_s
     try:
-        data = response.json()
-    except ValueError:
+        with (
+            httpx.Client(timeout=httpx.Timeout(deadline_s), follow_redirects=True, max_redirects=3) as client,
+            client.stream("GET", url, headers={"Accept-Encoding": "gzip, deflate"}) as response,
+        ):
+            if response.status_code != 200:
+                raise BadResponseError(f"image: HTTP {response.status_code}")
+            return bounded.read_capped(response, deadline, max_bytes)
+    except httpx.TimeoutException:
+        raise ApiTimeoutError("image download timed out") from None
+    except httpx.TransportError as exc:
+        raise NetworkError(f"image download: {type(exc).__name__}") from None
+
+
+# ---- reading answers ----------------------------------------------------------------
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _holders(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """The answer itself, then what it wraps: ``{"status": "success", "data": {...}}`` one or two deep."""
+    current: Mapping[str, Any] = data
+    for _ in range(3):
+        yield current
+        inner = current.get("data")
+        if not isinstance(inner, Mapping):
+            return
+        current = inner
 
 
 def _message(data: Mapping[str, Any] | None) -> str | None:
@@ -346,18 +507,21 @@ def _mentions(message: str | None, words: tuple[str, ...]) -> bool:
 
 
 def _is_failure(data: Mapping[str, Any]) -> bool:
-    if data.get("success") is False:
+    if data.get("success") is False or data.get("status") is False:
         return True
-    if str(data.get("status", "")).lower() in ("error", "failed", "gagal", "false"):
+    if str(data.get("status", "")).lower() in ("error", "failed", "fail", "gagal", "false"):
         return True
-    return "error" in data and data.get("success") is not True and data.get("status") != "success"
+    ok = data.get("success") is True or data.get("status") is True or data.get("status") == "success"
+    return "error" in data and not ok
 
 
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return max(1.0, float(response.headers.get("Retry-After", "")))
-    except ValueError:
-        return DEFAULT_COOLDOWN_S
+def _says_success(data: Mapping[str, Any]) -> bool:
+    status = data.get("status")
+    return data.get("success") is True or status is True or str(status).lower() == "success"
+
+
+def _says_no_data(data: Mapping[str, Any]) -> bool:
+    return _mentions(_message(data), _NO_DATA_WORDS)
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
@@ -365,91 +529,144 @@ def _mapping(value: object) -> Mapping[str, Any]:
 
 
 def _opt_str(value: object) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
+    if value is None or isinstance(value, (dict, list, bool)):
         return None
     text = str(value).strip()
     return text or None
 
 
-def _mutasi_list(data: Mapping[str, Any], what: str) -> list[MutasiEntry]:
-    if str(data.get("status", "")).lower() != "success" and data.get("success") is not True:
-        raise BadResponseError(f"{what}: no success status")
-    rows = data.get("data")
-    if rows is None:
-        return []  # "no data" with status success means: nothing (yet)
-    if not isinstance(rows, list):
-        raise BadResponseError(f"{what}: data is not a list")
-    entries = []
-    for row in rows:
-        try:
-            entries.append(_mutasi_entry(row))
-        except (KeyError, TypeError, ValueError) as exc:
-            # A row we cannot read can settle nothing; dropping it is safe, hiding it is not.
-            log.warning("%s: skipped unreadable entry (%s)", what, type(exc).__name__)
-    return entries
+def _side_amount(value: object) -> int | None:
+    """A side field (balance, saldo_akhir): unreadable means unknown, never a dropped payment."""
+    if value in (None, ""):
+        return None
+    try:
+        return parse_rupiah(value)  # type: ignore[arg-type]
+    except (MoneyError, TypeError, ValueError):
+        return None
 
 
-def _mutasi_entry(row: object) -> MutasiEntry:
+def _seed_entries(data: Mapping[str, Any], what: str) -> list[MutasiEntry]:
+    """``{"status": "success", "data": [...]}``; "no data" or ``data: null`` means none (yet)."""
+    for holder in _holders(data):
+        if not _says_success(holder) and holder is data:
+            raise BadResponseError(f"{what}: no success status")
+        rows = holder.get("data", ...)
+        if isinstance(rows, list):
+            return [_seed_entry(row, what) for row in rows]
+        if rows is None or (rows is ... and _says_no_data(holder)):
+            return []  # "no data" with status success means: nothing (yet)
+    raise BadResponseError(f"{what}: answer of unknown shape")
+
+
+def _seed_entry(row: object, what: str) -> MutasiEntry:
     if not isinstance(row, Mapping):
-        raise TypeError("entry is not an object")
-    balance = row.get("balance")
+        raise BadResponseError(f"{what}: entry is not an object")
+    stamp, problems = _stamp(row.get("date"))
+    amount = _amount(row.get("amount"), problems)
     return MutasiEntry(
-        date=wib.parse_wib(str(row["date"])),
-        amount=parse_rupiah(row["amount"]),
+        date=stamp.at,
+        amount=amount,
         type=str(row.get("type") or ""),
         qris=str(row.get("qris") or ""),
         brand_name=str(row.get("brand_name") or ""),
         issuer_reff=str(row.get("issuer_reff") or "").strip(),
         buyer_reff=str(row.get("buyer_reff") or ""),
-        balance=parse_rupiah(balance) if balance not in (None, "") else None,
+        balance=_side_amount(row.get("balance")),
+        precision=stamp.precision,
+        problem=", ".join(problems),
     )
 
 
-def _history_entry(row: object) -> HistoryEntry:
+def _history_entries(data: Mapping[str, Any], what: str) -> list[MutasiEntry]:
+    """``qris_history.results`` wherever the answer wraps it."""
+    for holder in _holders(data):
+        history = holder.get("qris_history")
+        if isinstance(history, Mapping):
+            rows = history.get("results", ...)
+            if isinstance(rows, list):
+                return [_history_entry(row, what) for row in rows]
+            if rows is None or (rows is ... and _says_no_data(history)):
+                return []
+            raise BadResponseError(f"{what}: qris_history.results is not a list")
+    if _says_no_data(data):
+        return []
+    raise BadResponseError(f"{what}: no qris_history in the answer")
+
+
+def _history_entry(row: object, what: str) -> MutasiEntry:
     if not isinstance(row, Mapping):
-        raise BadResponseError("/mutasi: entry is not an object")
+        raise BadResponseError(f"{what}: entry is not an object")
+    stamp, problems = _stamp(row.get("tanggal"))
+    description = str(row.get("keterangan") or "")
+    status = str(row.get("status") or "").strip().upper()
+    kredit = _side_amount(row.get("kredit")) or 0
+    debet = _side_amount(row.get("debet")) or 0
+    # Money in is status IN, never "kredit is non-zero": withdrawals ("Pencairan") carry their
+    # amount in kredit too, and a withdrawal is never income whatever its status says.
+    incoming = status == "IN" and not _is_withdrawal(description)
+    amount = _amount(row.get("kredit"), problems) if incoming else kredit or debet
+    reference = row.get("id")
+    return MutasiEntry(
+        date=stamp.at,
+        amount=amount,
+        type="CR" if incoming else "DB",
+        qris="",
+        brand_name=str(_mapping(row.get("brand")).get("name") or ""),
+        issuer_reff="",
+        buyer_reff=description,
+        balance=_side_amount(row.get("saldo_akhir")),
+        history_id=str(reference).strip() if reference not in (None, "") else "",
+        precision=stamp.precision,
+        description=description,
+        problem=", ".join(problems),
+    )
+
+
+def _is_withdrawal(description: str) -> bool:
+    lowered = description.lower()
+    return "pencairan" in lowered or "tarik saldo" in lowered or "penarikan" in lowered
+
+
+def _stamp(value: object, /) -> tuple[wib.Stamp, list[str]]:
     try:
-        saldo = row.get("saldo_akhir")
-        return HistoryEntry(
-            id=str(row["id"]),
-            date=wib.parse_wib(str(row["tanggal"])),
-            debet=parse_rupiah(row.get("debet") or 0),
-            kredit=parse_rupiah(row.get("kredit") or 0),
-            balance_after=parse_rupiah(saldo) if saldo not in (None, "") else None,
-            description=str(row.get("keterangan") or ""),
-            status=str(row.get("status") or ""),
-            brand_name=str(_mapping(row.get("brand")).get("name") or ""),
-        )
-    except (KeyError, ValueError) as exc:
-        raise BadResponseError(f"/mutasi: unreadable entry ({type(exc).__name__})") from None
+        return wib.parse_stamp(str(value)), []
+    except ValueError:
+        # Shown to the cashier as unmatched; matching never accepts a moment it cannot prove.
+        log.warning("payment row with an unreadable date (%r)", str(value)[:40])
+        return wib.Stamp(wib.now()), ["tanggal tidak terbaca"]
 
 
-def _account_info(results_holder: Mapping[str, Any]) -> AccountInfo | None:
-    results = _mapping(results_holder.get("results"))
+def _amount(value: object, problems: list[str]) -> int:
+    try:
+        return parse_rupiah(value)  # type: ignore[arg-type]
+    except (MoneyError, TypeError, ValueError):
+        log.warning("payment row with an unreadable amount (%r)", str(value)[:40])
+        problems.append("nominal tidak terbaca")
+        return 0
+
+
+def _account_info(holder: Mapping[str, Any]) -> AccountInfo | None:
+    results = _mapping(holder.get("results"))
     if not results:
         return None
-    balance = results.get("qris_balance")
-    try:
-        qris_balance = parse_rupiah(balance) if balance not in (None, "") else None
-    except MoneyError:
-        qris_balance = None
     return AccountInfo(
         id=str(results.get("id") or ""),
         username=str(results.get("username") or ""),
         name=str(results.get("name") or ""),
         qris_name=str(results.get("qris_name") or ""),
-        qris_balance=qris_balance,
+        qris_balance=_side_amount(results.get("qris_balance")),
+        qris_image_url=str(results.get("qris") or "").strip(),
     )
 
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "GATEWAY_PATH",
     "AccountInfo",
     "AccountSummary",
     "ApiError",
     "ConfigError",
     "GeneratedQr",
-    "HistoryEntry",
     "LoginResult",
     "MerchantCode",
     "MutasiEntry",
@@ -457,4 +674,5 @@ __all__ = [
     "OtpChallenge",
     "Session",
     "check_base_url",
+    "download",
 ]

@@ -22,7 +22,8 @@ from kasir import settings as settings_io
 from kasir.api import ConfigError, LoginResult, MerchantCode, MutasiEntry, OrkutClient, check_base_url
 from kasir.credentials import API_KEY, CredentialStore, KeyringStore, MemoryStore
 from kasir.datadir import DataDirError, ensure_writable
-from kasir.journal import Journal, JournalError, Sale
+from kasir.journal import FILENAME as JOURNAL_FILENAME
+from kasir.journal import Journal, JournalCorruptError, JournalError, Sale, keep_damaged
 from kasir.money import format_rupiah
 from kasir.settings import Settings
 from kasir.simulator import OrkutSimulator
@@ -35,6 +36,7 @@ from kasir.ui.recap_dialog import RecapDialog
 from kasir.ui.receipt_printing import install as install_receipts
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.settings_dialog import SettingsDialog
+from kasir.ui.single_instance import AlreadyRunningError, InstanceLock
 from kasir.wib import WIB
 
 log = logging.getLogger(__name__)
@@ -48,14 +50,36 @@ class StartupError(Exception):
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kasir", description="Kasir QRIS: pembayaran QRIS dinamis lewat OrderKuota")
     parser.add_argument("--demo", action="store_true", help="mode demo dengan simulator lokal, tanpa akun")
-    parser.add_argument("--api-url", help="alamat API (default dari pengaturan)")
-    parser.add_argument("--data-dir", type=Path, help="folder data (pengaturan, log, jurnal)")
+    parser.add_argument("--api-url", type=_api_url, help="alamat API (default dari pengaturan)")
+    parser.add_argument("--data-dir", type=_data_dir, help="folder data (pengaturan, log, jurnal)")
     parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
+    parser.add_argument(
+        "--demo-profile",
+        choices=("seed", "today", "gateway"),
+        default="seed",
+        help="layanan yang ditiru simulator demo: seed (rute /kasir), today (hanya /mutasi), gateway",
+    )
+    parser.add_argument("--demo-shape", action="append", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
     # Prints "PAINTED" once the main window has painted, then quits: how benchmarks time a start.
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"Kasir QRIS {__version__}")
     return parser.parse_args(argv)
+
+
+def _api_url(text: str) -> str:
+    """A bad --api-url is a usage error (exit 2, with the reason), not a traceback."""
+    try:
+        return check_base_url(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _data_dir(text: str) -> Path:
+    if not text.strip():
+        # An empty path would silently mean "the folder the app was started from".
+        raise argparse.ArgumentTypeError("folder data tidak boleh kosong")
+    return Path(text)
 
 
 def default_data_dir() -> Path:
@@ -96,25 +120,45 @@ class Context:
     demo: bool
     simulator: OrkutSimulator | None
     screen_override: int | None
+    settings_problem: str = ""  # the settings file was broken: the cashier is told at start
+    instance: InstanceLock | None = None
+
+
+def _load_settings(data_dir: Path) -> tuple[Settings, str]:
+    """Settings, and a message when the file was broken (kept aside, never deleted)."""
+    try:
+        return settings_io.load(data_dir), ""
+    except settings_io.SettingsUnreadableError as exc:
+        from datetime import datetime
+
+        kept = settings_io.keep_aside(exc, datetime.now())
+        return Settings(), kept.user_message  # logged once the log file is open
 
 
 def build_context(args: argparse.Namespace) -> Context:
     base_dir: Path = args.data_dir or default_data_dir()
-    stored = settings_io.load(base_dir)
-    # With no account configured and no server named, a newcomer lands in the demo.
-    demo = bool(args.demo) or (not stored.has_account and not args.api_url)
+    stored, problem = _load_settings(base_dir)
+    # With no account configured and no server named, a newcomer lands in the demo. A shop whose
+    # settings file broke is no newcomer: it must not be shown a demo QR customers could pay.
+    demo = bool(args.demo) or (not stored.has_account and not args.api_url and not problem)
     simulator: OrkutSimulator | None = None
     credentials: CredentialStore
     if demo:
         data_dir = base_dir / "demo"
-        simulator = OrkutSimulator().start()
+        simulator = OrkutSimulator(profile=args.demo_profile, shapes=tuple(args.demo_shape)).start()
         credentials = MemoryStore({API_KEY: simulator.api_key})  # no real keyring entry is touched
-        settings = settings_io.load(data_dir).with_changes(
+        demo_settings, demo_problem = _load_settings(data_dir)
+        problem = problem or demo_problem
+        settings = demo_settings.with_changes(
             api_url=simulator.url,
             username=simulator.username,
             merchant=f"OK{simulator.account_id}",
             shop_name=simulator.shop_name,
         )
+        if simulator.profile == "gateway":
+            # The gateway alone has no account route to learn the shop's QRIS from: the shop
+            # would pick its QRIS picture in Pengaturan; the demo has it already.
+            settings = settings.with_changes(base_qr=settings.base_qr or simulator.base_qr)
     else:
         data_dir = base_dir
         credentials = KeyringStore()
@@ -125,28 +169,66 @@ def build_context(args: argparse.Namespace) -> Context:
         check_base_url(settings.api_url)
     except ConfigError as exc:
         raise StartupError(str(exc)) from exc
+    instance = InstanceLock(data_dir)
     try:
-        journal = _open_storage(data_dir, settings)
+        journal = _open_storage(data_dir, settings, instance)
     except StartupError:
         if simulator:
             simulator.stop()
+        instance.release()
         raise
-    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen)
+    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen, problem, instance)
 
 
-def _open_storage(data_dir: Path, settings: Settings) -> Journal:
+def _open_storage(data_dir: Path, settings: Settings, instance: InstanceLock) -> Journal:
     hint = " Periksa ruang disk dan izin folder, atau pilih folder lain dengan --data-dir."
     try:
         ensure_writable(data_dir)
+        instance.acquire()  # before the journal is opened: a second copy never touches it
         setup_logging(data_dir)
         settings_io.save(data_dir, settings)
         return Journal.in_dir(data_dir)
     except DataDirError as exc:
         raise StartupError(exc.user_message + hint) from exc
+    except AlreadyRunningError as exc:
+        raise StartupError(exc.user_message) from exc
+    except JournalCorruptError as exc:
+        return _replace_damaged_journal(data_dir, exc)
     except JournalError as exc:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
     except OSError as exc:
         raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({type(exc).__name__}).{hint}") from exc
+
+
+def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Journal:
+    """A damaged journal is kept aside (renamed, never deleted) and, if the shop agrees, a new one begins."""
+    from datetime import datetime
+
+    path = data_dir / JOURNAL_FILENAME
+    log.error("journal damaged: %s", error)
+    question = (
+        f"{error.user_message}\n\nBerkas lama akan disimpan dengan nama baru (tidak dihapus) dan jurnal baru"
+        " dimulai. Penjualan lama tetap ada di berkas itu untuk diperiksa teknisi.\n\nMulai jurnal baru?"
+    )
+    if not _ask_yes(QMessageBox.Icon.Warning, "Jurnal penjualan rusak", question, "Mulai jurnal baru", "Keluar"):
+        raise StartupError(f"{error.user_message} Berkas tidak diubah: {path}") from error
+    kept = keep_damaged(path, datetime.now())
+    log.warning("damaged journal kept as %s; a new one begins", kept.name)
+    try:
+        return Journal(path)
+    except JournalError as exc:
+        raise StartupError(f"{exc.user_message} ({data_dir})") from exc
+
+
+def _ask_yes(icon: QMessageBox.Icon, title: str, text: str, yes: str, no: str) -> bool:
+    """A yes/no question with our own Indonesian buttons; headless (CI, self-test) it answers no."""
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return False
+    box = QMessageBox(icon, title, text)
+    accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is accept
 
 
 def create_window(argv: list[str]) -> QMainWindow:
@@ -161,7 +243,14 @@ def create_window(argv: list[str]) -> QMainWindow:
     window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
     _place_customer(customer, ctx, controller)
     window.show()
+    if ctx.instance is not None:
+        ctx.instance.raise_requested.connect(lambda: _bring_to_front(window))
     controller.start()
+    if ctx.settings_problem:
+        log.error("settings unreadable: %s", ctx.settings_problem)
+        controller.notice.emit("error", ctx.settings_problem)
+        if not ctx.demo:
+            _open_login(window, controller, reason=ctx.settings_problem)
     if ctx.demo and ctx.simulator is not None:
         _demo_login(controller, ctx.simulator)
     return window
@@ -172,6 +261,8 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     controller.view_changed.connect(customer.show_sale)
     controller.notice.connect(window.show_notice)
     controller.connection.connect(window.show_connection)
+    controller.sources_changed.connect(window.show_sources)
+    controller.clock_warning.connect(window.show_clock_warning)
     controller.account_changed.connect(lambda: customer.set_shop_name(controller.settings.shop_name))
     controller.mutasi_changed.connect(
         lambda: window.total_today.setText(f"Total masuk: {format_rupiah(controller.mutasi_model.total_in())}")
@@ -182,6 +273,9 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.entry.changed.connect(lambda _v: controller.acknowledge())
     if not ctx.demo:
         controller.login_needed.connect(lambda: _open_login(window, controller))
+    controller.key_needed.connect(
+        lambda: _open_login(window, controller, reason="API key ditolak server. Masukkan API key lagi.")
+    )
     window.add_menu_action("Akun", "Masuk lagi…", lambda: _open_login(window, controller), "login_action")
     window.add_menu_action("Akun", "Keluar", controller.logout, "logout_action")
     window.add_menu_action("Pengaturan", "Pengaturan…", lambda: _open_settings(window, controller), "settings_action")
@@ -194,6 +288,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
         window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
     install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)
+    window.on_close(lambda: _close_dialogs(window))
     window.on_close(lambda: _shutdown(controller, ctx))
 
 
@@ -256,7 +351,7 @@ def open_recap(window: MainWindow, controller: SaleController) -> RecapDialog:
         existing.reload()
         existing.raise_()
         return existing
-    dialog = RecapDialog(controller.journal, controller.clock().date(), controller.settings.shop_name, window)
+    dialog = RecapDialog(controller.journal.path, controller.clock().date(), controller.settings.shop_name, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.show()
     return dialog
@@ -287,13 +382,15 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
     controller.tasks.call(job, done, lambda exc: controller.notice.emit("error", str(exc)))
 
 
-def _open_login(window: MainWindow, controller: SaleController) -> None:
+def _open_login(window: MainWindow, controller: SaleController, reason: str = "") -> None:
     existing = window.findChild(LoginDialog, "login_dialog")
     if existing is not None and existing.isVisible():
+        if reason:
+            existing.show_reason(reason)
         existing.raise_()
         return
     dialog = LoginDialog(
-        controller.settings.api_url, controller.settings.username, controller.settings.merchant, window
+        controller.settings.api_url, controller.settings.username, controller.settings.merchant, window, reason=reason
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.logged_in.connect(
@@ -325,11 +422,27 @@ def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleCon
         app.screenRemoved.connect(lambda _s: QTimer.singleShot(0, replace_display))
 
 
+def _close_dialogs(window: MainWindow) -> None:
+    """Dialogs with their own worker thread (login, recap) end it before the window goes."""
+    for dialog in window.findChildren(QDialog):
+        if dialog.isVisible():
+            dialog.reject()
+
+
+def _bring_to_front(window: MainWindow) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
 def _shutdown(controller: SaleController, ctx: Context) -> None:
     controller.shutdown()
     if ctx.simulator is not None:
         ctx.simulator.stop()
     ctx.journal.close()
+    if ctx.instance is not None:
+        ctx.instance.release()
 
 
 def show_startup_error(error: StartupError) -> None:

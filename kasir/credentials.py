@@ -107,3 +107,36 @@ class KeyringStore:
 
     def __repr__(self) -> str:
         return f"KeyringStore({self._service!r}, persistent={self.persistent})"
+
+
+class CachedStore:
+    """Reads each secret from the store once, then from memory; writes go through at once.
+
+    The OS keyring can block (a Secret Service asking to unlock, a slow Credential Manager):
+    reading it at every Bayar on the GUI thread would freeze the counter. The app changes the
+    secrets only through this object, so the copy cannot go stale.
+    """
+
+    def __init__(self, store: CredentialStore) -> None:
+        self._store = store
+        self._known: dict[str, str | None] = {}
+
+    @property
+    def persistent(self) -> bool:
+        return self._store.persistent
+
+    def get(self, name: str) -> str | None:
+        if name not in self._known:
+            self._known[name] = self._store.get(name)
+        return self._known[name]
+
+    def set(self, name: str, value: str) -> None:
+        self._store.set(name, value)
+        self._known[name] = value
+
+    def delete(self, name: str) -> None:
+        self._store.delete(name)
+        self._known[name] = None
+
+    def __repr__(self) -> str:
+        return f"CachedStore({self._store!r})"

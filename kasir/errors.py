@@ -38,7 +38,8 @@ class ApiTimeoutError(NetworkError):
 
 
 class UnauthorizedError(ApiError):
-    default_message = "API key ditolak server. Periksa API key di Pengaturan."
+    # The key is entered in the login dialog (menu Akun), not in Pengaturan.
+    default_message = "API key ditolak server. Masukkan API key lagi (menu Akun → Masuk lagi)."
 
 
 class SessionExpiredError(ApiError):
@@ -68,6 +69,16 @@ class ServerError(ApiError):
 
 class BadResponseError(ApiError):
     default_message = "Jawaban server tidak dapat dibaca."
+
+
+class ResponseTooLargeError(BadResponseError):
+    default_message = "Jawaban server terlalu besar dan diabaikan."
+
+
+class EndpointMissingError(ApiError):
+    """HTTP 404/405: this route is not served (any more). The next source takes over."""
+
+    default_message = "Layanan ini tidak tersedia di server."
 
 
 class RejectedError(ApiError):

@@ -7,11 +7,12 @@ impossible to hand out one nominal twice on one WIB day, even across restarts.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kasir import wib
@@ -66,7 +67,20 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX payments_day ON payments (day);
     CREATE INDEX sales_day ON sales (day);
     """,
+    # 3: what can still matter, by index: until when money for a sale may arrive (its nominal stays
+    # reserved and late money still settles it), and when each claimed payment was made
+    """
+    ALTER TABLE sales ADD COLUMN late_until INTEGER;
+    ALTER TABLE sales ADD COLUMN paid_ts INTEGER;
+    CREATE INDEX sales_late_until ON sales (late_until);
+    CREATE INDEX sales_paid_ts ON sales (paid_ts);
+    """,
 )
+# How long after its expiry a sale still waits for late money (and keeps its nominal), at least to
+# the end of its WIB day. An hour covers a bank's delayed notification and a customer who paid the
+# old QR after all; later money is the cashier's to attach by hand.
+LATE_WATCH = timedelta(hours=1)
+_CHUNK = 500  # keys per IN (...) query, well under SQLite's variable limit
 LATE_STATES = ("expired", "cancelled")  # a QR was shown, so money may still come
 
 
@@ -80,6 +94,21 @@ class JournalTooNewError(JournalError):
     """The journal was written by a newer version of the app."""
 
     user_message = "Jurnal penjualan dibuat oleh versi Kasir QRIS yang lebih baru. Pasang versi terbaru."
+
+
+class JournalGoneError(JournalError):
+    """The journal file was deleted, replaced or truncated while the app ran."""
+
+    user_message = (
+        "Berkas jurnal penjualan hilang, diganti atau terpotong saat aplikasi berjalan. Penjualan dihentikan"
+        " agar tidak ada yang tercatat di berkas yang salah. Tutup dan buka lagi Kasir QRIS."
+    )
+
+
+class JournalCorruptError(JournalError):
+    """The file is there but is not a readable journal (not a database, malformed)."""
+
+    user_message = "Berkas jurnal penjualan rusak (bukan masalah disk atau izin)."
 
 
 class AlreadyClaimedError(JournalError):
@@ -117,10 +146,27 @@ class Sale:
     settled_at: datetime | None
     late: bool
     manual: bool
+    late_until: datetime | None = None  # money for it may arrive until then; its nominal stays reserved
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino
+
+
+def keep_damaged(path: Path, now: datetime) -> Path:
+    """Rename a damaged journal (and its WAL and shared-memory files) aside; never delete it."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.rusak-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, Path(f"{target}{suffix}"))
+    return target
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -149,21 +195,114 @@ def _sale(row: sqlite3.Row) -> Sale:
         settled_at=_dt(row["settled_at"]),
         late=bool(row["late"]),
         manual=bool(row["manual"]),
+        late_until=_from_ts(row["late_until"]),
     )
 
 
+def late_until(created_at: datetime, expires_at: datetime) -> datetime:
+    """The one late-watch rule: to the end of the sale's WIB day, and at least LATE_WATCH past expiry."""
+    return max(wib.day_bounds(created_at.astimezone(wib.WIB).date())[1], expires_at + LATE_WATCH)
+
+
+def _ts(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _from_ts(value: int | None) -> datetime | None:
+    return datetime.fromtimestamp(value, wib.WIB) if value is not None else None
+
+
+def _backfill_3(db: sqlite3.Connection) -> None:
+    """Migration 3 in Python: the watch window and payment time of every sale already journaled."""
+    rows = db.execute("SELECT id, created_at, expires_at, paid_at FROM sales").fetchall()
+    db.executemany(
+        "UPDATE sales SET late_until = ?, paid_ts = ? WHERE id = ?",
+        [
+            (
+                _ts(late_until(datetime.fromisoformat(r[1]), datetime.fromisoformat(r[2]))),
+                _ts(datetime.fromisoformat(r[3])) if r[3] else None,
+                r[0],
+            )
+            for r in rows
+        ],
+    )
+
+
+_BACKFILLS = {3: _backfill_3}
+
+
+# Every query on the sale path and the refresh path, by name: bounded by what can still matter and
+# served by an index (tests/test_journal_scale.py checks each with EXPLAIN QUERY PLAN).
+QUERIES = {
+    "reserved_nominals": (
+        "SELECT nominal FROM sales WHERE day = ?1"
+        " UNION SELECT nominal FROM sales WHERE state IN ('generating', 'awaiting')"
+        " UNION SELECT nominal FROM sales INDEXED BY sales_late_until WHERE late_until > ?2"
+    ),
+    "claimed_since": (
+        "SELECT issuer_reff FROM sales INDEXED BY sales_paid_ts WHERE paid_ts >= ? AND issuer_reff IS NOT NULL"
+    ),
+    "claimed_among": "SELECT issuer_reff FROM sales WHERE issuer_reff IN ({marks})",
+    "settled_by": "SELECT issuer_reff, id, late, manual FROM sales WHERE issuer_reff IN ({marks})",
+    # A year holds thousands of expired sales: the watch window (late_until) is what bounds this, so
+    # the planner is told (without statistics it would walk the table in id order).
+    "late_watchable": (
+        "SELECT * FROM sales INDEXED BY sales_late_until WHERE late_until > ?"
+        " AND state IN ('expired', 'cancelled') AND payload IS NOT NULL ORDER BY id"
+    ),
+    "open_sales": "SELECT * FROM sales WHERE state IN ('generating', 'awaiting') ORDER BY id",
+    "sales_on": "SELECT * FROM sales WHERE day = ? ORDER BY id",
+    "payments_on": "SELECT * FROM payments WHERE day = ? ORDER BY at, key",
+}
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
 class Journal:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        """``read_only``: a second connection for a worker thread (a sqlite3 connection belongs to
+        the thread that made it), which reads what the app's own connection has committed."""
         self.path = path
         try:
+            if read_only:
+                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+                self._db.row_factory = sqlite3.Row
+                self._identity, self._size, self._gone = _identity(path), 0, False
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")  # a committed sale survives a power cut
             self._migrate()
+        except sqlite3.DatabaseError as exc:
+            if not isinstance(exc, sqlite3.OperationalError):  # "not a database", "malformed": the file
+                raise JournalCorruptError(f"journal at {path} is damaged: {exc}") from exc
+            raise JournalError(f"cannot open journal at {path}: {type(exc).__name__}: {exc}") from exc
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"cannot open journal at {path}: {type(exc).__name__}: {exc}") from exc
+        # Which file this is: a journal deleted, replaced or cut short under the running app must
+        # stop the selling, not take writes into a file nobody will ever open again.
+        self._identity = _identity(path)
+        self._size = path.stat().st_size
+        self._gone = False
+
+    @property
+    def gone(self) -> bool:
+        return self._gone
+
+    def _check_file(self) -> None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            stat = None
+        if stat is None or (stat.st_dev, stat.st_ino) != self._identity or stat.st_size < self._size:
+            self._gone = True
+        if self._gone:
+            raise JournalGoneError(f"journal file {self.path} vanished, was replaced or truncated")
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> Journal:
@@ -188,6 +327,8 @@ class Journal:
                     for statement in script.split(";"):
                         if statement.strip():
                             self._db.execute(statement)
+                    if version in _BACKFILLS:
+                        _BACKFILLS[version](self._db)
                     self._db.execute(f"PRAGMA user_version = {version}")
 
     @contextmanager
@@ -204,6 +345,7 @@ class Journal:
     @contextmanager
     def _writing(self) -> Iterator[None]:
         """A write transaction; a failing disk becomes JournalError, a broken constraint stays itself."""
+        self._check_file()
         try:
             with self._tx():
                 yield
@@ -211,6 +353,8 @@ class Journal:
             raise
         except sqlite3.Error as exc:
             raise JournalError(f"write failed: {type(exc).__name__}: {exc}") from exc
+        with suppress(OSError):
+            self._size = max(self._size, self.path.stat().st_size)
 
     def _write(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
         with self._writing():
@@ -222,8 +366,8 @@ class Journal:
         day = created_at.astimezone(wib.WIB).date()
         try:
             cursor = self._write(
-                "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, state)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'generating')",
+                "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, state, late_until)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'generating', ?)",
                 (
                     day.isoformat(),
                     created_at.isoformat(),
@@ -231,6 +375,7 @@ class Journal:
                     allocation.base,
                     allocation.code,
                     allocation.nominal,
+                    _ts(late_until(created_at, expires_at)),
                 ),
             )
         except sqlite3.IntegrityError as exc:
@@ -261,7 +406,7 @@ class Journal:
         try:
             self._write(
                 "UPDATE sales SET state = 'paid', issuer_reff = ?, paid_at = ?, paid_amount = ?, brand = ?,"
-                " buyer_reff = ?, settled_at = ?, late = ?, manual = ? WHERE id = ? AND state != 'paid'",
+                " buyer_reff = ?, settled_at = ?, late = ?, manual = ?, paid_ts = ? WHERE id = ? AND state != 'paid'",
                 (
                     entry.key,
                     entry.date.isoformat(),
@@ -271,6 +416,7 @@ class Journal:
                     at.isoformat(),
                     int(late),
                     int(manual),
+                    _ts(entry.date),
                     sale_id,
                 ),
             )
@@ -297,38 +443,48 @@ class Journal:
             raise KeyError(sale_id)
         return _sale(row)
 
-    def reserved_nominals(self, day: date) -> set[int]:
-        rows = self._db.execute("SELECT nominal FROM sales WHERE day = ?", (day.isoformat(),))
+    def reserved_nominals(self, now: datetime) -> set[int]:
+        """Nominals no new sale may take: today's (WIB), every open sale's, and every sale's that
+        may still receive money (its late-watch window), whatever the date: a Rp 25.001 QR shown at
+        23:59 still reserves 25.001 after midnight."""
+        day = now.astimezone(wib.WIB).date().isoformat()
+        rows = self._db.execute(QUERIES["reserved_nominals"], (day, _ts(now)))
         return {int(r[0]) for r in rows}
 
-    def claimed_reffs(self) -> set[str]:
-        rows = self._db.execute("SELECT issuer_reff FROM sales WHERE issuer_reff IS NOT NULL")
-        return {str(r[0]) for r in rows}
+    def claimed_since(self, moment: datetime) -> set[str]:
+        """Payment keys claimed by money dated from ``moment`` on: the only claims a payment that
+        can still match may collide with. Older claims stay enforced by UNIQUE(issuer_reff)."""
+        return {str(r[0]) for r in self._db.execute(QUERIES["claimed_since"], (_ts(moment),))}
+
+    def claimed_among(self, keys: Iterable[str]) -> set[str]:
+        """Which of these payment keys settled a sale (any day)."""
+        found: set[str] = set()
+        for chunk in _chunks(list(keys)):
+            marks = ", ".join("?" for _ in chunk)
+            found.update(str(r[0]) for r in self._db.execute(QUERIES["claimed_among"].format(marks=marks), chunk))
+        return found
 
     def open_sales(self) -> list[Sale]:
-        rows = self._db.execute("SELECT * FROM sales WHERE state IN ('generating', 'awaiting') ORDER BY id")
-        return [_sale(r) for r in rows]
+        return [_sale(r) for r in self._db.execute(QUERIES["open_sales"])]
 
     def all_sales(self) -> list[Sale]:
         return [_sale(r) for r in self._db.execute("SELECT * FROM sales ORDER BY id")]
 
     def sales_on(self, day: date) -> list[Sale]:
-        rows = self._db.execute("SELECT * FROM sales WHERE day = ? ORDER BY id", (day.isoformat(),))
-        return [_sale(r) for r in rows]
+        return [_sale(r) for r in self._db.execute(QUERIES["sales_on"], (day.isoformat(),))]
 
-    def settled_by(self) -> dict[str, Settlement]:
-        """Payment key -> the sale it settled, for marking mutasi entries."""
-        rows = self._db.execute("SELECT issuer_reff, id, late, manual FROM sales WHERE issuer_reff IS NOT NULL")
-        return {str(r[0]): Settlement(int(r[1]), bool(r[2]), bool(r[3])) for r in rows}
+    def settled_by(self, keys: Iterable[str]) -> dict[str, Settlement]:
+        """For the payments on screen: the sale each one settled (by index, not all history)."""
+        found: dict[str, Settlement] = {}
+        for chunk in _chunks(list(keys)):
+            marks = ", ".join("?" for _ in chunk)
+            for r in self._db.execute(QUERIES["settled_by"].format(marks=marks), chunk):
+                found[str(r[0])] = Settlement(int(r[1]), bool(r[2]), bool(r[3]))
+        return found
 
-    def unsettled_ended(self, day: date) -> list[Sale]:
-        """Sales of ``day`` whose QR was shown but which ended unpaid: still watched for late money."""
-        rows = self._db.execute(
-            "SELECT * FROM sales WHERE day = ? AND state IN ('expired', 'cancelled') AND payload IS NOT NULL"
-            " ORDER BY id",
-            (day.isoformat(),),
-        )
-        return [_sale(r) for r in rows]
+    def late_watchable(self, now: datetime) -> list[Sale]:
+        """Sales whose QR was shown, that ended unpaid, and for which money may still arrive."""
+        return [_sale(r) for r in self._db.execute(QUERIES["late_watchable"], (_ts(now),))]
 
     def attachable(self, day: date) -> list[Sale]:
         """Sales a cashier may settle by hand: open, expired or cancelled, not paid."""
@@ -364,7 +520,7 @@ class Journal:
             return self._db.total_changes - before
 
     def payments_on(self, day: date) -> list[MutasiEntry]:
-        rows = self._db.execute("SELECT * FROM payments WHERE day = ? ORDER BY at, key", (day.isoformat(),))
+        rows = self._db.execute(QUERIES["payments_on"], (day.isoformat(),))
         return [
             MutasiEntry(
                 date=datetime.fromisoformat(r["at"]),
@@ -378,6 +534,12 @@ class Journal:
             )
             for r in rows
         ]
+
+    def row_counts(self) -> tuple[int, int]:
+        """Sales and payments journaled (for the maintenance log line; counted by index)."""
+        sales = int(self._db.execute("SELECT count(*) FROM sales").fetchone()[0])
+        payments = int(self._db.execute("SELECT count(*) FROM payments").fetchone()[0])
+        return sales, payments
 
     def integrity_ok(self) -> bool:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"

@@ -1,9 +1,10 @@
 """Does a mutasi entry settle a sale? Pure functions, no I/O, no clock of their own.
 
-``status-pembayaran`` filters by amount only, so older payments of the same amount come
-back too; only money in, of exactly the nominal, made no earlier than the QR was generated
-(less a small grace for minute-precision timestamps and clock skew), and not already
-claimed by another sale may settle it.
+``status-pembayaran`` filters by amount only and the history lists everything, so older
+payments of the same amount come back too; only money in, of exactly the nominal, made no
+earlier than the QR was generated (less a leeway for clock skew) and not already claimed by
+another sale may settle it. Times are compared on the server's clock: ``SaleTerms`` are built
+with the PC's offset from the server applied (see ``wib.ServerClock``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import datetime, timedelta
 
 from kasir.api import MutasiEntry
 
-DEFAULT_GRACE = timedelta(seconds=60)
+# Public clients of the service allow 300 s. It is safe because a nominal stays reserved for as
+# long as money for it can still arrive, so no other sale's payment can have this amount.
+DEFAULT_GRACE = timedelta(seconds=300)
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,11 @@ def settles(
     claimed: Collection[str] = (),
     grace: timedelta = DEFAULT_GRACE,
 ) -> bool:
-    if not entry.is_incoming:
-        return False
+    if not entry.is_incoming or entry.problem:
+        return False  # a row we could not fully read never settles a sale on its own
     if entry.amount != terms.nominal:
         return False
-    if entry.date < terms.created_at - grace:
+    if entry.latest < terms.created_at - grace:  # "18:02" may be 18:02:59
         return False
     if terms.not_after is not None and entry.date > terms.not_after:
         return False
@@ -76,3 +79,8 @@ def match_late(
             taken.add(entry.key)
             pairs.append((sale_id, entry))
     return pairs
+
+
+def is_unmatched(entry: MutasiEntry, claimed: Collection[str]) -> bool:
+    """Money in that settled no sale: the cashier should look at it (and may attach it by hand)."""
+    return entry.is_incoming and entry.key not in claimed

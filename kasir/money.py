@@ -9,8 +9,10 @@ from dataclasses import dataclass
 MIN_SALE = 1
 MAX_SALE = 10_000_000  # including the kode unik
 
-_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(\1\d{3})*$")
-_PLAIN = re.compile(r"^\d+$")
+# ASCII digits only: "\d" would also take Arabic-Indic and other digits that int() accepts.
+_GROUPED = re.compile(r"[0-9]{1,3}([.,])[0-9]{3}(\1[0-9]{3})*")
+_PLAIN = re.compile(r"[0-9]+")
+_CENTS = re.compile(r"(?P<whole>.*?)[.,](?P<cents>[0-9]{1,2})")
 
 
 class MoneyError(ValueError):
@@ -18,10 +20,12 @@ class MoneyError(ValueError):
 
 
 def parse_rupiah(value: str | int | float) -> int:
-    """Whole rupiah from ``"77.777"``, ``"77777"``, ``"Rp 25.137"``, ``"999,999"`` or a number.
+    """Whole rupiah from ``"77.777"``, ``"77777"``, ``"Rp 25.137"``, ``"999,999"``, ``"1.893.938,00"``
+    or a number.
 
-    A trailing ``,00`` / ``.00`` cents part is accepted; any other fraction is refused,
-    because a payment of Rp 1.000,50 can never equal a whole-rupiah nominal.
+    A separator followed by one or two digits at the end is a cents part (``,00`` / ``.00``): zero
+    cents are dropped, any other fraction is refused, because a payment of Rp 1.000,50 can never
+    equal a whole-rupiah nominal. Three digits after a separator are a thousands group.
     """
     if isinstance(value, bool):
         raise MoneyError(f"bukan nominal: {value!r}")
@@ -34,10 +38,14 @@ def parse_rupiah(value: str | int | float) -> int:
     text = str(value).strip()
     if text[:2].lower() == "rp":
         text = text[2:].strip().lstrip(".").strip()
-    text = re.sub(r"([.,])0{2}$", "", text) if re.search(r"\d{4,}[.,]00$|^\d{1,3}[.,]00$", text) else text
-    if _PLAIN.match(text):
+    cents = _CENTS.fullmatch(text)
+    if cents:
+        if int(cents["cents"]) != 0:
+            raise MoneyError(f"nominal pecahan: {value!r}")
+        text = cents["whole"]
+    if _PLAIN.fullmatch(text):
         return int(text)
-    if _GROUPED.match(text):
+    if _GROUPED.fullmatch(text):
         return int(re.sub(r"[.,]", "", text))
     raise MoneyError(f"nominal tidak dapat dibaca: {value!r}")
 

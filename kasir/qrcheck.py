@@ -18,17 +18,28 @@ class CheckedQr:
 def check_for_sale(payload: str, nominal: int, known_base: str | None) -> qris.Payload:
     """Raise :class:`qris.QrisError` unless ``payload`` is exactly what this sale may show."""
     parsed = qris.parse(payload)
+    require_mandatory(parsed)
     if not parsed.is_dynamic:
         raise qris.QrisError("QR bukan QR dinamis (tag 01 bukan 12)")
     if parsed.amount != str(nominal):
         raise qris.QrisError(f"nominal di QR ({parsed.amount}) tidak sama dengan {nominal}")
     if parsed.currency != "360" or parsed.country != "ID":
         raise qris.QrisError("QR bukan QRIS Rupiah Indonesia")
+    if any(parsed.get(tag) is not None for tag in ("55", "56", "57")):
+        # The customer would pay the nominal plus a tip or fee, and the sale would never match.
+        raise qris.QrisError("QR meminta tip atau biaya tambahan (tag 55-57)")
     if known_base:
         base = qris.parse(known_base)
         if base.merchant_identity() != parsed.merchant_identity():
             raise qris.QrisError("QR milik merchant lain")
     return parsed
+
+
+def require_mandatory(parsed: qris.Payload) -> None:
+    """What a customer's wallet needs: category, currency, country, name and city."""
+    missing = [tag for tag in qris.MANDATORY if not parsed.get(tag)]
+    if missing:
+        raise qris.QrisError(f"QR tidak lengkap: tag wajib {', '.join(missing)} tidak ada")
 
 
 def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:

@@ -28,10 +28,12 @@ __all__ = [
 # Templates whose value is itself a TLV list (EMVCo MPM: merchant account information,
 # additional data, language template, unreserved templates).
 _TEMPLATE_TAGS = frozenset({*range(26, 52), 62, 64, *range(80, 100)})
-_AMOUNT_RE = re.compile(r"^\d+(\.\d{1,2})?$")
+# ASCII digits, matched whole: "\d" takes other scripts' digits and "$" a trailing newline.
+_AMOUNT_RE = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 _MAX_NAME = 25
 _MAX_AMOUNT_LEN = 13
 _EXPECTED_PRESENT = ("52", "53", "58", "59", "60")
+MANDATORY = _EXPECTED_PRESENT  # EMVCo MPM / QRIS: a wallet may refuse or misread a QR without them
 
 
 class QrisError(ValueError):
@@ -96,7 +98,7 @@ class Payload:
     def amount_rupiah(self) -> int | None:
         """Tag 54 as whole rupiah, or None when absent or carrying non-zero cents."""
         text = self.amount
-        if text is None or not _AMOUNT_RE.match(text):
+        if text is None or not _AMOUNT_RE.fullmatch(text):
             return None
         whole, _, cents = text.partition(".")
         if cents and int(cents) != 0:
@@ -168,6 +170,13 @@ def _with_children(f: Field, errors: list[Finding]) -> Field:
     except _TlvError as exc:
         errors.append(exc.finding)
         return f
+    tags = [c.tag for c in children]
+    doubled = sorted({t for t in tags if tags.count(t) > 1})
+    if doubled:
+        errors.append(Finding("duplicate_sub_tag", f"template {f.tag}: sub-tag ganda {', '.join(doubled)}"))
+    for child in children:
+        if not child.value:
+            errors.append(Finding("empty_value", f"template {f.tag}: sub-tag {child.tag} kosong"))
     return Field(f.tag, f.value, f.raw, children)
 
 
@@ -193,6 +202,11 @@ def _check_structure(text: str, fields: tuple[Field, ...], errors: list[Finding]
     dupes = sorted({t for t in tags if tags.count(t) > 1})
     if dupes:
         errors.append(Finding("duplicate_tag", f"tag ganda: {', '.join(dupes)}"))
+    empty = [f.tag for f in fields if not f.value]
+    if empty:
+        errors.append(Finding("empty_value", f"nilai kosong pada tag {', '.join(empty)}"))
+    if not any(2 <= int(t) <= 51 for t in tags):
+        errors.append(Finding("merchant_account", "tidak ada informasi akun merchant (tag 02-51)"))
     if not fields or fields[0].tag != "00" or fields[0].value != "01":
         errors.append(Finding("format_indicator", "tag 00 harus pertama dengan nilai 01"))
     if "63" not in tags:
@@ -224,7 +238,7 @@ def _check_values(fields: tuple[Field, ...], errors: list[Finding], warnings: li
         errors.append(Finding("initiation", f"tag 01 harus 11 atau 12, bukan {indicator!r}"))
     amount = values.get("54")
     if amount is not None:
-        if len(amount) > _MAX_AMOUNT_LEN or not _AMOUNT_RE.match(amount) or float(amount) <= 0:
+        if len(amount) > _MAX_AMOUNT_LEN or not _AMOUNT_RE.fullmatch(amount) or float(amount) <= 0:
             errors.append(Finding("amount", f"nominal (tag 54) tidak valid: {amount!r}"))
         elif indicator == "11":
             warnings.append(Finding("amount_on_static", "QR statis membawa nominal"))
@@ -234,6 +248,8 @@ def _check_values(fields: tuple[Field, ...], errors: list[Finding], warnings: li
         warnings.append(Finding("name_length", f"nama merchant lebih dari {_MAX_NAME} karakter"))
     missing = [t for t in _EXPECTED_PRESENT if t not in values]
     if missing:
+        # Read tolerantly (QRs made by public libraries omit them), but refused wherever a QR is
+        # shown to a customer or kept as the shop's: see kasir.qrcheck and kasir.shop_qris.
         warnings.append(Finding("missing", f"tag wajib tidak ada: {', '.join(missing)}"))
     mcc = values.get("52")
     if mcc is not None and not (len(mcc) == 4 and mcc.isdigit()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,7 +77,9 @@ def _paid_amount(sale: Sale) -> int:
     return sale.paid_amount if sale.paid_amount is not None else sale.nominal
 
 
-def build(day: date, sales: Sequence[Sale], payments: Sequence[MutasiEntry]) -> DayRecap:
+def build(
+    day: date, sales: Sequence[Sale], payments: Sequence[MutasiEntry], claimed_elsewhere: Collection[str] = ()
+) -> DayRecap:
     paid = late = manual = Bucket()
     by_brand: dict[str, Bucket] = {}
     by_hour: dict[int, Bucket] = {}
@@ -94,7 +96,8 @@ def build(day: date, sales: Sequence[Sale], payments: Sequence[MutasiEntry]) -> 
         by_brand[brand] = by_brand.get(brand, Bucket()).add(amount)
         hour = (sale.paid_at or sale.created_at).astimezone(wib.WIB).hour
         by_hour[hour] = by_hour.get(hour, Bucket()).add(amount)
-    claimed = {s.issuer_reff for s in sales if s.issuer_reff}
+    # Money that settled a sale of another day (made 23:58, paid 00:01) is not "without a sale".
+    claimed = {s.issuer_reff for s in sales if s.issuer_reff} | set(claimed_elsewhere)
     unmatched = tuple(p for p in payments if p.is_incoming and p.key not in claimed)
     unmatched_in = Bucket(len(unmatched), sum(p.amount for p in unmatched))
     return DayRecap(
@@ -111,8 +114,27 @@ def build(day: date, sales: Sequence[Sale], payments: Sequence[MutasiEntry]) -> 
     )
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A day's recap and its page, built together off the GUI thread."""
+
+    recap: DayRecap
+    html: str
+
+
+def build_shown(journal_path: Path, day: date, shop_name: str) -> Shown:
+    """For a worker thread: its own read-only connection, the recap once, and its HTML."""
+    journal = Journal(journal_path, read_only=True)
+    try:
+        day_recap = for_day(journal, day)
+    finally:
+        journal.close()
+    return Shown(day_recap, to_html(day_recap, shop_name))
+
+
 def for_day(journal: Journal, day: date) -> DayRecap:
-    return build(day, journal.sales_on(day), journal.payments_on(day))
+    payments = journal.payments_on(day)
+    return build(day, journal.sales_on(day), payments, journal.claimed_among(p.key for p in payments))
 
 
 # ---- CSV ---------------------------------------------------------------------------

@@ -62,6 +62,8 @@ def _one_sale(window: object, tmp: Path) -> str:
     customer = window.customer  # type: ignore[attr-defined]
     steps: list[tuple[str, Callable[[], object], Callable[[], bool]]] = [
         ("login", lambda: None, lambda: controller.logged_in),
+        # The account's QRIS image, downloaded and read by zxing-cpp: a build without it fails here.
+        ("shop QRIS", lambda: None, lambda: controller.shop_qris == sim.base_qr),
         ("generate", lambda: controller.pay(25_000), lambda: controller.view.state == "awaiting"),
         ("render", lambda: None, lambda: bool(customer.qr_view.property("payload"))),
         ("pay", lambda: sim.pay(controller.view.nominal), lambda: controller.view.state == "paid"),
@@ -77,8 +79,10 @@ def _one_sale(window: object, tmp: Path) -> str:
         raise SelftestError(f"journal says {sale.state} for Rp {view.nominal}")
     resource(ICON)  # a build that left resources behind fails here
     recap = open_recap(window, controller)  # type: ignore[arg-type]
+    if not _wait(lambda: recap.is_loaded, 20):
+        raise SelftestError("recap did not load")
     pdf = tmp / "rekap.pdf"
     recap.print_to_pdf(pdf)
-    if not pdf.read_bytes().startswith(b"%PDF") or recap.recap.paid.count != 1:
+    if not pdf.read_bytes().startswith(b"%PDF") or recap.recap is None or recap.recap.paid.count != 1:
         raise SelftestError("recap did not print")
     return f"sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, recap printed"

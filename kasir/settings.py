@@ -6,6 +6,7 @@ import json
 import logging
 import os
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ class Settings:
     username: str = ""
     merchant: str = ""  # as the user typed it; MerchantCode normalises
     shop_name: str = ""
-    poll_interval_s: float = 3.0
+    poll_interval_s: float = 3.0  # the seed's status route: cheap
     mutasi_interval_s: float = 30.0
+    history_interval_s: float = 10.0  # the history is rate-limited upstream: never below 10 s
     expiry_s: int = 600
     kode_unik_low: int = 1
     kode_unik_high: int = 999
@@ -30,6 +32,7 @@ class Settings:
     sound: bool = True
     base_qr: str = ""  # the merchant's QRIS, learned or pasted: enables the local fallback
     generate_mode: str = "server"  # "server" (local fallback) or "local"
+    daily_backup: bool = True  # a copy of the journal per day in DIR/cadangan, kept 30 days
     printer_kind: str = ""  # receipts: "" (none), "network", "device" (port path) or "system" (Qt)
     printer_target: str = ""  # host[:port], a port path, or a system printer name ("" = default)
     printer_width: int = 32  # columns: 32 for 58 mm paper, 48 for 80 mm
@@ -45,29 +48,138 @@ class Settings:
         return replace(self, **changes)
 
 
+# Sane ranges, applied at load whatever the file says (Pengaturan offers narrower ones). A NaN or a
+# zero interval must not abort the start or send the server 25 requests a second.
+RANGES: dict[str, tuple[float, float]] = {
+    "poll_interval_s": (0.2, 60.0),
+    "mutasi_interval_s": (2.0, 600.0),
+    "history_interval_s": (0.3, 600.0),
+    "expiry_s": (1, 3600),  # Pengaturan offers whole minutes; tests use seconds
+    "kode_unik_low": (0, 9999),
+    "kode_unik_high": (0, 9999),
+}
+_CHOICES = {"generate_mode": ("server", "local")}
+
+
+class SettingsUnreadableError(Exception):
+    """settings.json exists but is not settings (garbage, truncated by a power cut, a list...)."""
+
+    def __init__(self, path: Path, reason: str, kept_as: Path | None = None) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason, self.kept_as = path, reason, kept_as
+
+    @property
+    def user_message(self) -> str:
+        kept = f" Berkas lama disimpan sebagai {self.kept_as.name}." if self.kept_as else ""
+        return f"Berkas pengaturan rusak ({self.reason}).{kept} Masukkan akun dan pengaturan lagi."
+
+
 def load(data_dir: Path) -> Settings:
+    """The settings in ``data_dir``; defaults when there are none.
+
+    An unreadable file raises :class:`SettingsUnreadableError` instead of silently becoming the
+    defaults: without an account, defaults mean demo mode, and a demo QR on a real counter is a
+    QR customers could try to pay.
+    """
     path = data_dir / FILENAME
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return Settings()
-    except (OSError, ValueError) as exc:
-        log.warning("settings unreadable, using defaults (%s)", type(exc).__name__)
-        return Settings()
-    known = {f.name: f.type for f in fields(Settings)}
+    except UnicodeDecodeError:
+        raise SettingsUnreadableError(path, "bukan teks") from None
+    except ValueError:
+        raise SettingsUnreadableError(path, "bukan JSON yang utuh") from None
+    except OSError as exc:
+        raise SettingsUnreadableError(path, f"tidak dapat dibaca: {exc.strerror or exc}") from None
+    if not isinstance(raw, dict):
+        raise SettingsUnreadableError(path, "isinya bukan daftar pengaturan")
+    return from_mapping(raw)
+
+
+def from_mapping(raw: dict[str, Any]) -> Settings:
+    """Known keys of the right type, clamped into their sane ranges; anything else is ignored."""
     defaults = Settings()
     values: dict[str, Any] = {}
-    for key, value in raw.items() if isinstance(raw, dict) else ():
-        if key in known and isinstance(value, type(getattr(defaults, key))):
-            values[key] = value
-        elif key in known and isinstance(getattr(defaults, key), float) and isinstance(value, int):
-            values[key] = float(value)
-    return Settings(**values)
+    for f in fields(Settings):
+        if f.name not in raw:
+            continue
+        value, default = raw[f.name], getattr(defaults, f.name)
+        if isinstance(default, bool) or isinstance(value, bool):
+            if isinstance(default, bool) and isinstance(value, bool):
+                values[f.name] = value
+        elif isinstance(default, (int, float)) and isinstance(value, (int, float)):
+            if value != value:  # NaN
+                log.warning("setting %s is NaN; using the default", f.name)
+                continue
+            low, high = RANGES.get(f.name, (float("-inf"), float("inf")))
+            clamped = min(high, max(low, value))
+            values[f.name] = type(default)(clamped)
+            if clamped != value:
+                log.warning("setting %s=%r clamped to %r", f.name, value, values[f.name])
+        elif isinstance(default, str) and isinstance(value, str):
+            if f.name in _CHOICES and value not in _CHOICES[f.name]:
+                continue
+            values[f.name] = value
+    settings = Settings(**values)
+    if settings.kode_unik_low > settings.kode_unik_high:
+        settings = settings.with_changes(kode_unik_low=defaults.kode_unik_low, kode_unik_high=defaults.kode_unik_high)
+    return settings
+
+
+def keep_aside(error: SettingsUnreadableError, now: datetime) -> SettingsUnreadableError:
+    """Rename the broken file (never delete it: it may be all the shop has), and say where it went."""
+    target = error.path.with_name(f"{error.path.name}.rusak-{now.strftime('%Y%m%d-%H%M%S')}")
+    try:
+        os.replace(error.path, target)
+    except OSError as exc:
+        log.error("broken settings could not be moved aside: %s", exc)
+        return error
+    log.warning("broken settings kept as %s", target.name)
+    return SettingsUnreadableError(error.path, error.reason, target)
 
 
 def save(data_dir: Path, settings: Settings) -> None:
+    """Atomically: a temp file, fsynced, renamed over the old one (and the folder fsynced), so a
+    power cut leaves the old settings or the new ones, never half a file."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / FILENAME
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(settings), indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)  # atomic: a kill mid-write leaves the old file, never half a file
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(json.dumps(asdict(settings), indent=2, ensure_ascii=False))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    if os.name == "posix":  # the rename itself reaches the disk only when the folder is synced
+        folder = os.open(data_dir, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def problem(candidate: Settings, before: Settings | None = None) -> str | None:
+    """Why these settings cannot be saved, in the shop owner's words; None when they can.
+
+    The shop's QRIS is checked only when it changed: a value kept from an earlier version must
+    not block every later save.
+    """
+    from kasir import shop_qris
+    from kasir.api import ConfigError, MerchantCode, check_base_url
+
+    try:
+        check_base_url(candidate.api_url)
+        if candidate.merchant:
+            MerchantCode.parse(candidate.merchant)
+    except ConfigError as exc:
+        return str(exc)
+    if candidate.kode_unik_low > candidate.kode_unik_high:
+        return "Rentang kode unik terbalik."
+    if candidate.base_qr and (before is None or candidate.base_qr != before.base_qr):
+        try:
+            shop_qris.check_static(candidate.base_qr)
+        except shop_qris.ShopQrisError as exc:
+            return f"QRIS toko tidak dapat dipakai: {exc}"
+    if candidate.generate_mode == "local" and not candidate.base_qr:
+        return "Mode QR lokal membutuhkan QRIS toko."
+    return None

@@ -1,11 +1,20 @@
 """A loopback simulator of the Orkut mutasi API, for tests and for demo mode.
 
-It speaks the shapes of the seed document over real HTTP: API-key check, OTP login,
-generate (a real dynamic QRIS built from a static base with :mod:`kasir.qris`), status by
-nominal (filtering by amount only, like the real one), today's mutasi, and ``/mutasi`` with
-its own formats. Controls (Python and ``/_sim/*`` routes) pay, add latency and inject faults.
+It speaks the service over real HTTP, as a *profile* chooses:
 
-Run alone: ``python -m kasir.simulator --port 8787``.
+- ``seed``: the seed document's routes (API-key check, OTP login, ``/kasir/orkut/generate`` with a
+  real dynamic QRIS built from a static base, ``status-pembayaran`` filtering by amount only,
+  today's ``/kasir/orkut/mutasi``) plus the documented ``/mutasi`` history and account;
+- ``today``: the service as public clients see it since August 2025: ``/kasir/*`` answers 404
+  (an HTML page), only login and ``/mutasi`` remain;
+- ``gateway``: the operator's single route ``/orkut/pg-hidepulsa`` (``qris_generate``,
+  ``mutasi_orkut``, ``cekaktif``) beside login; ``/kasir/*`` and ``/mutasi`` answer 404.
+
+Every answer shape public clients have met is a switch (``SHAPES``), so each can be tested and
+demonstrated. Controls (Python and ``/_sim/*`` routes) pay, add latency, skew the server's clock
+and inject faults.
+
+Run alone: ``python -m kasir.simulator --port 8787 [--profile today] [--shape balance_dash]``.
 """
 
 from __future__ import annotations
@@ -16,10 +25,13 @@ import logging
 import random
 import secrets
 import string
+import struct
 import threading
+import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -53,8 +65,38 @@ FAULTS = (
     "bad_qr_crc",  # generate returns a QR whose CRC is wrong
     "bad_qr_amount",  # generate returns a valid QR for another amount
     "foreign_qr",  # generate returns a valid QR of another merchant
+    "trickle",  # a valid answer, one byte every 0.5 s (each read is quick; the whole never ends in time)
+    "huge",  # a 40 MB JSON answer
+    "gzip_bomb",  # 0.5 MB of gzip that inflates to 512 MB
+    "retry_huge",  # HTTP 429 with Retry-After: 1e300
+    "retry_day",  # HTTP 429 with Retry-After: 86400
 )
 _HANG_LIMIT_S = 30.0
+
+PROFILES = ("seed", "today", "gateway")
+GATEWAY_PATH = "/orkut/pg-hidepulsa"
+SEED_PATHS = ("/kasir/orkut/generate", "/kasir/orkut/status-pembayaran", "/kasir/orkut/mutasi")
+# Answer shapes seen in public clients of the real service (CONTRACT.md). Each is off by default.
+SHAPES = (
+    "balance_dash",  # side fields "-": balance / saldo_akhir unreadable
+    "saldo_comma",  # saldo_akhir "1.893.938,00"
+    "amount_int",  # amounts as JSON integers
+    "amount_dots",  # seed amounts with thousands dots ("25.001")
+    "date_minute",  # seed dates "YYYY-MM-DD HH:MM"
+    "date_dmy_dash",  # seed dates "DD-MM-YYYY HH:MM:SS", history "DD-MM-YYYY HH:MM"
+    "date_iso",  # seed dates ISO 8601 with +07:00
+    "date_garbage",  # dates nobody can read ("kemarin sore")
+    "history_seconds",  # history tanggal with seconds
+    "status_true",  # "status": true instead of "success"
+    "wrapped",  # answers wrapped in {"status": "success", "data": {...}}
+    "otp_token",  # /minta-otp answers a token at once, no OTP step
+    "otp_sms",  # the OTP goes out by SMS
+    "json404",  # a route not served answers JSON instead of an HTML page
+)
+NOT_FOUND_HTML = (
+    b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n"
+    b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
 
 
 def _tlv(tag: str, value: str) -> str:
@@ -102,29 +144,55 @@ class SimPayment:
     type: str = "CR"
     balance: int = 0
 
-    def as_kasir(self) -> dict[str, str]:
+    def as_kasir(self, shapes: frozenset[str] = frozenset()) -> dict[str, Any]:
+        local = self.date.astimezone(wib.WIB)
+        date = local.strftime("%Y-%m-%d %H:%M:%S")
+        if "date_minute" in shapes:
+            date = local.strftime("%Y-%m-%d %H:%M")
+        elif "date_dmy_dash" in shapes:
+            date = local.strftime("%d-%m-%Y %H:%M:%S")
+        elif "date_iso" in shapes:
+            date = local.isoformat(timespec="seconds")
+        elif "date_garbage" in shapes:
+            date = "kemarin sore"
+        amount: Any = str(self.amount)
+        if "amount_int" in shapes:
+            amount = self.amount
+        elif "amount_dots" in shapes:
+            amount = format_rupiah(self.amount)[3:]
         return {
-            "date": self.date.astimezone(wib.WIB).strftime("%Y-%m-%d %H:%M:%S"),
-            "amount": str(self.amount),
+            "date": date,
+            "amount": amount,
             "type": self.type,
             "qris": "static" if self.type == "CR" else "",
             "brand_name": self.brand,
             "issuer_reff": self.issuer_reff,
             "buyer_reff": self.buyer_reff,
-            "balance": str(self.balance),
+            "balance": "-" if "balance_dash" in shapes else str(self.balance),
         }
 
-    def as_history(self) -> dict[str, Any]:
+    def as_history(self, shapes: frozenset[str] = frozenset()) -> dict[str, Any]:
         dots = format_rupiah(self.amount)[3:]
         incoming = self.type == "CR"
+        local = self.date.astimezone(wib.WIB)
+        tanggal = local.strftime("%d/%m/%Y %H:%M:%S" if "history_seconds" in shapes else "%d/%m/%Y %H:%M")
+        if "date_dmy_dash" in shapes:
+            tanggal = local.strftime("%d-%m-%Y %H:%M")
+        elif "date_garbage" in shapes:
+            tanggal = "kemarin sore"
+        saldo = format_rupiah(self.balance)[3:]
+        if "balance_dash" in shapes:
+            saldo = "-"
+        elif "saldo_comma" in shapes:
+            saldo += ",00"
         return {
             "id": self.id,
             "debet": "0",
             # Withdrawals really do show their amount in kredit; status tells them apart.
-            "kredit": dots,
-            "saldo_akhir": format_rupiah(self.balance)[3:],
+            "kredit": self.amount if "amount_int" in shapes else dots,
+            "saldo_akhir": saldo,
             "keterangan": self.buyer_reff if incoming else "Pencairan Saldo QRIS",
-            "tanggal": self.date.astimezone(wib.WIB).strftime("%d/%m/%Y %H:%M"),
+            "tanggal": tanggal,
             "status": "IN" if incoming else "OUT",
             "fee": "",
             "brand": {"name": self.brand, "logo": ""},
@@ -152,10 +220,23 @@ class OrkutSimulator:
         shop_name: str = DEMO_NAME,
         base_qr: str = DEMO_BASE_QR,
         clock: Callable[[], datetime] = wib.now,
+        profile: str = "seed",
+        shapes: tuple[str, ...] | frozenset[str] = (),
     ) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        unknown = set(shapes) - set(SHAPES)
+        if unknown:
+            raise ValueError(f"unknown shape(s) {sorted(unknown)}; known: {', '.join(SHAPES)}")
         self.api_key, self.username, self.password, self.otp = api_key, username, password, otp
         self.account_id, self.shop_name, self.base_qr = account_id, shop_name, base_qr
-        self.clock = clock
+        self._clock = clock
+        self.profile = profile
+        self.shapes: frozenset[str] = frozenset(shapes)
+        self.skew_s = 0.0  # the server's clock minus the real one: a PC whose clock is off sees this
+        self.history_min_interval_s = 0.0  # > 0: answer "terlalu sering" to faster /mutasi callers
+        self._last_history = 0.0
+        self.image_requests: list[dict[str, str]] = []  # headers of every QRIS image download
         self.latency_s = 0.0
         self.payments: list[SimPayment] = []
         self.calls: dict[str, int] = {}
@@ -193,6 +274,26 @@ class OrkutSimulator:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def clock(self) -> datetime:
+        """The server's own clock (skewed when a test says so)."""
+        return self._clock() + timedelta(seconds=self.skew_s)
+
+    @property
+    def qris_image_url(self) -> str:
+        return f"{self.url}/static/qris.png"
+
+    def serves(self, path: str) -> bool:
+        """Which API routes this profile answers; the rest are 404, as on the real server."""
+        if path in ("/minta-otp", "/valid-otp"):
+            return True
+        if path in SEED_PATHS:
+            return self.profile == "seed"
+        if path == "/mutasi":
+            return self.profile in ("seed", "today")
+        if path == GATEWAY_PATH:
+            return self.profile == "gateway"
+        return False
+
     # ---- controls ----------------------------------------------------------------
 
     def pay(self, amount: int, brand: str = "DANA", at: datetime | None = None) -> SimPayment:
@@ -205,6 +306,17 @@ class OrkutSimulator:
 
     def set_latency(self, seconds: float) -> None:
         self.latency_s = max(0.0, float(seconds))
+
+    def set_shape(self, name: str, on: bool = True) -> None:
+        if name not in SHAPES:
+            raise ValueError(f"unknown shape {name!r}; known: {', '.join(SHAPES)}")
+        with self._lock:
+            self.shapes = self.shapes | {name} if on else self.shapes - {name}
+
+    def set_profile(self, profile: str) -> None:
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        self.profile = profile
 
     def inject(self, kind: str, count: int = 1, path: str | None = None) -> None:
         """Make the next ``count`` requests (to ``path``, or any API path) fail as ``kind``."""
@@ -232,6 +344,9 @@ class OrkutSimulator:
         with self._lock:
             return {
                 "url": self.url,
+                "profile": self.profile,
+                "shapes": sorted(self.shapes),
+                "skew_s": self.skew_s,
                 "payments": len(self.payments),
                 "latency_s": self.latency_s,
                 "faults": [f.__dict__ for f in self._faults],
@@ -285,20 +400,42 @@ class OrkutSimulator:
             "/kasir/orkut/status-pembayaran": self._status,
             "/kasir/orkut/mutasi": self._mutasi_today,
             "/mutasi": self._mutasi_summary,
+            GATEWAY_PATH: self._gateway,
         }
         route = routes.get(path)
-        if route is None:
+        if route is None or not self.serves(path):
             return 404, {"success": False, "message": "Not found"}
-        return route(body)
+        status, answer = route(body)
+        return status, self._reshape(answer)
+
+    def _reshape(self, answer: Any) -> Any:
+        """Apply the envelope shapes public clients have seen to a successful answer."""
+        if not isinstance(answer, dict):
+            return answer
+        ok = answer.get("success") is True or answer.get("status") == "success"
+        if not ok:
+            return answer
+        if "status_true" in self.shapes and answer.get("status") == "success":
+            answer = {**answer, "status": True}
+        if "wrapped" in self.shapes and "data" not in answer:
+            answer = {"status": "success", "data": answer}
+        return answer
 
     def _minta_otp(self, body: dict[str, Any]) -> tuple[int, Any]:
         if body.get("username") != self.username or body.get("password") != self.password:
             return 200, {"success": False, "message": "Username atau password salah"}
-        return 200, {"success": True, "results": {"otp": "email", "otp_value": "d***o@contoh.id"}}
+        if "otp_token" in self.shapes:
+            return self._login_answer()
+        channel = "sms" if "otp_sms" in self.shapes else "email"
+        where = "0812****7890" if channel == "sms" else "d***o@contoh.id"
+        return 200, {"success": True, "results": {"otp": channel, "otp_value": where}}
 
     def _valid_otp(self, body: dict[str, Any]) -> tuple[int, Any]:
         if body.get("username") != self.username or body.get("otp") != self.otp:
             return 200, {"success": False, "message": "Kode OTP salah"}
+        return self._login_answer()
+
+    def _login_answer(self) -> tuple[int, Any]:
         token = self.issue_token()
         return 200, {
             "success": True,
@@ -311,10 +448,12 @@ class OrkutSimulator:
             },
         }
 
-    def _session_refusal(self, body: dict[str, Any], merchant_key: str, with_ok: bool) -> tuple[int, Any] | None:
+    def _session_refusal(
+        self, body: dict[str, Any], merchant_key: str, with_ok: bool, user_key: str = "auth_username"
+    ) -> tuple[int, Any] | None:
         with self._lock:
             known = body.get("auth_token") in self._tokens
-        if body.get("auth_username") != self.username or not known:
+        if body.get(user_key) != self.username or not known:
             return 200, {"success": False, "message": "Token tidak valid atau sudah kadaluarsa, silakan login ulang"}
         expected = f"OK{self.account_id}" if with_ok else self.account_id
         if body.get(merchant_key) != expected:
@@ -345,7 +484,7 @@ class OrkutSimulator:
         nominal = str(body.get("nominal", ""))
         with self._lock:
             # Like the real endpoint: by amount only, any day, money in and out alike.
-            rows = [p.as_kasir() for p in self.payments if str(p.amount) == nominal]
+            rows = [p.as_kasir(self.shapes) for p in self.payments if str(p.amount) == nominal]
         if not rows:
             return 200, {"status": "success", "message": "no data"}
         return 200, {"status": "success", "data": rows[::-1]}
@@ -356,7 +495,7 @@ class OrkutSimulator:
             return refusal
         day = wib.today(self.clock)
         with self._lock:
-            rows = [p.as_kasir() for p in self.payments if p.date.date() == day]
+            rows = [p.as_kasir(self.shapes) for p in self.payments if p.date.date() == day]
         key = secrets.token_hex(10)
         if not rows:
             return 200, {
@@ -373,9 +512,14 @@ class OrkutSimulator:
         refusal = self._session_refusal(body, "merchant_id", False)
         if refusal:
             return refusal
+        now = time.monotonic()
         with self._lock:
-            rows = [p.as_history() for p in self.payments[::-1]]
+            too_soon = self.history_min_interval_s and now - self._last_history < self.history_min_interval_s
+            self._last_history = now
+            rows = [p.as_history(self.shapes) for p in self.payments[::-1]]
             balance = self.payments[-1].balance if self.payments else 0
+        if too_soon:
+            return 200, {"success": False, "message": "Anda terlalu sering, coba kembali 5 menit lagi"}
         return 200, {
             "success": True,
             "qris_history": {"success": True, "total": len(rows), "page": 1, "pages": 1, "results": rows},
@@ -392,11 +536,41 @@ class OrkutSimulator:
                     "qris_balance": balance,
                     "qris_balance_str": format_rupiah(balance),
                     "qrcode": "",
-                    "qris": "",
+                    "qris": self.qris_image_url,
                     "qris_name": self.shop_name,
                 },
             },
         }
+
+    def _gateway(self, body: dict[str, Any]) -> tuple[int, Any]:
+        """The operator's single route: the action names the job."""
+        action = body.get("action")
+        if action == "cekaktif":
+            return 200, {"status": "success", "account_status": "online"}
+        if action == "qris_generate":
+            nominal = str(body.get("nominal", ""))
+            static = str(body.get("qr_string", ""))
+            if not nominal.isdigit() or not 1 <= int(nominal) <= MAX_SALE:
+                return 200, {"status": "error", "message": "Nominal tidak valid"}
+            try:
+                content = qris.to_dynamic(static, int(nominal))
+            except qris.QrisError:
+                return 200, {"status": "error", "message": "QRIS statis tidak valid"}
+            return 200, {"status": "success", "data": {"qris_content": content}}
+        if action == "mutasi_orkut":
+            refusal = self._session_refusal(body, "merchant", False, user_key="username")
+            if refusal:
+                return refusal
+            with self._lock:
+                rows = [p.as_history(self.shapes) for p in self.payments[::-1]]
+            return 200, {"status": "success", "data": {"qris_history": {"success": True, "results": rows}}}
+        return 200, {"status": "error", "message": f"Action tidak dikenal: {action}"}
+
+    def qris_png(self, request_headers: dict[str, str]) -> bytes:
+        """The account's static QRIS as a PNG, like the upstream's image host serves it."""
+        with self._lock:
+            self.image_requests.append(dict(request_headers))
+        return qr_png(self.base_qr)
 
     def faulty_answer(self, kind: str, path: str, body: dict[str, Any]) -> tuple[int, bytes, str] | None:
         """The raw answer for a fault, or None when the fault changes a normal answer instead."""
@@ -422,13 +596,19 @@ class OrkutSimulator:
                 as_json,
             ),
             "gen_error": (200, b'{"error": "Gagal generate QRIS"}', as_json),
+            "huge": (200, _huge_body(), as_json),
         }
         if kind in simple:
             return simple[kind]
-        if kind in ("bad_qr_crc", "bad_qr_amount", "foreign_qr") and path == "/kasir/orkut/generate":
+        if kind in ("bad_qr_crc", "bad_qr_amount", "foreign_qr") and path in ("/kasir/orkut/generate", GATEWAY_PATH):
             nominal = int(str(body.get("nominal", "1")) or 1)
             payload = self._bad_qr(kind, nominal)
-            return 200, json.dumps(self._qr_answer(nominal, payload)).encode(), as_json
+            answer = (
+                self._qr_answer(nominal, payload)
+                if path != GATEWAY_PATH
+                else {"status": "success", "data": {"qris_content": payload}}
+            )
+            return 200, json.dumps(answer).encode(), as_json
         return None
 
     def _bad_qr(self, kind: str, nominal: int) -> str:
@@ -461,7 +641,64 @@ class OrkutSimulator:
             return 200, {"ok": True}
         if path == "/_sim/state":
             return 200, self.state()
+        if path == "/_sim/shape":
+            self.set_shape(str(body["name"]), bool(body.get("on", True)))
+            return 200, {"ok": True, "shapes": sorted(self.shapes)}
+        if path == "/_sim/profile":
+            self.set_profile(str(body["profile"]))
+            return 200, {"ok": True}
+        if path == "/_sim/skew":
+            self.skew_s = float(body.get("seconds", 0))
+            return 200, {"ok": True}
         return 404, {"ok": False, "message": "unknown control"}
+
+
+def _gzip_bomb() -> bytes:
+    """512 MB of zeros as ~0.5 MB of gzip, made once and kept."""
+    global _BOMB
+    if _BOMB is None:
+        packer = zlib.compressobj(1, zlib.DEFLATED, 31)
+        chunk = b"\0" * (1 << 20)
+        _BOMB = b"".join(packer.compress(chunk) for _ in range(512)) + packer.flush()
+    return _BOMB
+
+
+_BOMB: bytes | None = None
+_HUGE: bytes | None = None
+
+
+def _huge_body() -> bytes:
+    """A 40 MB JSON answer, made once and kept."""
+    global _HUGE
+    if _HUGE is None:
+        _HUGE = b'{"status": "success", "data": [], "pad": "' + b"x" * 40_000_000 + b'"}'
+    return _HUGE
+_GZIP_BOMB = _gzip_bomb
+
+
+def qr_png(payload: str, module_px: int = 8) -> bytes:
+    """A QR code as an 8-bit grey PNG, written with the stdlib (no image library needed)."""
+    from kasir.qrcheck import qr_matrix
+
+    matrix = qr_matrix(payload)
+    quiet = 4
+    side = (len(matrix) + 2 * quiet) * module_px
+    white = b"\xff" * (quiet * module_px)
+    rows = []
+    blank = b"\0" + b"\xff" * side  # filter byte 0, then the pixels
+    rows.extend([blank] * (quiet * module_px))
+    for modules in matrix:
+        line = b"".join((b"\x00" if dark else b"\xff") * module_px for dark in modules)
+        rows.extend([b"\0" + white + line + white] * module_px)
+    rows.extend([blank] * (quiet * module_px))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(
+        b"IEND", b""
+    )
 
 
 def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
@@ -474,9 +711,15 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             log.debug("sim %s", format % args)
 
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            # The Date header from the server's own (possibly skewed) clock: how the app measures a PC's offset.
+            return super().date_time_string((timestamp or time.time()) + sim.skew_s)
+
         def do_GET(self) -> None:
             if self.path == "/_sim/state":
                 self._send(200, json.dumps(sim.state()).encode(), "application/json")
+            elif self.path.split("?")[0] == "/static/qris.png":
+                self._send(200, sim.qris_png({k.lower(): v for k, v in self.headers.items()}), "image/png")
             else:
                 self._send(404, b'{"success": false, "message": "Not found"}', "application/json")
 
@@ -511,6 +754,15 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
             if fault == "drop":
                 self.close_connection = True
                 return
+            if fault in ("trickle", "gzip_bomb", "retry_huge", "retry_day"):
+                self._hostile(fault)
+                return
+            if not fault and not sim.serves(self.path):
+                if "json404" in sim.shapes:
+                    self._send(404, b'{"success": false, "message": "Not Found"}', "application/json")
+                else:
+                    self._send(404, NOT_FOUND_HTML, "text/html")
+                return
             if fault:
                 raw = sim.faulty_answer(fault, self.path, body)
                 if raw is not None:
@@ -518,6 +770,41 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
                     return
             status, answer = sim.handle_api(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             self._send(status, json.dumps(answer).encode(), "application/json")
+
+        def _hostile(self, fault: str) -> None:
+            try:
+                if fault in ("retry_huge", "retry_day"):
+                    body = b'{"success": false, "message": "Too Many Requests"}'
+                    self.send_response(429)
+                    self.send_header("Retry-After", "1e300" if fault == "retry_huge" else "86400")
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                elif fault == "gzip_bomb":
+                    body = _GZIP_BOMB()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Encoding", "gzip")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                else:  # trickle: a fine answer, one byte at a time, until the client gives up
+                    body = b'{"status": "success", "message": "no data"}' + b" " * 10_000
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    deadline = time.monotonic() + _HANG_LIMIT_S
+                    for i in range(len(body)):
+                        if sim._stopping.is_set() or time.monotonic() > deadline:
+                            break
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        sim._wait(0.5)
+            except OSError:
+                pass  # the client gave up: that is the point
+            self.close_connection = True
 
         def _send(self, status: int, payload: bytes, content_type: str) -> None:
             try:
@@ -536,11 +823,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kasir.simulator", description="Simulator API Orkut di loopback")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8787)
+    parser.add_argument("--profile", choices=PROFILES, default="seed", help="which routes the server answers")
+    parser.add_argument("--shape", action="append", default=[], choices=SHAPES, help="an answer shape (repeatable)")
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the simulator listens on loopback only")
-    sim = OrkutSimulator(host=args.host, port=args.port).start()
-    print(f"Simulator Orkut berjalan di {sim.url}")
+    sim = OrkutSimulator(host=args.host, port=args.port, profile=args.profile, shapes=tuple(args.shape)).start()
+    print(f"Simulator Orkut berjalan di {sim.url} (profil {sim.profile})")
     print(f"  API key   : {sim.api_key}")
     print(f"  Username  : {sim.username}")
     print(f"  Password  : {sim.password}")

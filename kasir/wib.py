@@ -7,6 +7,7 @@ machine's own zone (a shop in Bali runs WITA, a CI box UTC).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,12 +15,32 @@ WIB = ZoneInfo("Asia/Jakarta")  # tzdata supplies this on Windows, which has no 
 
 Clock = Callable[[], datetime]
 
-_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
+SECOND = timedelta(seconds=1)
+MINUTE = timedelta(minutes=1)
+
+# Every wall-clock format public clients of the service have seen, each with the precision it
+# carries: a row stamped "18:02" can be any moment of that minute.
+_FORMATS: tuple[tuple[str, timedelta], ...] = (
+    ("%Y-%m-%d %H:%M:%S", SECOND),
+    ("%Y-%m-%d %H:%M", MINUTE),
+    ("%d/%m/%Y %H:%M:%S", SECOND),
+    ("%d/%m/%Y %H:%M", MINUTE),
+    ("%d-%m-%Y %H:%M:%S", SECOND),
+    ("%d-%m-%Y %H:%M", MINUTE),
 )
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A moment read from the server, and how precise it is."""
+
+    at: datetime  # the earliest moment the text can mean, timezone-aware
+    precision: timedelta = SECOND
+
+    @property
+    def latest(self) -> datetime:
+        """The last moment the text can mean (18:02 → 18:02:59.999999)."""
+        return self.at + self.precision - timedelta(microseconds=1)
 
 
 def now() -> datetime:
@@ -36,16 +57,63 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def parse_wib(text: str) -> datetime:
-    """Read ``YYYY-MM-DD HH:MM[:SS]`` or ``DD/MM/YYYY HH:MM[:SS]`` as Jakarta wall-clock time."""
+def parse_stamp(text: str) -> Stamp:
+    """Read any date format the service has been seen to send (see CONTRACT.md).
+
+    ``YYYY-MM-DD``, ``DD/MM/YYYY`` and ``DD-MM-YYYY`` with ``HH:MM[:SS]`` are Jakarta wall-clock
+    time; ISO 8601 with an offset (``2025-07-25T18:02:06+07:00``, ``...Z``) carries its own zone.
+    """
     cleaned = " ".join(str(text).split())
-    for fmt in _FORMATS:
+    for fmt, precision in _FORMATS:
         try:
-            return datetime.strptime(cleaned, fmt).replace(tzinfo=WIB)
+            return Stamp(datetime.strptime(cleaned, fmt).replace(tzinfo=WIB), precision)
         except ValueError:
             continue
+    if "T" in cleaned:
+        try:
+            moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            precision = SECOND if moment.second or moment.microsecond or cleaned.count(":") >= 2 else MINUTE
+            return Stamp(moment if moment.tzinfo else moment.replace(tzinfo=WIB), precision)
     raise ValueError(f"format tanggal tidak dikenal: {text!r}")
+
+
+def parse_wib(text: str) -> datetime:
+    """The earliest moment a server date means (see :func:`parse_stamp`)."""
+    return parse_stamp(text).at
 
 
 def format_wib(moment: datetime) -> str:
     return moment.astimezone(WIB).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class ServerClock:
+    """The server's clock as this PC sees it: this PC's time plus an offset measured from the
+    HTTP ``Date`` header of every answer (the median of the last few, so one slow answer does
+    not swing it). Shared by the worker threads that measure and the GUI that reads."""
+
+    WINDOW = 5
+
+    def __init__(self) -> None:
+        import threading  # only this class needs it
+
+        self._lock = threading.Lock()
+        self._samples: list[float] = []
+
+    def observe(self, offset_s: float) -> None:
+        with self._lock:
+            self._samples = [*self._samples[-(self.WINDOW - 1) :], offset_s]
+
+    @property
+    def known(self) -> bool:
+        with self._lock:
+            return bool(self._samples)
+
+    @property
+    def offset(self) -> timedelta:
+        """Server minus PC; zero until an answer has been seen."""
+        with self._lock:
+            samples = sorted(self._samples)
+        return timedelta(seconds=samples[len(samples) // 2]) if samples else timedelta(0)

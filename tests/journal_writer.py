@@ -32,7 +32,7 @@ def main(path: Path, seed: int, limit: int | None = None) -> None:
         now = wib.now()
         base = rng.choice((5_000, 10_000, 12_500, 25_000, 50_000))
         try:
-            allocation = allocate(base, journal.reserved_nominals(now.date()), KodeUnikRange(1, 999))
+            allocation = allocate(base, journal.reserved_nominals(now), KodeUnikRange(1, 999))
         except KodeUnikExhaustedError:
             continue
         sale = journal.create_sale(allocation, now, now + timedelta(minutes=5))

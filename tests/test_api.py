@@ -116,10 +116,11 @@ def test_account_summary_reads_dotted_amounts_and_short_dates(
     sim.withdraw(7_777, at=datetime(2026, 11, 24, 19, 0, tzinfo=wib.WIB))
     summary = client.account_summary(session)
     incoming = [h for h in summary.history if h.is_incoming]
-    assert [h.kredit for h in incoming] == [77_777]
+    assert [h.amount for h in incoming] == [77_777]
     assert incoming[0].date == datetime(2026, 11, 24, 18, 2, tzinfo=wib.WIB)
+    assert incoming[0].precision == timedelta(minutes=1)  # "18:02" can be any moment of that minute
     withdrawal = next(h for h in summary.history if not h.is_incoming)
-    assert withdrawal.kredit == 7_777  # in kredit, yet money out
+    assert withdrawal.amount == 7_777  # in kredit, yet money out
     assert summary.account is not None and summary.account.qris_name == sim.shop_name
     assert summary.account.qris_balance == 70_000
 
@@ -186,16 +187,25 @@ def test_a_hang_is_cut_by_the_read_timeout(sim: OrkutSimulator, session: Session
     assert time.monotonic() - started < 5
 
 
-def test_unreadable_entries_are_skipped_not_trusted() -> None:
+def test_a_row_with_an_unreadable_date_is_kept_and_marked_not_dropped() -> None:
     rows = [
         {"date": "2026-11-24 10:00:00", "amount": "1.000", "type": "CR", "issuer_reff": "A"},
-        {"date": "kemarin", "amount": "1000", "type": "CR"},
-        "not an object",
+        {"date": "kemarin", "amount": "1000", "type": "CR", "issuer_reff": "B"},
     ]
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"status": "success", "data": rows}))
     with OrkutClient("https://example.test", "k" * 8, transport=transport) as c:
         entries = c.mutasi(Session("u", "t" * 8, MerchantCode("1")))
-    assert [(e.amount, e.issuer_reff) for e in entries] == [(1000, "A")]
+    assert [(e.amount, e.issuer_reff, e.problem) for e in entries] == [
+        (1000, "A", ""),
+        (1000, "B", "tanggal tidak terbaca"),
+    ]
+
+
+def test_a_row_that_is_not_an_object_makes_the_answer_unreadable_not_empty() -> None:
+    rows = [{"date": "2026-11-24 10:00:00", "amount": "1000", "type": "CR", "issuer_reff": "A"}, "not an object"]
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"status": "success", "data": rows}))
+    with OrkutClient("https://example.test", "k" * 8, transport=transport) as c, pytest.raises(BadResponseError):
+        c.mutasi(Session("u", "t" * 8, MerchantCode("1")))
 
 
 def test_secrets_never_appear_in_reprs_logs_or_errors(

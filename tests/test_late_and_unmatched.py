@@ -6,11 +6,12 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kasir import wib
-from kasir.journal import FILENAME
+from kasir.journal import FILENAME, JournalError
 from kasir.simulator import OrkutSimulator
 from kasir.ui.attach_dialog import AttachDialog
 from tests.gui_helpers import (
@@ -182,3 +183,37 @@ def test_a_sale_that_expired_while_closed_and_was_paid_late_is_settled_as_late(
         qtbot.waitUntil(lambda: journal.get(sale_id).state == "paid", timeout=10_000)
         assert journal.get(sale_id).late
         assert second.late_alert.isVisible()
+
+
+def test_money_attached_by_hand_shows_what_was_received_not_the_bill(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window, "15000")
+    qtbot.mouseClick(window.simulate_wrong_button, Qt.MouseButton.LeftButton)  # Rp 15.000 for Rp 15.001
+    refresh_mutasi(qtbot, window)
+    [entry] = controller.mutasi_model.entries
+    assert controller.attach(entry, controller.view.sale_id or 0)
+    assert window.customer._paid_amount.text() == "Rp 15.000"
+    assert "Diterima Rp 15.000 (kurang Rp 1)" in window.sale_detail.text()
+
+
+def test_a_settle_the_journal_refuses_is_tried_again_and_the_sale_turns_paid(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    start_sale(qtbot, window)
+    real_settle, refusals = controller.journal.settle, []
+
+    def locked_once(*args: object, **kwargs: object) -> object:
+        if not refusals:
+            refusals.append(1)
+            raise JournalError("database is locked")
+        return real_settle(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(controller.journal, "settle", locked_once)
+    sim.pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert refusals == [1] and window.customer.property("state") == "paid"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
@@ -32,11 +33,14 @@ def test_the_days_recap_is_one_menu_away_and_exports_and_prints(
     action.trigger()
     dialog = window.findChild(RecapDialog, "recap_dialog")
     assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10_000)
+    assert dialog.recap is not None
     assert dialog.recap.paid.count == 1 and dialog.recap.paid.total == 25_001
     assert dialog.recap.count("cancelled") == 1 and dialog.recap.unmatched_in.total == 4_000
     shown = dialog.view.toPlainText()
     assert "Rp 25.001" in shown and "Rp 4.000" in shown and "DANA" in shown
-    dialog.export_to(tmp_path / "rekap.csv")
+    with qtbot.waitSignal(dialog.exported, timeout=10_000):
+        dialog.export_to(tmp_path / "rekap.csv")
     with (tmp_path / "rekap.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.DictReader(handle, delimiter=";"))) == 3
     dialog.print_to_pdf(tmp_path / "rekap.pdf")
@@ -49,6 +53,53 @@ def test_an_earlier_day_can_be_picked(open_app: OpenApp, qtbot: QtBot, tmp_path:
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
     dialog = window.findChild(RecapDialog, "recap_dialog")
-    assert dialog is not None and dialog.recap.count("cancelled") == 1
-    dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10_000)
+    assert dialog.recap is not None and dialog.recap.count("cancelled") == 1
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))
+    assert dialog.recap is not None
     assert dialog.recap.sales == () and dialog.recap.day < controller_of(window).clock().date()
+
+
+def test_the_recap_is_built_once_per_opening(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kasir import recap
+
+    window = demo(open_app, qtbot, tmp_path)
+    builds: list[object] = []
+    real = recap.for_day
+    monkeypatch.setattr(recap, "for_day", lambda journal, day: builds.append(day) or real(journal, day))
+    window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
+    dialog = window.findChild(RecapDialog, "recap_dialog")
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10_000)
+    assert len(builds) == 1
+
+
+def test_the_csv_export_offers_the_documents_folder_in_indonesian(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    window = demo(open_app, qtbot, tmp_path)
+    window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
+    dialog = window.findChild(RecapDialog, "recap_dialog")
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10_000)
+    seen: list[QFileDialog] = []
+
+    def look(file_dialog: QFileDialog) -> int:
+        seen.append(file_dialog)
+        return 0  # the cashier closes it
+
+    monkeypatch.setattr(QFileDialog, "exec", look)
+    dialog._ask_export()
+    [asked] = seen
+    assert asked.directory().absolutePath() == str(home / "Documents")
+    assert asked.labelText(QFileDialog.DialogLabel.Accept) == "Simpan"
+    assert asked.labelText(QFileDialog.DialogLabel.FileName) == "Nama berkas:"

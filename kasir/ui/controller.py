@@ -1,8 +1,9 @@
-"""The sale loop, wired: keypad total -> kode unik -> QR -> watcher -> LUNAS.
+"""The sale loop, wired: keypad total -> till -> QR worker -> watcher -> LUNAS.
 
-Decisions live in the core (allocation, QR checks, matching, journal); this object only
-sequences them, runs network work through workers, and tells the screens. Every state
-change is committed to the journal before any screen shows it.
+Every money decision is the till's (:mod:`kasir.till`: guards, kode unik, settling, late money,
+attaching, restarts); this object only holds the signals, timers and workers that connect the
+till to the network and the screens. Every state change is committed to the journal (by the
+till) before any screen shows it.
 """
 
 from __future__ import annotations
@@ -10,27 +11,31 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kasir import qris
+from kasir import qris, shop_qris, sources
 from kasir import settings as settings_io
-from kasir.api import MerchantCode, MutasiEntry, OrkutClient, Session
-from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore
-from kasir.errors import ApiError, SessionExpiredError
-from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
-from kasir.matching import SaleTerms, find_settlement, match_late
-from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
+from kasir.api import AccountSummary, MerchantCode, MutasiEntry, OrkutClient, Session
+from kasir.credentials import API_KEY, AUTH_TOKEN, CachedStore, CredentialStore
+from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
+from kasir.journal import Journal, JournalError, Sale
+from kasir.matching import find_settlement
+from kasir.money import KodeUnikRange
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
+from kasir.sources import Served, Source, SourceChoice, SourceFailedError
+from kasir.till import Kind, Outcome, SaleState, Till, TillRules
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.tasks import ClientFactory, TaskRunner
 from kasir.ui.viewmodel import IDLE, SaleView
 from kasir.ui.watcher import PaymentWatcher
-from kasir.wib import Clock, day_bounds
+from kasir.wib import WIB, Clock, ServerClock
 from kasir.wib import now as wib_now
+
+CLOCK_WARN_AFTER = timedelta(minutes=2)
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +43,19 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Generated:
     qr: CheckedQr
-    source: str  # "server" or "local"
+    source: Source
     fallback_reason: str = ""
+    missing: tuple[Source, ...] = ()
+
+    @property
+    def journal_source(self) -> str:
+        return "local" if self.source is Source.LOCAL else "server"
+
+
+@dataclass(frozen=True)
+class LearnedQris:
+    found: shop_qris.ShopQris | None
+    problem: str = ""
 
 
 class SaleController(QObject):
@@ -47,7 +63,10 @@ class SaleController(QObject):
     notice = Signal(str, str)  # level (info, warn, error), cashier-facing text
     connection = Signal(str)  # "" when fine, else a quiet banner text
     login_needed = Signal()
+    key_needed = Signal()  # the server refused the API key: the login dialog must ask for it again
     account_changed = Signal()
+    sources_changed = Signal(str)  # the quiet "which route served" text
+    clock_warning = Signal(str)  # "" when the PC clock agrees with the server's
     mutasi_changed = Signal()
     late_payment = Signal(object)  # Sale settled after it had ended: the cashier must see it
 
@@ -61,15 +80,36 @@ class SaleController(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.data_dir, self.settings, self.credentials, self.journal = data_dir, settings, credentials, journal
+        self.data_dir, self.settings, self.journal = data_dir, settings, journal
+        self.credentials = CachedStore(credentials)  # the keyring is read once, not at every Bayar
         self.clock = clock
+        self.till = Till(journal, clock, _rules(settings))
         self._view: SaleView = IDLE
+        self.server_clock = ServerClock()
+        cooldowns: dict[Source, datetime] = {}
+        self.qr_choice = SourceChoice("QR", sources.QR_ORDER, clock)
+        self.panel_choice = SourceChoice("mutasi", sources.PANEL_ORDER, clock, cooldowns=cooldowns)
+        payment_choice = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, cooldowns=cooldowns)
         self.tasks = TaskRunner("api", self._factory(), self)
-        self.watcher = PaymentWatcher(self._factory(), settings.poll_interval_s, self)
+        # The side panel has its own worker: a hung refresh must never hold up a QR or a payment poll.
+        self.panel_tasks = TaskRunner("mutasi", self._factory(), self)
+        self.watcher = PaymentWatcher(
+            self._factory(),
+            settings.poll_interval_s,
+            self,
+            choice=payment_choice,
+            history_interval_s=settings.history_interval_s,
+            server_clock=self.server_clock,
+        )
         self.watcher.paid.connect(self._on_paid)
         self.watcher.trouble.connect(self.connection.emit)
         self.watcher.recovered.connect(lambda: self.connection.emit(""))
         self.watcher.session_expired.connect(self._on_session_expired)
+        self.watcher.key_refused.connect(self._on_key_refused)
+        self.watcher.source_changed.connect(self._announce_sources)
+        self.watcher.entries_seen.connect(self._history_seen)
+        self._history_at: datetime | None = None  # when the watcher last brought the history
+        self._clock_text = ""
         self.mutasi_model = MutasiModel()
         self._expiry = QTimer(self)
         self._expiry.setInterval(500)
@@ -99,11 +139,19 @@ class SaleController(QObject):
 
     def _factory(self) -> ClientFactory:
         url, key = self.settings.api_url, self.credentials.get(API_KEY) or ""
+        server_clock = getattr(self, "server_clock", None)
 
         def make() -> OrkutClient | None:
-            return OrkutClient(url, key, connect_timeout=5.0, read_timeout=10.0) if key else None
+            if not key:
+                return None
+            return OrkutClient(url, key, connect_timeout=5.0, read_timeout=10.0, server_clock=server_clock)
 
         return make
+
+    @property
+    def shop_qris(self) -> str | None:
+        """The shop's static QRIS (from the account, a picture or Pengaturan), or None."""
+        return self.settings.base_qr or None
 
     def _show(self, view: SaleView) -> None:
         self._view = view
@@ -121,6 +169,8 @@ class SaleController(QObject):
             paid_at=sale.paid_at,
             brand=sale.brand or "",
             late=sale.late,
+            paid_amount=sale.paid_amount,
+            manual=sale.manual,
         )
         same_sale = self._view.sale_id == sale.id
         if same_sale:
@@ -136,36 +186,53 @@ class SaleController(QObject):
     # ---- start and stop ----------------------------------------------------------
 
     def start(self) -> None:
-        self._mutasi_timer.start(int(self.settings.mutasi_interval_s * 1000))
+        self._restart_mutasi_timer()
         self._expiry.start()
         self._resume_open_sales()
+        self._back_up()
+        self._announce_sources()
         if self.logged_in:
             self.refresh_account()
             self.refresh_mutasi()
         else:
             self.login_needed.emit()
 
+    def _back_up(self) -> None:
+        """Journal upkeep at start, on the worker (a year of sales takes longer than a frame):
+        statistics and checkpoint, a size line in the log, and today's backup copy."""
+        from kasir import backup
+
+        path, day, wanted = self.journal.path, self.clock().date(), self.settings.daily_backup
+
+        def job(_client: OrkutClient | None) -> str:
+            line = backup.maintain(path)
+            if wanted:
+                backup.daily(path, day)
+            return line
+
+        self.tasks.call(job, lambda line: log.info("%s", line), lambda exc: log.warning("journal upkeep: %r", exc))
+
     def shutdown(self) -> None:
         self._mutasi_timer.stop()
         self._expiry.stop()
         self.watcher.shutdown()
+        self.panel_tasks.stop()
         self.tasks.stop()
+
+    def _restart_mutasi_timer(self) -> None:
+        # The history is the upstream's rate-limited "QRIS merchant" menu: never faster than its floor.
+        seconds = self.settings.mutasi_interval_s
+        if self.panel_choice.current in sources.HISTORY_SHAPED:
+            seconds = max(seconds, self.settings.history_interval_s)
+        self._mutasi_timer.start(int(seconds * 1000))
 
     def _resume_open_sales(self) -> None:
         """After a crash or power cut: nothing that was open may vanish."""
-        now = self.clock()
-        newest_live: Sale | None = None
-        for sale in self.journal.open_sales():
-            if sale.state == "generating":
-                self.journal.mark_ended(sale.id, "failed", now, "aplikasi tertutup saat membuat QR")
-            elif sale.expires_at > now:
-                if newest_live is not None:
-                    self._check_then_expire(newest_live)
-                newest_live = sale
-            else:
-                self._check_then_expire(sale)
-        if newest_live is not None and newest_live.payload:
-            self._restore(newest_live)
+        plan = self.till.resume()
+        for sale in plan.check:
+            self._check_then_expire(sale)
+        if plan.restore is not None:
+            self._restore(plan.restore)
 
     def _restore(self, sale: Sale) -> None:
         payload, nominal, base = sale.payload or "", sale.nominal, self.settings.base_qr or None
@@ -180,167 +247,209 @@ class SaleController(QObject):
             self._watch(sale)
             self.notice.emit("info", f"Penjualan #{sale.id} dilanjutkan setelah aplikasi dibuka ulang.")
 
-        self.tasks.call(job, restored, lambda exc: self._end(sale.id, "failed", getattr(exc, "user_message", str(exc))))
+        def unsafe(exc: Exception) -> None:
+            self._end(sale.id, SaleState.FAILED, getattr(exc, "user_message", None) or "QR tidak lolos pemeriksaan.")
+
+        self.tasks.call(job, restored, unsafe)
 
     def _check_then_expire(self, sale: Sale) -> None:
         """A sale that expired while the app was down: one look, then expired unless paid."""
         session = self.session
         if session is None:
-            self.journal.mark_ended(sale.id, "expired", sale.expires_at)
+            self.till.after_restart_check(sale, None)
             return
-        claimed = frozenset(self.journal.claimed_reffs())
-        terms = SaleTerms(sale.nominal, sale.created_at, not_after=sale.expires_at)
+        claimed = self.till.claimed(sale.created_at)
+        terms = self.till.terms(sale, self.server_clock.offset, until=sale.expires_at)
+        candidates = self.watcher.choice.candidates()
 
         def job(client: OrkutClient | None) -> MutasiEntry | None:
             assert client is not None
-            return find_settlement(client.payment_status(session, sale.nominal), terms, claimed)
+            served = sources.first_served(
+                candidates, lambda source: sources.payments_from(client, session, source, sale.nominal)
+            )
+            return find_settlement(served.value, terms, claimed)
 
         def answered(entry: MutasiEntry | None) -> None:
-            if entry is not None and self._settle(sale.id, entry):
+            outcome = self.till.after_restart_check(sale, entry)
+            if outcome.kind is Kind.SETTLED:
+                self._announce_settled(outcome)
                 self.notice.emit("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")
-            elif self.journal.get(sale.id).is_open:
-                self.journal.mark_ended(sale.id, "expired", sale.expires_at)
+            elif outcome.kind is Kind.ENDED:
+                # The panel (its own worker) may have brought the money before this look ended.
+                self._take_in_outcomes(self.till.take_in(self.mutasi_model.entries, None, self.server_clock.offset))
 
         self.tasks.call(job, answered, lambda _exc: answered(None))
 
     # ---- the sale loop -----------------------------------------------------------
 
     def pay(self, base: int) -> None:
-        if self._view.state in ("generating", "awaiting"):
-            self.notice.emit("warn", "Selesaikan atau batalkan transaksi yang sedang berjalan.")
+        can_local = bool(self.shop_qris) and self.settings.generate_mode == "local"
+        outcome = self.till.begin(base, on_counter=self._sale_on_counter(), can_make_qr=self.logged_in or can_local)
+        if outcome.kind is Kind.BUSY:
+            self.notice.emit("warn", outcome.message)
             return
-        can_local = bool(self.settings.base_qr)
-        if not self.logged_in and not (self.settings.generate_mode == "local" and can_local):
-            self.notice.emit("error", "Belum masuk ke akun. Silakan masuk terlebih dahulu.")
+        if outcome.kind is Kind.NEEDS_LOGIN:
+            self.notice.emit("error", outcome.message)
             self.login_needed.emit()
             return
-        now = self.clock()
-        s = self.settings
-        try:
-            allocation = allocate(
-                base, self.journal.reserved_nominals(now.date()), KodeUnikRange(s.kode_unik_low, s.kode_unik_high)
-            )
-            sale = self.journal.create_sale(allocation, now, now + timedelta(seconds=s.expiry_s))
-        except (MoneyError, JournalError) as exc:
-            self.notice.emit("error", getattr(exc, "user_message", None) or str(exc))
+        if outcome.sale is None or outcome.kind is not Kind.STARTED:
+            self._error(outcome.message)
             return
+        sale = outcome.sale
         self._show(self._view_of(sale))
         self.tasks.call(
             self._generate_job(sale), lambda g: self._generated(sale.id, g), lambda e: self._generate_failed(sale.id, e)
         )
 
+    def _sale_on_counter(self) -> Sale | None:
+        sale_id = self._view.sale_id
+        return self.journal.get(sale_id) if sale_id is not None and SaleState(self._view.state).is_open else None
+
     def _generate_job(self, sale: Sale) -> Callable[[OrkutClient | None], Generated]:
         session, nominal = self.session, sale.nominal
-        base, mode = self.settings.base_qr or None, self.settings.generate_mode
-
-        def local(reason: str) -> Generated:
-            assert base is not None
-            return Generated(prepare(qris.to_dynamic(base, nominal), nominal, base), "local", reason)
+        base = self.shop_qris
+        candidates = (Source.LOCAL,) if self.settings.generate_mode == "local" else self.qr_choice.candidates()
 
         def job(client: OrkutClient | None) -> Generated:
-            if mode == "local" and base:
-                return local("")
-            if client is None or session is None:
-                if base:
-                    return local("belum masuk")
-                raise SessionExpiredError("no session")
             try:
-                answer = client.generate(session, nominal)
-            except ApiError as exc:
-                if base:
-                    return local(exc.user_message)
-                raise
+                served = sources.first_served(
+                    candidates, lambda source: sources.qr_from(client, session, source, nominal, base)
+                )
+            except SourceFailedError as exc:
+                # The server failed (not "not served"): the shop's own QRIS still makes a good QR.
+                if base is None or exc.source is Source.LOCAL:
+                    raise exc.error from None
+                payload = qris.to_dynamic(base, nominal)
+                return Generated(prepare(payload, nominal, base), Source.LOCAL, exc.user_message, exc.missing)
+            except sources.NoSourceError as exc:
+                if session is None and base is None:
+                    raise SessionExpiredError("no session") from None
+                raise sources.ShopQrisMissingError("no static QRIS") if base is None else exc from None
             # A payload that fails the gate is refused outright, never replaced silently.
-            return Generated(prepare(answer.qr_string, nominal, base), "server")
+            qr = prepare(served.value.qr_string, nominal, base)
+            return Generated(qr, served.source, "", served.missing)
 
         return job
 
     def _generated(self, sale_id: int, generated: Generated) -> None:
-        if self.journal.get(sale_id).state != "generating":
+        self._learn_qr_sources(generated)
+        outcome = self.till.qr_ready(sale_id, generated.qr.payload, generated.journal_source)
+        if outcome.kind is Kind.STALE or outcome.sale is None:
             return  # cancelled while the QR was being made
-        try:
-            sale = self.journal.mark_awaiting(sale_id, generated.qr.payload, generated.source)
-        except JournalError as exc:
-            self.notice.emit("error", exc.user_message)
+        if outcome.kind is not Kind.SHOWN:
+            if self._view.sale_id == sale_id:
+                self._show_ended(outcome, SaleState.FAILED)
+            self.notice.emit("error", outcome.message)
             return
-        if generated.source == "server" and not self.settings.base_qr:
-            self._update_settings(self.settings.with_changes(base_qr=generated.qr.payload))
-        qr = generated.qr
+        sale, qr = outcome.sale, generated.qr
         self._show(
             self._view_of(sale, payload=qr.payload, matrix=qr.matrix, merchant_name=qr.merchant_name, nmid=qr.nmid)
         )
-        if generated.source == "local" and self.settings.generate_mode != "local":
+        if generated.fallback_reason:
             self.notice.emit("warn", f"QR dibuat lokal dari QRIS toko (server: {generated.fallback_reason})")
         self._watch(sale)
+
+    def _learn_qr_sources(self, generated: Generated) -> None:
+        if self.settings.generate_mode == "local":
+            return
+        self.qr_choice.record_missing(generated.missing)
+        if not generated.fallback_reason and self.qr_choice.record(Served(None, generated.source, generated.missing)):
+            self._announce_sources()
 
     def _generate_failed(self, sale_id: int, exc: Exception) -> None:
         if isinstance(exc, qris.QrisError):
             message = f"QR dari server ditolak karena tidak aman ditampilkan: {exc}"
         else:
             message = getattr(exc, "user_message", None) or "Gagal membuat QR."
-        self._end(sale_id, "failed", message)
+        self._end(sale_id, SaleState.FAILED, message)
         self.notice.emit("error", message)
         if isinstance(exc, SessionExpiredError):
             self.login_needed.emit()
+        elif isinstance(exc, UnauthorizedError):
+            self.key_needed.emit()
 
-    def _watch(self, sale: Sale) -> None:
-        self.watcher.set_interval(self.settings.poll_interval_s)
-        self.watcher.watch(sale.id, sale.nominal, sale.created_at, self.journal.claimed_reffs())
+    def _watch(self, sale: Sale, delay_ms: int = 0) -> None:
+        self.watcher.set_interval(self.settings.poll_interval_s, self.settings.history_interval_s)
+        self.watcher.watch(
+            sale.id, sale.nominal, sale.created_at, set(self.till.claimed(sale.created_at)), delay_ms=delay_ms
+        )
 
     def cancel(self) -> None:
-        if self._view.state in ("generating", "awaiting") and self._view.sale_id is not None:
-            self._end(self._view.sale_id, "cancelled", "dibatalkan kasir")
-        elif self._view.state in ("paid", "expired", "failed", "cancelled"):
+        if SaleState(self._view.state).is_open and self._view.sale_id is not None:
+            self._end(self._view.sale_id, SaleState.CANCELLED, "dibatalkan kasir")
+        elif SaleState(self._view.state).is_finished:
             self._show(IDLE)
 
     def acknowledge(self) -> None:
         """The cashier saw the outcome; the next sale may start."""
-        if self._view.state in ("paid", "expired", "failed", "cancelled"):
+        if SaleState(self._view.state).is_finished:
             self._show(IDLE)
 
-    def _end(self, sale_id: int, state: str, reason: str) -> None:
+    def _end(self, sale_id: int, state: SaleState, reason: str) -> None:
         if self.watcher.watching == sale_id:
             self.watcher.stop()
-        try:
-            sale = self.journal.mark_ended(sale_id, state, self.clock(), reason)
-        except JournalError as exc:
-            log.warning("could not end sale %s: %s", sale_id, exc)
-            return
+        outcome = self.till.end(sale_id, state, reason)
+        if outcome.kind is Kind.STORAGE_FAILED:
+            self._error(outcome.message)
         if self._view.sale_id == sale_id:
-            self._show(self._view_of(sale, message=reason))
+            self._show_ended(outcome, state, reason)
+
+    def _show_ended(self, outcome: Outcome, state: SaleState, reason: str = "") -> None:
+        """The screens follow the till; when the journal refused, they still leave the open state
+        (the journal keeps the sale open, so a restart looks at it again) and say why."""
+        sale = outcome.sale
+        if sale is None:
+            return
+        if outcome.kind is Kind.STORAGE_FAILED and SaleState(sale.state).is_open:
+            message = " — ".join(part for part in (reason, outcome.message) if part)
+            self._show(self._view_of(sale, state=state.value, message=message))
+        else:
+            self._show(self._view_of(sale, message=reason or outcome.message))
 
     def _check_expiry(self) -> None:
+        self._check_clock()
         view = self._view
-        if view.state == "awaiting" and view.expires_at and self.clock() >= view.expires_at and view.sale_id:
-            self._end(view.sale_id, "expired", "waktu habis")
+        if view.state == SaleState.AWAITING and view.sale_id and view.expires_at and self.clock() >= view.expires_at:
+            self._end(view.sale_id, SaleState.EXPIRED, "waktu habis")
 
     def _on_paid(self, sale_id: int, entry: MutasiEntry) -> None:
-        if self._settle(sale_id, entry):
+        outcome = self.till.settle(sale_id, entry)
+        if outcome.kind in (Kind.SETTLED, Kind.ALREADY_PAID):
+            self._announce_settled(outcome)
             self.refresh_mutasi()
-
-    def _settle(self, sale_id: int, entry: MutasiEntry) -> bool:
-        try:
-            sale = self.journal.settle(sale_id, entry, self.clock())
-        except AlreadyClaimedError:
+            return
+        sale = outcome.sale
+        if sale is None or sale.state != SaleState.AWAITING:
+            return
+        if outcome.kind is Kind.STORAGE_FAILED:
+            # The money is there; the disk is not. Keep watching and try again, never drop the sale.
+            self._error(outcome.message)
+            self._watch(sale, delay_ms=2_000)
+        else:  # claimed by another sale: this one keeps waiting for its own payment
             log.warning("payment already claimed; sale %s keeps waiting", sale_id)
-            current = self.journal.get(sale_id)
-            if current.state == "awaiting":
-                self._watch(current)
-            return False
-        except JournalError as exc:
-            log.warning("sale %s not settled: %s", sale_id, exc)
-            self.notice.emit("error", exc.user_message)
-            return False
-        if self.watcher.watching == sale_id:
+            self._watch(sale, delay_ms=self.watcher.interval_ms())
+
+    def _error(self, message: str) -> None:
+        self.notice.emit("error", message)
+        if self.journal.gone:  # not a passing fault: the banner stays until the app is restarted
+            self.connection.emit(message)
+
+    def _announce_settled(self, outcome: Outcome) -> None:
+        sale = outcome.sale
+        if sale is None:
+            return
+        if self.watcher.watching == sale.id:
             self.watcher.stop()
         self.connection.emit("")
-        if self._view.sale_id == sale_id:
+        if self._view.sale_id == sale.id:
             self._show(self._view_of(sale))
-        if self.settings.sound:
+        if sale.late and not sale.manual:
+            self.notice.emit("warn", outcome.message)
+            self.late_payment.emit(sale)
+        if self.settings.sound and outcome.kind is Kind.SETTLED:
             from kasir.ui.sound import paid_cue
 
             paid_cue()
-        return True
 
     # ---- the day's money: late payments and payments attached by hand ---------------
 
@@ -351,53 +460,39 @@ class SaleController(QObject):
             self._recorded.update(e.key for e in fresh)
         except JournalError as exc:
             log.warning("mutasi not journaled: %s", exc)
-        self._settle_late(entries)
+        self._take_in_outcomes(self.till.take_in(entries, self._sale_on_counter(), self.server_clock.offset))
         self._refresh_model(entries)
+
+    def _take_in_outcomes(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.kind is Kind.SETTLED:
+                self._announce_settled(outcome)
+            elif outcome.kind is Kind.STORAGE_FAILED:
+                self._error(outcome.message)
+
+    def _history_seen(self, entries: list[MutasiEntry]) -> None:
+        """The watcher brought the history anyway: the panel uses it instead of asking again."""
+        self._history_at = self.clock()
+        if self.panel_choice.current in sources.HISTORY_SHAPED or self.panel_choice.current is None:
+            self._take_in(entries)
 
     def _refresh_model(self, entries: list[MutasiEntry] | None = None) -> None:
         current = self.mutasi_model.entries if entries is None else entries
-        self.mutasi_model.set_entries(current, self.journal.settled_by(), self.clock().date())
+        today = self.clock().date()
+        shown = [e for e in current if e.date.astimezone(WIB).date() == today]
+        # Marks for the rows on screen only: a year of settlements is never loaded for a refresh.
+        self.mutasi_model.set_entries(shown, self.journal.settled_by(e.key for e in shown), today)
         self.mutasi_changed.emit()
-
-    def _settle_late(self, entries: list[MutasiEntry]) -> None:
-        """Money for a sale that expired or was cancelled today still settles it, marked late."""
-        day = self.clock().date()
-        end_of_day = day_bounds(day)[1]
-        candidates = [
-            (sale.id, SaleTerms(sale.nominal, sale.created_at, not_after=end_of_day))
-            for sale in self.journal.unsettled_ended(day)
-        ]
-        if not candidates:
-            return
-        for sale_id, entry in match_late(entries, candidates, self.journal.claimed_reffs()):
-            if self._settle(sale_id, entry):
-                sale = self.journal.get(sale_id)
-                log.info("late payment settled sale %s", sale_id)
-                self.notice.emit(
-                    "warn",
-                    f"Pembayaran terlambat {format_rupiah(sale.nominal)} masuk untuk penjualan #{sale.id}"
-                    " — dicatat LUNAS (terlambat).",
-                )
-                self.late_payment.emit(sale)
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> bool:
         """The cashier confirmed that this payment is for this sale: settle it by hand."""
-        if not entry.is_incoming:
-            self.notice.emit("error", "Hanya uang masuk yang dapat dihubungkan ke penjualan.")
+        outcome = self.till.attach(entry, sale_id)
+        if outcome.kind is not Kind.SETTLED or outcome.sale is None:
+            self.notice.emit("error", outcome.message)
             return False
-        try:
-            sale = self.journal.settle(sale_id, entry, self.clock(), manual=True)
-        except JournalError as exc:
-            self.notice.emit("error", exc.user_message if isinstance(exc, AlreadyClaimedError) else str(exc))
-            return False
-        log.info("payment attached by hand to sale %s", sale_id)
-        if self.watcher.watching == sale_id:
-            self.watcher.stop()
-        if self._view.sale_id == sale_id:
-            self._show(self._view_of(sale))
+        self._announce_settled(outcome)
         self._refresh_model()
-        paid = format_rupiah(entry.amount)
-        self.notice.emit("info", f"Penjualan #{sale.id} ditandai LUNAS dengan pembayaran {paid}.")
+        self.notice.emit("info", outcome.message)
         return True
 
     def attachable_sales(self) -> list[Sale]:
@@ -410,6 +505,51 @@ class SaleController(QObject):
         self.connection.emit("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
         self.login_needed.emit()
 
+    def _on_key_refused(self) -> None:
+        self.connection.emit(
+            "API key ditolak server — masukkan API key lagi (Akun → Masuk lagi). Transaksi tetap tersimpan."
+        )
+        self.key_needed.emit()
+
+    # ---- which route served, and the PC's clock ------------------------------------
+
+    def source_text(self) -> str:
+        pay = self.watcher.choice
+        parts = [f"Cek pembayaran: {sources.LABEL[pay.current]}" if pay.current else "Cek pembayaran: belum"]
+        if pay.current is not None:
+            every = pay.interval_s(self.settings.poll_interval_s, self.settings.history_interval_s)
+            parts[0] += f" (tiap {_seconds(every)})"
+        resting = pay.cooldown_left()
+        if resting.total_seconds() > 0:
+            minutes, seconds = divmod(int(resting.total_seconds()), 60)
+            parts.append(f"jeda server {minutes}:{seconds:02d}")
+        qr = Source.LOCAL if self.settings.generate_mode == "local" else self.qr_choice.current
+        if qr is not None:
+            parts.append(f"QR: {sources.LABEL[qr]}")
+        if self.panel_choice.current is not None:
+            parts.append(f"Mutasi: {sources.LABEL[self.panel_choice.current]}")
+        return " · ".join(parts)
+
+    def _announce_sources(self) -> None:
+        text = self.source_text()
+        log.info("sources: %s", text)
+        self.sources_changed.emit(text)
+
+    def _check_clock(self) -> None:
+        if not self.server_clock.known:
+            return
+        offset = self.server_clock.offset
+        text = ""
+        if abs(offset) > CLOCK_WARN_AFTER:
+            minutes = round(abs(offset).total_seconds() / 60)
+            way = "terlambat" if offset > timedelta(0) else "terlalu cepat"
+            text = f"Jam komputer selisih {minutes} menit ({way}) dari jam server. Perbaiki jam Windows."
+        if text != self._clock_text:
+            self._clock_text = text
+            if text:
+                log.warning("PC clock is off the server's by %.0f s", offset.total_seconds())
+            self.clock_warning.emit(text)
+
     def apply_login(self, api_key: str, username: str, token: str, merchant: MerchantCode, name: str | None) -> None:
         self.credentials.set(API_KEY, api_key)
         self.credentials.set(AUTH_TOKEN, token)
@@ -418,6 +558,8 @@ class SaleController(QObject):
             changes["shop_name"] = name
         self._update_settings(self.settings.with_changes(**changes))
         self._reconfigure()
+        for choice in (self.qr_choice, self.panel_choice, self.watcher.choice):
+            choice.reprobe()  # a new login may mean a new server: every route gets another chance
         self.connection.emit("")
         self.account_changed.emit()
         self.refresh_account()
@@ -432,9 +574,11 @@ class SaleController(QObject):
 
     def apply_settings(self, new: Settings) -> None:
         self._update_settings(new)
+        self.till.rules = _rules(new)
         self._reconfigure()
-        self._mutasi_timer.start(int(new.mutasi_interval_s * 1000))
-        self.watcher.set_interval(new.poll_interval_s)
+        self._restart_mutasi_timer()
+        self.watcher.set_interval(new.poll_interval_s, new.history_interval_s)
+        self._announce_sources()
 
     def _update_settings(self, new: Settings) -> None:
         self.settings = new
@@ -445,38 +589,115 @@ class SaleController(QObject):
 
     def _reconfigure(self) -> None:
         self.tasks.reconfigure(self._factory())
+        self.panel_tasks.reconfigure(self._factory())
         self.watcher.reconfigure(self._factory())
         self.watcher.set_session(self.session)
 
     def refresh_account(self) -> None:
+        """The account's name and, when the shop's QRIS is not known yet, its QRIS image."""
         session = self.session
         if session is None:
             return
+        want_qris = not self.shop_qris
 
-        def done(summary: object) -> None:
-            account = getattr(summary, "account", None)
+        def job(client: OrkutClient | None) -> tuple[AccountSummary, LearnedQris | None]:
+            assert client is not None
+            summary = client.account_summary(session)
+            account = summary.account
+            if not (want_qris and account is not None and account.qris_image_url):
+                return summary, None
+            from kasir.ui.images import decode_qr_image  # Qt's image readers, usable off the GUI thread
+
+            try:
+                texts = decode_qr_image(api_download(account.qris_image_url))
+                return summary, LearnedQris(shop_qris.adopt_from_account(texts, account, session.merchant))
+            except (shop_qris.ShopQrisError, ApiError, ValueError) as exc:
+                return summary, LearnedQris(None, getattr(exc, "user_message", None) or str(exc))
+
+        def done(answer: tuple[AccountSummary, LearnedQris | None]) -> None:
+            summary, learned = answer
+            account = summary.account
             if account is not None and account.qris_name and account.qris_name != self.settings.shop_name:
                 self._update_settings(self.settings.with_changes(shop_name=account.qris_name))
                 self.account_changed.emit()
+            if learned is not None:
+                self._adopt_shop_qris(learned)
 
-        self.tasks.call(lambda c: c.account_summary(session) if c else None, done, lambda exc: None)
+        self.tasks.call(job, done, lambda exc: log.info("account summary unavailable: %r", exc))
+
+    def _adopt_shop_qris(self, learned: LearnedQris) -> None:
+        if learned.found is None:
+            log.warning("shop QRIS from the account not used: %s", learned.problem)
+            self.notice.emit("warn", f"QRIS toko dari akun tidak dapat dipakai: {learned.problem}")
+            return
+        if self.shop_qris:
+            return  # set meanwhile (Pengaturan): the shop owner's choice wins
+        self._update_settings(self.settings.with_changes(base_qr=learned.found.payload))
+        log.info("shop QRIS learned from the account: %s", learned.found.summary)
+        self.notice.emit("info", f"QRIS toko dibaca dari akun: {learned.found.summary}.")
+        self.account_changed.emit()
 
     def refresh_mutasi(self) -> None:
         session = self.session
         if session is None or self._mutasi_busy:
             return
+        history_age = self.clock() - self._history_at if self._history_at else None
+        if (
+            self.panel_choice.current in sources.HISTORY_SHAPED
+            and history_age is not None
+            and history_age.total_seconds() < self.settings.history_interval_s
+        ):
+            return  # the watcher brought the history a moment ago; asking again invites "terlalu sering"
+        if self.panel_choice.cooldown_left().total_seconds() > 0:
+            self._announce_sources()
+            return
         self._mutasi_busy = True
+        candidates = self.panel_choice.candidates()
 
-        def done(entries: list[MutasiEntry] | None) -> None:
+        def job(client: OrkutClient | None) -> Served[list[MutasiEntry]]:
+            assert client is not None
+            return sources.first_served(candidates, lambda source: sources.panel_from(client, session, source))
+
+        def done(served: Served[list[MutasiEntry]]) -> None:
             self._mutasi_busy = False
-            self._take_in(entries or [])
-
+            if self.panel_choice.record(served):
+                self._restart_mutasi_timer()
+                self._announce_sources()
+            if served.source in sources.HISTORY_SHAPED:
+                self._history_at = self.clock()
+            self._take_in(served.value)
 
         def failed(exc: Exception) -> None:
             self._mutasi_busy = False
-            if isinstance(exc, SessionExpiredError):
+            error = exc.error if isinstance(exc, SourceFailedError) else exc
+            if isinstance(exc, SourceFailedError):
+                self.panel_choice.record_missing(exc.missing)
+                if isinstance(error, RateLimitedError):
+                    self.panel_choice.cool_down(exc.source, error.cooldown_s)
+                    self._announce_sources()
+            if isinstance(error, SessionExpiredError):
                 self._on_session_expired()
+            elif isinstance(error, UnauthorizedError):
+                self._on_key_refused()
             else:
-                self.connection.emit(getattr(exc, "user_message", "Mutasi gagal dimuat."))
+                self.connection.emit(getattr(error, "user_message", "Mutasi gagal dimuat."))
 
-        self.tasks.call(lambda c: c.mutasi(session) if c else [], done, failed)
+        self.panel_tasks.call(job, done, failed)
+
+
+def _rules(settings: Settings) -> TillRules:
+    return TillRules(
+        expiry=timedelta(seconds=settings.expiry_s),
+        kode_unik=KodeUnikRange(settings.kode_unik_low, settings.kode_unik_high),
+    )
+
+
+def _seconds(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")  # Indonesian decimal comma
+    return f"{text} detik"
+
+
+def api_download(url: str) -> bytes:
+    from kasir.api import download
+
+    return download(url)

@@ -169,7 +169,8 @@ class CustomerDisplay(QWidget):
         else:
             self._qr.clear()
         if page == "paid":
-            self._paid_amount.setText(format_rupiah(view.nominal))
+            # What was received, not what was asked: money attached by hand may differ.
+            self._paid_amount.setText(format_rupiah(view.paid_amount if view.paid_amount is not None else view.nominal))
             when = view.paid_at.astimezone(wib.WIB).strftime("%H:%M:%S") if view.paid_at else ""
             self._paid_detail.setText(" · ".join(p for p in (view.brand, when) if p))
             self._hold.start(PAID_HOLD_MS)

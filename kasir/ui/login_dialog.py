@@ -5,6 +5,7 @@ The password is sent once and cleared from the field; nothing here is written an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, Signal
@@ -35,13 +36,21 @@ class Credentials:
 class LoginDialog(QDialog):
     logged_in = Signal(object)  # Credentials
 
-    def __init__(self, api_url: str, username: str = "", merchant: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        username: str = "",
+        merchant: str = "",
+        parent: QWidget | None = None,
+        *,
+        reason: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("login_dialog")
         self.setWindowTitle("Masuk ke akun OrderKuota")
         self._api_url = api_url
         self._login: LoginResult | None = None
-        self._tasks = TaskRunner("login", self._client, self)
+        self._tasks = TaskRunner("login", lambda: None, self)
         self.finished.connect(lambda _code: self._tasks.stop())
 
         self.api_key_input = self._input("api_key_input", "API key dari penyedia API", secret=True)
@@ -84,6 +93,13 @@ class LoginDialog(QDialog):
         self.request_otp_button.clicked.connect(self._request_otp)
         self.verify_otp_button.clicked.connect(self._verify_otp)
         self.resize(460, 360)
+        if reason:
+            self.show_reason(reason)
+
+    def show_reason(self, reason: str) -> None:
+        """Why the account is asked for again (a refused API key, a broken settings file)."""
+        self._say(reason, error=True)
+        self.api_key_input.setFocus()
 
     def _input(self, name: str, placeholder: str, *, secret: bool = False) -> QLineEdit:
         edit = QLineEdit()
@@ -93,8 +109,10 @@ class LoginDialog(QDialog):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         return edit
 
-    def _client(self) -> OrkutClient:
-        return OrkutClient(self._api_url, self.api_key_input.text().strip(), read_timeout=20.0)
+    def _client_factory(self) -> Callable[[], OrkutClient]:
+        """Read the key here, on the GUI thread: the factory itself runs on the worker."""
+        url, key = self._api_url, self.api_key_input.text().strip()
+        return lambda: OrkutClient(url, key, read_timeout=20.0)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status_label.setText(text)
@@ -108,10 +126,14 @@ class LoginDialog(QDialog):
         self.password_input.clear()  # used once, then forgotten
         self.request_otp_button.setEnabled(False)
         self._say("Meminta OTP…")
-        self._tasks.reconfigure(self._client)
+        self._tasks.reconfigure(self._client_factory())
         self._tasks.call(lambda c: c.request_otp(username, password) if c else None, self._otp_sent, self._otp_failed)
 
     def _otp_sent(self, challenge: OtpChallenge) -> None:
+        if challenge.login is not None:  # some accounts get their token at once: no OTP to type
+            self.request_otp_button.setEnabled(True)
+            self._verified(challenge.login)
+            return
         where = f" ke {challenge.destination}" if challenge.destination else ""
         self._say(f"OTP telah dikirim{where}. Masukkan kodenya.")
         self.request_otp_button.setEnabled(True)

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
         self._countdown.start()
+        self._build_status()
         self.resize(1280, 720)
 
     # ---- layout ------------------------------------------------------------------
@@ -228,6 +229,25 @@ class MainWindow(QMainWindow):
         box.addLayout(foot)
         return box
 
+    def _build_status(self) -> None:
+        """Quiet facts at the bottom: which route served, and a PC clock that is off."""
+        self.clock_warning_label = QLabel("")
+        self.clock_warning_label.setObjectName("clock_warning_label")
+        self.clock_warning_label.setStyleSheet("color: #9a6700; font-weight: bold;")
+        self.clock_warning_label.hide()
+        self.payment_source_label = QLabel("")
+        self.payment_source_label.setObjectName("payment_source_label")
+        self.payment_source_label.setStyleSheet("color: #57606a;")
+        self.statusBar().addPermanentWidget(self.clock_warning_label)
+        self.statusBar().addPermanentWidget(self.payment_source_label)
+
+    def show_sources(self, text: str) -> None:
+        self.payment_source_label.setText(text)
+
+    def show_clock_warning(self, text: str) -> None:
+        self.clock_warning_label.setText(text)
+        self.clock_warning_label.setVisible(bool(text))
+
     def selected_entry(self) -> object | None:
         """The mutasi entry under the selection, or None."""
         rows = self.mutasi_view.selectionModel().selectedRows() if self.mutasi_view.selectionModel() else []
@@ -253,6 +273,11 @@ class MainWindow(QMainWindow):
                 detail += " · QR lokal"
             if state == "paid":
                 detail += f" · {view.brand}"
+                received = view.paid_amount if view.paid_amount is not None else view.nominal
+                if received != view.nominal:  # attached by hand: the cashier sees the difference
+                    way = "lebih" if received > view.nominal else "kurang"
+                    gap = format_rupiah(abs(received - view.nominal))
+                    detail += f"\nDiterima {format_rupiah(received)} ({way} {gap})"
             if view.message and state in ("failed", "cancelled", "expired"):
                 detail += f"\n{view.message}"
             self.sale_detail.setText(detail)

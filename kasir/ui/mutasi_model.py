@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from kasir import wib
+from kasir import matching, wib
 from kasir.api import MutasiEntry
 from kasir.journal import Settlement
 from kasir.money import format_rupiah
@@ -31,7 +31,7 @@ class MutasiModel(QAbstractTableModel):
         return sum(e.amount for e in self._rows if e.is_incoming)
 
     def is_unmatched(self, entry: MutasiEntry) -> bool:
-        return entry.is_incoming and entry.key not in self._settled
+        return matching.is_unmatched(entry, self._settled)
 
     def set_entries(self, entries: list[MutasiEntry], settled: dict[str, Settlement], day: date) -> None:
         rows = [e for e in entries if e.date.astimezone(wib.WIB).date() == day]
@@ -72,7 +72,10 @@ class MutasiModel(QAbstractTableModel):
 
     def _text(self, entry: MutasiEntry, column: int) -> str:
         if column == 0:
-            return entry.date.astimezone(wib.WIB).strftime("%H:%M:%S")
+            if "tanggal" in entry.problem:
+                return "?"
+            minute_only = entry.precision.total_seconds() >= 60  # "18:02" must not read as 18:02:00
+            return entry.date.astimezone(wib.WIB).strftime("%H:%M" if minute_only else "%H:%M:%S")
         if column == 1:
             return format_rupiah(entry.amount if entry.is_incoming else -entry.amount)
         if column == 2:
@@ -83,7 +86,8 @@ class MutasiModel(QAbstractTableModel):
             return "Keluar"
         mark = self._settled.get(entry.key)
         if mark is None:
-            return "Tidak cocok"
+            # A row that could not be read whole is shown, never hidden: the cashier decides.
+            return f"Tidak cocok — {entry.problem}" if entry.problem else "Tidak cocok"
         how = " (terlambat)" if mark.late else ""
         how += " (manual)" if mark.manual else ""
         return f"✓ Penjualan #{mark.sale_id}{how}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QStandardPaths
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -9,17 +12,22 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from kasir import qris
-from kasir.api import ConfigError, MerchantCode, check_base_url
+from kasir import settings as settings_rules
+from kasir import shop_qris
+from kasir.api import ConfigError, MerchantCode
 from kasir.settings import Settings
 from kasir.ui.printer_settings import PrinterSettings
 
@@ -34,6 +42,8 @@ class SettingsDialog(QDialog):
         self.merchant = QLineEdit(settings.merchant)
         self.poll = self._seconds(settings.poll_interval_s, 1, 60)
         self.mutasi = self._seconds(settings.mutasi_interval_s, 10, 600)
+        self.history = self._seconds(settings.history_interval_s, 10, 600)
+        self.history.setToolTip("Riwayat mutasi dibatasi server: terlalu sering bertanya membuat akun dijeda 5 menit.")
         self.expiry = QSpinBox()
         self.expiry.setRange(1, 60)
         self.expiry.setSuffix(" menit")
@@ -55,26 +65,46 @@ class SettingsDialog(QDialog):
         self.mode.addItem("Hanya QR lokal (tanpa server)", "local")
         self.mode.setCurrentIndex(max(0, self.mode.findData(settings.generate_mode)))
         self.base_qr = QPlainTextEdit(settings.base_qr)
-        self.base_qr.setPlaceholderText("Tempel teks QRIS statis toko (opsional)")
+        self.base_qr.setObjectName("shop_qris_input")
+        self.base_qr.setPlaceholderText("Tempel teks QRIS statis toko, atau pilih gambarnya")
         self.base_qr.setFixedHeight(70)
+        self.base_qr.textChanged.connect(self._describe_qris)
+        self.qris_image_button = QPushButton("Pilih gambar QRIS…")
+        self.qris_image_button.setObjectName("shop_qris_image_button")
+        self.qris_image_button.clicked.connect(self._pick_qris_image)
+        self.qris_summary = QLabel("")
+        self.qris_summary.setObjectName("shop_qris_summary")
+        self.qris_summary.setWordWrap(True)
         self.error = QLabel("")
+        self.error.setObjectName("settings_error")
         self.error.setStyleSheet("color: #cf222e;")
         self.error.setWordWrap(True)
+        # Room for a long message: a fixed-height label would paint it over the buttons.
+        self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
 
         form = QFormLayout()
         form.addRow("Alamat API", self.api_url)
         form.addRow("Kode merchant", self.merchant)
         form.addRow("Cek pembayaran tiap", self.poll)
         form.addRow("Muat mutasi tiap", self.mutasi)
+        form.addRow("Cek riwayat mutasi tiap", self.history)
         form.addRow("QR berlaku", self.expiry)
         form.addRow("Kode unik dari", self.code_low)
         form.addRow("Kode unik sampai", self.code_high)
         form.addRow("Layar pelanggan", self.screen_choice)
         form.addRow("", self.sound)
         form.addRow("Pembuatan QR", self.mode)
-        form.addRow("QRIS toko", self.base_qr)
+        qris_box = QVBoxLayout()
+        qris_box.addWidget(self.base_qr)
+        qris_row = QHBoxLayout()
+        qris_row.addWidget(self.qris_image_button)
+        qris_row.addWidget(self.qris_summary, 1)
+        qris_box.addLayout(qris_row)
+        form.addRow("QRIS toko", qris_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Simpan")
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("settings_save_button")
+        self.save_button.setText("Simpan")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")  # Qt's own text is English
         buttons.accepted.connect(self._validate_and_accept)
         buttons.rejected.connect(self.reject)
@@ -84,10 +114,13 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.printer_settings)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self._describe_qris()
 
     @staticmethod
     def _seconds(value: float, low: float, high: float) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
+        box.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))  # "3,5 detik", not "3.50"
+        box.setDecimals(1)
         box.setRange(low, high)
         box.setSuffix(" detik")
         box.setValue(value)
@@ -99,38 +132,72 @@ class SettingsDialog(QDialog):
             merchant=self.merchant.text().strip(),
             poll_interval_s=self.poll.value(),
             mutasi_interval_s=self.mutasi.value(),
+            history_interval_s=self.history.value(),
             expiry_s=self.expiry.value() * 60,
             kode_unik_low=self.code_low.value(),
             kode_unik_high=self.code_high.value(),
             customer_screen=self.screen_choice.currentData() or "",
             sound=self.sound.isChecked(),
             generate_mode=self.mode.currentData(),
-            base_qr="".join(self.base_qr.toPlainText().split()),
+            # Only what a copy adds around it goes; spaces inside ("TOKO DEMO KASIR") are the payload.
+            base_qr=shop_qris.normalise(self.base_qr.toPlainText()),
             **self.printer_settings.values(),
         )
 
     def problem(self) -> str | None:
-        candidate = self.result_settings()
-        try:
-            check_base_url(candidate.api_url)
-            if candidate.merchant:
-                MerchantCode.parse(candidate.merchant)
-        except ConfigError as exc:
-            return str(exc)
-        if candidate.kode_unik_low > candidate.kode_unik_high:
-            return "Rentang kode unik terbalik."
-        if candidate.base_qr:
-            try:
-                qris.parse(candidate.base_qr)
-            except qris.QrisError as exc:
-                return f"QRIS toko tidak valid: {exc}"
-        if candidate.generate_mode == "local" and not candidate.base_qr:
-            return "Mode QR lokal membutuhkan QRIS toko."
-        return None
+        return settings_rules.problem(self.result_settings(), self._settings)
 
     def _validate_and_accept(self) -> None:
         problem = self.problem()
         if problem:
             self.error.setText(problem)
+            self.adjustSize()  # grow to show the whole message instead of painting it over the form
             return
         self.accept()
+
+    def _merchant(self) -> MerchantCode | None:
+        try:
+            return MerchantCode.parse(self.merchant.text()) if self.merchant.text().strip() else None
+        except ConfigError:
+            return None
+
+    def _describe_qris(self) -> None:
+        text = shop_qris.normalise(self.base_qr.toPlainText())
+        if not text:
+            self.qris_summary.setText("Belum ada. QR lokal dan gateway membutuhkannya.")
+            return
+        try:
+            found = shop_qris.check_static(text, merchant=self._merchant())
+        except shop_qris.ShopQrisError as exc:
+            self.qris_summary.setText(str(exc))
+            return
+        note = "" if found.matches_account is not False else " — ⚠ tidak cocok dengan kode merchant akun"
+        self.qris_summary.setText(f"{found.summary}{note}")
+
+    def _pick_qris_image(self) -> None:
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        dialog = QFileDialog(self, "Pilih gambar QRIS toko", pictures, "Gambar (*.png *.jpg *.jpeg *.gif *.bmp)")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)  # so our Indonesian labels show
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setLabelText(QFileDialog.DialogLabel.LookIn, "Cari di:")
+        dialog.setLabelText(QFileDialog.DialogLabel.FileName, "Nama berkas:")
+        dialog.setLabelText(QFileDialog.DialogLabel.FileType, "Jenis:")
+        dialog.setLabelText(QFileDialog.DialogLabel.Accept, "Pilih")
+        dialog.setLabelText(QFileDialog.DialogLabel.Reject, "Batal")
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return
+        self.load_qris_image(Path(dialog.selectedFiles()[0]))
+
+    def load_qris_image(self, path: Path) -> bool:
+        """Decode a picture of the shop's QRIS into the field; the reason when it cannot."""
+        from kasir.ui.images import decode_qr_file
+
+        try:
+            found = shop_qris.from_texts(decode_qr_file(path), merchant=self._merchant())
+        except shop_qris.ShopQrisError as exc:
+            self.error.setText(f"Gambar QRIS tidak dapat dipakai: {exc}")
+            self.adjustSize()
+            return False
+        self.error.setText("")
+        self.base_qr.setPlainText(found.payload)
+        return True

@@ -28,6 +28,8 @@ class SaleView:
     source: str = ""
     message: str = ""
     late: bool = False
+    paid_amount: int | None = None  # what was received: a payment attached by hand may differ
+    manual: bool = False
 
 
 IDLE = SaleView("idle")

@@ -1,8 +1,11 @@
-"""Polls the payment status of the sale awaiting payment, off the GUI thread.
+"""Polls for the payment of the sale awaiting it, off the GUI thread, through whichever route serves.
 
-Network trouble slows polling down (backoff) and says so, a rate limit waits out its
-cool-down, an expired session pauses polling until a new token arrives. The sale itself
-is never dropped by anything that happens here.
+The route is chosen by :class:`kasir.sources.SourceChoice` (seed status → gateway history →
+``/mutasi`` history); each has its own cadence, and only one request is ever in flight.
+Network trouble slows polling down (backoff) and says so, a rate limit waits out its (clamped)
+cool-down and shows it, an expired session or a refused API key pauses polling until the
+cashier logs in again. A request that takes longer than one interval shows the banner while
+it is still running. The sale itself is never dropped by anything that happens here.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from kasir import sources
 from kasir.api import MutasiEntry, OrkutClient, Session
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
 from kasir.matching import SaleTerms, find_settlement
+from kasir.sources import Served, Source, SourceChoice, SourceFailedError
 from kasir.ui.tasks import ClientFactory, TaskRunner
+from kasir.wib import ServerClock
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 30.0
@@ -29,19 +35,45 @@ class Watch:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class PollResult:
+    served: Served[list[MutasiEntry]]
+    match: MutasiEntry | None
+
+
 class PaymentWatcher(QObject):
     paid = Signal(int, object)  # sale id, MutasiEntry
     trouble = Signal(str)  # cashier-facing message; polling goes on
     recovered = Signal()
     session_expired = Signal()
+    key_refused = Signal()  # HTTP 401/403: the API key must be entered again
+    source_changed = Signal()  # the route serving payment detection changed
+    entries_seen = Signal(object)  # list[MutasiEntry] from a history-shaped route: the panel can use it
 
-    def __init__(self, factory: ClientFactory, interval_s: float, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        factory: ClientFactory,
+        interval_s: float,
+        parent: QObject | None = None,
+        *,
+        choice: SourceChoice | None = None,
+        history_interval_s: float = sources.MIN_HISTORY_INTERVAL_S,
+        server_clock: ServerClock | None = None,
+    ) -> None:
         super().__init__(parent)
+        from kasir.wib import now
+
         self._tasks = TaskRunner("payment-watcher", factory, self)
-        self._interval_ms = int(interval_s * 1000)
+        self.choice = choice or SourceChoice("pembayaran", sources.PAYMENT_ORDER, now)
+        self.server_clock = server_clock or ServerClock()
+        self._fast_s = interval_s
+        self._history_s = history_interval_s
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._poll)
+        self._slow = QTimer(self)  # fires when a request outlives one interval
+        self._slow.setSingleShot(True)
+        self._slow.timeout.connect(self._still_waiting)
         self._watch: Watch | None = None
         self._session: Session | None = None
         self._claimed: frozenset[str] = frozenset()
@@ -52,8 +84,17 @@ class PaymentWatcher(QObject):
     def watching(self) -> int | None:
         return self._watch.sale_id if self._watch else None
 
-    def set_interval(self, seconds: float) -> None:
-        self._interval_ms = max(200, int(seconds * 1000))
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def interval_ms(self) -> int:
+        return max(200, int(self.choice.interval_s(self._fast_s, self._history_s) * 1000))
+
+    def set_interval(self, seconds: float, history_seconds: float | None = None) -> None:
+        self._fast_s = seconds
+        if history_seconds is not None:
+            self._history_s = history_seconds
 
     def set_session(self, session: Session | None) -> None:
         self._session = session
@@ -64,16 +105,20 @@ class PaymentWatcher(QObject):
     def reconfigure(self, factory: ClientFactory) -> None:
         self._tasks.reconfigure(factory)
 
-    def watch(self, sale_id: int, nominal: int, created_at: datetime, claimed: set[str]) -> None:
+    def watch(
+        self, sale_id: int, nominal: int, created_at: datetime, claimed: set[str], *, delay_ms: int = 0
+    ) -> None:
+        """Watch this sale (again): a settle the journal refused is retried by watching anew."""
         self._watch = Watch(sale_id, nominal, created_at)
         self._claimed = frozenset(claimed)
         self._failures = 0
         self._tasks.forget()
-        self._schedule(0)
+        self._schedule(delay_ms)
 
     def stop(self) -> None:
         self._watch = None
         self._timer.stop()
+        self._slow.stop()
         self._tasks.forget()
 
     def shutdown(self) -> None:
@@ -91,43 +136,72 @@ class PaymentWatcher(QObject):
         if session is None or self._tasks.busy:
             self._paused = session is None
             if not self._paused:
-                self._schedule(self._interval_ms)
+                self._schedule(self.interval_ms())
             return
-        terms, claimed = SaleTerms(watch.nominal, watch.created_at), self._claimed
+        resting = self.choice.cooldown_left()
+        if resting.total_seconds() > 0:
+            self._schedule(int(resting.total_seconds() * 1000) + 50)
+            return
+        # Payment times are the server's: compare them with the QR's moment on the server's clock.
+        terms = SaleTerms(watch.nominal, watch.created_at + self.server_clock.offset)
+        claimed, candidates = self._claimed, self.choice.candidates()
 
-        def job(client: OrkutClient | None) -> MutasiEntry | None:
+        def job(client: OrkutClient | None) -> PollResult:
             assert client is not None
-            return find_settlement(client.payment_status(session, watch.nominal), terms, claimed)
+            served = sources.first_served(
+                candidates, lambda source: sources.payments_from(client, session, source, watch.nominal)
+            )
+            return PollResult(served, find_settlement(served.value, terms, claimed))
 
-        self._tasks.call(job, lambda entry: self._answered(watch, entry), lambda exc: self._failed(watch, exc))
+        self._tasks.call(job, lambda result: self._answered(watch, result), lambda exc: self._failed(watch, exc))
+        self._slow.start(max(self.interval_ms(), 3000))
 
-    def _answered(self, watch: Watch, entry: MutasiEntry | None) -> None:
+    def _still_waiting(self) -> None:
+        if self._watch is not None and self._tasks.busy:
+            self.trouble.emit("Server lambat menjawab. Pembayaran tetap diperiksa…")
+
+    def _answered(self, watch: Watch, result: PollResult) -> None:
+        self._slow.stop()
+        if self.choice.record(result.served):
+            self.source_changed.emit()
+        if result.served.source in sources.HISTORY_SHAPED:
+            self.entries_seen.emit(result.served.value)
         if self._watch != watch:
             return
         if self._failures:
             self._failures = 0
             self.recovered.emit()
-        if entry is not None:
-            self.paid.emit(watch.sale_id, entry)
+        if result.match is not None:
+            self.paid.emit(watch.sale_id, result.match)
             return
-        self._schedule(self._interval_ms)
+        self._schedule(self.interval_ms())
 
     def _failed(self, watch: Watch, exc: Exception) -> None:
+        self._slow.stop()
+        source: Source | None = None
+        error: Exception = exc
+        if isinstance(exc, SourceFailedError):
+            self.choice.record_missing(exc.missing)
+            source, error = exc.source, exc.error
         if self._watch != watch:
             return
-        if isinstance(exc, SessionExpiredError):
+        if isinstance(error, SessionExpiredError):
             self._paused = True
             self.session_expired.emit()
             return
+        if isinstance(error, UnauthorizedError):
+            self._paused = True  # retrying with the same key can only fail again
+            self.key_refused.emit()
+            return
         self._failures += 1
-        message = getattr(exc, "user_message", "Koneksi bermasalah.")
-        if isinstance(exc, RateLimitedError):
-            delay_s = exc.cooldown_s
-        elif isinstance(exc, UnauthorizedError):
-            delay_s = MAX_BACKOFF_S
+        message = getattr(error, "user_message", "Koneksi bermasalah.")
+        if isinstance(error, RateLimitedError):
+            self.choice.cool_down(source or self.choice.order[0], error.cooldown_s)
+            self.source_changed.emit()  # the label shows the cool-down
+            delay_s = error.cooldown_s
         else:
-            delay_s = min(MAX_BACKOFF_S, self._interval_ms / 1000 * 2 ** min(self._failures, 5))
-        if not isinstance(exc, ApiError):
-            log.error("payment poll failed: %r", exc)
+            delay_s = min(MAX_BACKOFF_S, self.interval_ms() / 1000 * 2 ** min(self._failures, 5))
+        if not isinstance(error, ApiError):
+            log.error("payment poll failed: %r", error)
         self.trouble.emit(message)
         self._schedule(int(delay_s * 1000))

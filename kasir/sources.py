@@ -1,0 +1,217 @@
+"""Which route serves what, chosen and re-chosen while the app runs (no Qt, injected clock).
+
+The service has moved since the seed document was written (CONTRACT.md, "The service as it
+stands today"): the three ``/kasir/orkut/*`` routes may answer 404, the operator's gateway
+``/orkut/pg-hidepulsa`` may or may not be there, and the documented ``/mutasi`` history is
+enough to see payments. Each job is therefore a fixed order of sources:
+
+- the QR: seed ``generate`` → gateway ``qris_generate`` → built here from the shop's static QRIS;
+- payment detection: seed ``status-pembayaran`` → gateway ``mutasi_orkut`` → ``/mutasi`` history;
+- the side panel: seed ``/kasir/orkut/mutasi`` → gateway ``mutasi_orkut`` → ``/mutasi`` history.
+
+A source that answers "not served" (404/405: :class:`EndpointMissingError`) is skipped for
+the rest of the session and probed again later (at login, and every ``reprobe_after``). A
+source that fails for any other reason (5xx, timeout, rate limit) is *not* abandoned: the
+caller retries it with backoff, because a passing outage must not move a shop off its route.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from kasir import qris
+from kasir.api import GeneratedQr, MutasiEntry, OrkutClient, Session
+from kasir.errors import ApiError, EndpointMissingError
+from kasir.wib import Clock
+
+log = logging.getLogger(__name__)
+
+REPROBE_AFTER = timedelta(minutes=30)
+
+
+class Source(StrEnum):
+    SEED = "seed"  # /kasir/orkut/*
+    GATEWAY = "gateway"  # /orkut/pg-hidepulsa
+    HISTORY = "history"  # /mutasi
+    LOCAL = "local"  # no server: the shop's static QRIS made dynamic here
+
+
+QR_ORDER = (Source.SEED, Source.GATEWAY, Source.LOCAL)
+PAYMENT_ORDER = (Source.SEED, Source.GATEWAY, Source.HISTORY)
+PANEL_ORDER = (Source.SEED, Source.GATEWAY, Source.HISTORY)
+
+# What the cashier reads in the quiet label, and the log.
+LABEL = {
+    Source.SEED: "server kasir",
+    Source.GATEWAY: "gateway",
+    Source.HISTORY: "riwayat mutasi",
+    Source.LOCAL: "QR lokal",
+}
+
+# The history is the upstream's "QRIS merchant" menu, which answers "terlalu sering … coba
+# kembali 5 menit" to clients that ask too often; the seed's status route is cheap.
+HISTORY_SHAPED = frozenset({Source.GATEWAY, Source.HISTORY})
+MIN_HISTORY_INTERVAL_S = 10.0  # what Pengaturan offers; tests may set less in settings.json
+
+
+class ShopQrisMissingError(ApiError):
+    default_message = (
+        "QRIS toko belum diketahui, jadi QR tidak dapat dibuat tanpa server. "
+        "Pilih gambar QRIS toko di Pengaturan."
+    )
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Served(Generic[T]):
+    """A result, the source that gave it, and the sources found not served on the way."""
+
+    value: T
+    source: Source
+    missing: tuple[Source, ...] = ()
+
+
+def first_served(candidates: Sequence[Source], attempt: Callable[[Source], T]) -> Served[T]:
+    """Try each source in order; only "not served" moves on, any other failure is raised as
+    :class:`SourceFailedError`, which names the source, so its cool-down lands on the right route."""
+    missing: list[Source] = []
+    for source in candidates:
+        try:
+            return Served(attempt(source), source, tuple(missing))
+        except EndpointMissingError:
+            log.info("source %s is not served by the server", source.value)
+            missing.append(source)
+        except ApiError as exc:
+            raise SourceFailedError(exc, source, tuple(missing)) from exc
+    raise NoSourceError(tuple(missing))
+
+
+class NoSourceError(EndpointMissingError):
+    default_message = "Server tidak menyediakan layanan ini di jalur mana pun yang dikenal aplikasi."
+
+    def __init__(self, missing: tuple[Source, ...]) -> None:
+        self.missing = missing
+        super().__init__(", ".join(s.value for s in missing))
+
+
+class SourceFailedError(ApiError):
+    """One source failed for a reason other than "not served": it is retried, not abandoned."""
+
+    def __init__(self, error: ApiError, source: Source, missing: tuple[Source, ...]) -> None:
+        self.error, self.source, self.missing = error, source, missing
+        super().__init__(f"{source.value}: {error.detail}")
+
+    @property
+    def user_message(self) -> str:
+        return self.error.user_message
+
+
+@dataclass
+class SourceChoice:
+    """One job's sources in their fixed order, and what the session has learned about them.
+
+    ``cooldowns`` may be shared between choices: the history is one upstream menu whether the
+    payment watcher or the side panel asks, and its "coba kembali 5 menit" holds for both.
+    """
+
+    name: str
+    order: tuple[Source, ...]
+    clock: Clock
+    reprobe_after: timedelta = REPROBE_AFTER
+    current: Source | None = None
+    cooldowns: dict[Source, datetime] = field(default_factory=dict)
+    _missing_since: dict[Source, datetime] = field(default_factory=dict)
+
+    def candidates(self) -> tuple[Source, ...]:
+        """The order without the sources known not to be served; a due re-probe puts them back."""
+        now = self.clock()
+        for source, since in list(self._missing_since.items()):
+            if now - since >= self.reprobe_after:
+                del self._missing_since[source]
+        usable = tuple(s for s in self.order if s not in self._missing_since)
+        return usable or self.order  # all gone: keep asking, so the cashier sees the error
+
+    def record(self, served: Served[Any]) -> bool:
+        """Learn from a job; True when the serving source changed (worth a log line and a label)."""
+        now = self.clock()
+        for source in served.missing:
+            self._missing_since[source] = now
+        self._missing_since.pop(served.source, None)
+        changed = served.source != self.current
+        if changed:
+            log.info("%s now served by %s", self.name, served.source.value)
+        self.current = served.source
+        return changed
+
+    def record_missing(self, missing: Sequence[Source]) -> None:
+        now = self.clock()
+        for source in missing:
+            self._missing_since[source] = now
+
+    def reprobe(self) -> None:
+        """At login: every source gets another chance."""
+        self._missing_since.clear()
+
+    def cool_down(self, source: Source, seconds: float) -> None:
+        self.cooldowns[source] = self.clock() + timedelta(seconds=seconds)
+
+    def cooldown_left(self, source: Source | None = None) -> timedelta:
+        """How long the first usable source must still rest (zero when it may be asked now)."""
+        target = source or (self.candidates() or self.order)[0]
+        until = self.cooldowns.get(target)
+        left = (until - self.clock()) if until else timedelta(0)
+        return max(left, timedelta(0))
+
+    def interval_s(self, fast_s: float, history_s: float) -> float:
+        """The cadence of the source now serving: history-shaped routes have their own, slower one."""
+        source = self.current or (self.candidates() or self.order)[0]
+        return history_s if source in HISTORY_SHAPED else fast_s
+
+
+# ---- the jobs, run on a worker thread --------------------------------------------------
+
+
+def payments_from(client: OrkutClient, session: Session, source: Source, nominal: int) -> list[MutasiEntry]:
+    if source is Source.SEED:
+        return client.payment_status(session, nominal)
+    if source is Source.GATEWAY:
+        return client.gateway_history(session)
+    if source is Source.HISTORY:
+        return client.history(session)
+    raise ValueError(f"{source} cannot detect payments")
+
+
+def panel_from(client: OrkutClient, session: Session, source: Source) -> list[MutasiEntry]:
+    if source is Source.SEED:
+        return client.mutasi(session)
+    if source is Source.GATEWAY:
+        return client.gateway_history(session)
+    if source is Source.HISTORY:
+        return client.history(session)
+    raise ValueError(f"{source} cannot list payments")
+
+
+def qr_from(
+    client: OrkutClient | None, session: Session | None, source: Source, nominal: int, shop_qris: str | None
+) -> GeneratedQr:
+    """A QR payload for ``nominal`` from ``source``; the caller checks it before anyone sees it."""
+    if source is Source.SEED:
+        if client is None or session is None:
+            raise EndpointMissingError("not logged in")  # no server route without a session
+        return client.generate(session, nominal)
+    if not shop_qris:
+        raise ShopQrisMissingError("no static QRIS")
+    if source is Source.GATEWAY:
+        if client is None:
+            raise EndpointMissingError("no client")
+        return client.gateway_generate(nominal, shop_qris)
+    if source is Source.LOCAL:
+        return GeneratedQr(nominal, qris.to_dynamic(shop_qris, nominal), None)
+    raise ValueError(f"{source} cannot make a QR")

@@ -1,0 +1,301 @@
+"""The till: every money rule of a sale, in one place, with no Qt and an injected clock.
+
+A sale's life is one :class:`SaleState`. The till begins a sale (guards, kode unik, journal),
+accepts its QR, settles it with a payment (on time, late, or attached by hand), cancels or
+expires it, takes in a list of payments (the open sale and the late-watchable ones), and says
+what to do with open sales after a restart. Each step returns an outcome the Qt layer only
+renders; each state change is committed to the journal before anyone is told.
+
+Modelled on Electrum's ``invoices.py``: states, labels and expiry live in the core, and a
+replaceable clock makes every edge testable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from kasir.api import MutasiEntry
+from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
+from kasir.matching import DEFAULT_GRACE, SaleTerms, find_settlement, match_late
+from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
+from kasir.wib import Clock
+
+log = logging.getLogger(__name__)
+
+
+class SaleState(StrEnum):
+    """The one copy of a sale's states. Values are what the journal stores."""
+
+    IDLE = "idle"  # no sale on the counter (screens only; never journaled)
+    GENERATING = "generating"
+    AWAITING = "awaiting"
+    PAID = "paid"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        """What the cashier reads."""
+        return _LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN
+
+    @property
+    def is_finished(self) -> bool:
+        return self in FINISHED
+
+
+_LABELS = {
+    SaleState.IDLE: "Siap",
+    SaleState.GENERATING: "Membuat QR…",
+    SaleState.AWAITING: "Menunggu pembayaran",
+    SaleState.PAID: "LUNAS",
+    SaleState.EXPIRED: "Kedaluwarsa",
+    SaleState.CANCELLED: "Dibatalkan",
+    SaleState.FAILED: "Gagal",
+}
+OPEN = frozenset({SaleState.GENERATING, SaleState.AWAITING})
+FINISHED = frozenset({SaleState.PAID, SaleState.EXPIRED, SaleState.CANCELLED, SaleState.FAILED})
+# A QR was shown and the sale ended unpaid: money for it may still arrive.
+LATE_WATCHABLE = frozenset({SaleState.EXPIRED, SaleState.CANCELLED})
+
+
+def state_of(sale: Sale) -> SaleState:
+    return SaleState(sale.state)
+
+
+def paid_label(sale: Sale) -> str:
+    if sale.manual:
+        return "LUNAS (dihubungkan manual)"
+    return "LUNAS (terlambat)" if sale.late else "LUNAS"
+
+
+def seconds_left(expires_at: datetime | None, now: datetime) -> int:
+    """The one countdown: whole seconds until expiry, never negative."""
+    if expires_at is None:
+        return 0
+    return max(0, int((expires_at - now).total_seconds()))
+
+
+def format_countdown(seconds: int) -> str:
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class Kind(StrEnum):
+    STARTED = "started"
+    BUSY = "busy"  # another sale is still open on the counter
+    NEEDS_LOGIN = "needs_login"
+    REFUSED = "refused"  # the amount, the kode unik range or the journal says no
+    SHOWN = "shown"
+    STALE = "stale"  # the answer is for a sale that ended meanwhile (cancelled while the QR was made)
+    SETTLED = "settled"
+    ALREADY_PAID = "already_paid"
+    CLAIMED_ELSEWHERE = "claimed_elsewhere"  # this payment settled another sale
+    NOT_SETTLEABLE = "not_settleable"  # failed before any QR: nobody could have paid it
+    STORAGE_FAILED = "storage_failed"  # the journal could not be written: try again, keep the sale
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: Kind
+    sale: Sale | None = None
+    message: str = ""  # for the cashier, Indonesian
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in (Kind.STARTED, Kind.SHOWN, Kind.SETTLED, Kind.ENDED)
+
+
+@dataclass(frozen=True)
+class ResumePlan:
+    """What a restart does with the sales a crash or power cut left open."""
+
+    restore: Sale | None  # the newest sale still in time: its QR goes back on the customer screen
+    check: tuple[Sale, ...]  # sales whose time ran out while closed: one look for money, then expired
+    failed: tuple[Sale, ...]  # sales that were still making their QR: nobody saw it
+
+
+@dataclass
+class TillRules:
+    """What the shop owner sets in Pengaturan that the till needs."""
+
+    expiry: timedelta = timedelta(minutes=10)
+    kode_unik: KodeUnikRange = field(default_factory=KodeUnikRange)
+
+
+class Till:
+    def __init__(self, journal: Journal, clock: Clock, rules: TillRules | None = None) -> None:
+        self.journal = journal
+        self.clock = clock
+        self.rules = rules or TillRules()
+
+    # ---- a sale begins -------------------------------------------------------------
+
+    def begin(self, base: int, *, on_counter: Sale | None, can_make_qr: bool) -> Outcome:
+        """Guards, then the kode unik and the journal row, in that order."""
+        if on_counter is not None and state_of(on_counter).is_open:
+            return Outcome(Kind.BUSY, on_counter, "Selesaikan atau batalkan transaksi yang sedang berjalan.")
+        if not can_make_qr:
+            return Outcome(Kind.NEEDS_LOGIN, None, "Belum masuk ke akun. Silakan masuk terlebih dahulu.")
+        now = self.clock()
+        try:
+            allocation = allocate(base, self.journal.reserved_nominals(now), self.rules.kode_unik)
+            sale = self.journal.create_sale(allocation, now, now + self.rules.expiry)
+        except MoneyError as exc:
+            return Outcome(Kind.REFUSED, None, str(exc))
+        except JournalError as exc:
+            log.warning("sale not begun: %s", exc)
+            return Outcome(Kind.REFUSED, None, exc.user_message)
+        log.info("sale %s begun: %s", sale.id, format_rupiah(sale.nominal))
+        return Outcome(Kind.STARTED, sale)
+
+    def qr_ready(self, sale_id: int, payload: str, source: str) -> Outcome:
+        """The checked QR is journaled before the customer sees it."""
+        current = self.journal.get(sale_id)
+        if current.state != SaleState.GENERATING:
+            return Outcome(Kind.STALE, current)
+        try:
+            return Outcome(Kind.SHOWN, self.journal.mark_awaiting(sale_id, payload, source))
+        except JournalError as exc:
+            # Not shown, so nobody can pay it: end it (if the disk lets us) rather than leave it half-open.
+            ended = self.end(sale_id, SaleState.FAILED, "jurnal tidak dapat ditulis")
+            return Outcome(Kind.STORAGE_FAILED, ended.sale or current, exc.user_message)
+
+    # ---- a sale ends -----------------------------------------------------------------
+
+    def end(self, sale_id: int, state: SaleState, reason: str) -> Outcome:
+        """Cancel, expire or fail an open sale. A journal that refuses is said, not hidden."""
+        try:
+            return Outcome(Kind.ENDED, self.journal.mark_ended(sale_id, state.value, self.clock(), reason), reason)
+        except JournalError as exc:
+            log.warning("sale %s not marked %s: %s", sale_id, state.value, exc)
+            current = self._get(sale_id)
+            if current is not None and not state_of(current).is_open:
+                return Outcome(Kind.STALE, current)  # it ended some other way meanwhile (paid, say)
+            return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
+
+    def due_to_expire(self, sale: Sale) -> bool:
+        return sale.state == SaleState.AWAITING and self.clock() >= sale.expires_at
+
+    # ---- money -----------------------------------------------------------------------
+
+    def settle(self, sale_id: int, entry: MutasiEntry, *, manual: bool = False) -> Outcome:
+        try:
+            sale = self.journal.settle(sale_id, entry, self.clock(), manual=manual)
+        except AlreadyClaimedError as exc:
+            current = self.journal.get(sale_id)
+            if current.state == SaleState.PAID:
+                return Outcome(Kind.ALREADY_PAID, current, exc.user_message)
+            return Outcome(Kind.CLAIMED_ELSEWHERE, current, exc.user_message)
+        except JournalError as exc:
+            current = self.journal.get(sale_id)
+            if current.state == SaleState.FAILED:
+                return Outcome(Kind.NOT_SETTLEABLE, current, "Penjualan ini gagal sebelum QR tampil.")
+            log.warning("sale %s not settled: %s", sale_id, exc)
+            return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
+        log.info("sale %s settled%s%s", sale_id, " late" if sale.late else "", " by hand" if manual else "")
+        return Outcome(Kind.SETTLED, sale, self._paid_message(sale, entry))
+
+    def attach(self, entry: MutasiEntry, sale_id: int) -> Outcome:
+        """The cashier confirmed that this payment is for this sale."""
+        if not entry.is_incoming:
+            return Outcome(Kind.REFUSED, None, "Hanya uang masuk yang dapat dihubungkan ke penjualan.")
+        if entry.problem and "nominal" in entry.problem:
+            return Outcome(Kind.REFUSED, None, "Nominal pembayaran ini tidak terbaca; tidak dapat dihubungkan.")
+        outcome = self.settle(sale_id, entry, manual=True)
+        if outcome.kind is Kind.STORAGE_FAILED:
+            return Outcome(Kind.REFUSED, outcome.sale, outcome.message)
+        return outcome
+
+    def terms(self, sale: Sale, offset: timedelta = timedelta(0), *, until: datetime | None = None) -> SaleTerms:
+        """The sale's terms on the server's clock (``offset`` = server minus this PC)."""
+        return SaleTerms(sale.nominal, sale.created_at + offset, not_after=None if until is None else until + offset)
+
+    def claimed(self, since: datetime) -> frozenset[str]:
+        """Claims a payment dated from ``since`` on could collide with (all older ones are still
+        refused by the journal's UNIQUE constraint, without being loaded)."""
+        return frozenset(self.journal.claimed_since(since - DEFAULT_GRACE))
+
+    def take_in(
+        self, entries: Sequence[MutasiEntry], on_counter: Sale | None, offset: timedelta = timedelta(0)
+    ) -> list[Outcome]:
+        """A list of payments from any route: it settles the sale that waits for it (the list is a
+        second way to see the money), and late money settles ended sales of the watch window."""
+        outcomes: list[Outcome] = []
+        if on_counter is not None and on_counter.state == SaleState.AWAITING:
+            entry = find_settlement(entries, self.terms(on_counter, offset), self.claimed(on_counter.created_at))
+            if entry is not None:
+                outcomes.append(self.settle(on_counter.id, entry))
+        outcomes.extend(self._late(entries, offset))
+        return outcomes
+
+    def _late(self, entries: Sequence[MutasiEntry], offset: timedelta) -> list[Outcome]:
+        watched = self.journal.late_watchable(self.clock())
+        if not watched or not entries:
+            return []
+        candidates = [(sale.id, self.terms(sale, offset, until=sale.late_until)) for sale in watched]
+        claimed = self.claimed(min(sale.created_at for sale in watched))
+        return [self.settle(sale_id, entry) for sale_id, entry in match_late(entries, candidates, claimed)]
+
+    # ---- after a restart -------------------------------------------------------------
+
+    def resume(self) -> ResumePlan:
+        """Nothing that was open may vanish: the newest sale still in time comes back on screen,
+        the others get one look for money, and a QR that was never shown is failed."""
+        now = self.clock()
+        open_sales = self.journal.open_sales()
+        awaiting = [s for s in open_sales if s.state == SaleState.AWAITING]
+        live = [s for s in awaiting if s.expires_at > now and s.payload]
+        restore = live[-1] if live else None
+        check = tuple(s for s in awaiting if restore is None or s.id != restore.id)
+        failed = tuple(s for s in open_sales if s.state == SaleState.GENERATING)
+        for sale in failed:
+            self.end(sale.id, SaleState.FAILED, "aplikasi tertutup saat membuat QR")
+        return ResumePlan(restore, check, failed)
+
+    def after_restart_check(self, sale: Sale, entry: MutasiEntry | None) -> Outcome:
+        """One look at a sale whose time ran out while the app was closed: paid in time, or expired."""
+        if entry is not None:
+            outcome = self.settle(sale.id, entry)
+            if outcome.kind is Kind.SETTLED:
+                return outcome
+        current = self.journal.get(sale.id)
+        if not state_of(current).is_open:
+            return Outcome(Kind.STALE, current)
+        try:
+            return Outcome(Kind.ENDED, self.journal.mark_ended(sale.id, SaleState.EXPIRED, sale.expires_at))
+        except JournalError as exc:
+            return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _get(self, sale_id: int) -> Sale | None:
+        try:
+            return self.journal.get(sale_id)
+        except (KeyError, JournalError):
+            return None
+
+    @staticmethod
+    def _paid_message(sale: Sale, entry: MutasiEntry) -> str:
+        received = format_rupiah(entry.amount)
+        if sale.manual:
+            difference = entry.amount - sale.nominal
+            text = f"Penjualan #{sale.id} ditandai LUNAS dengan pembayaran {received}."
+            if difference:
+                way = "lebih" if difference > 0 else "kurang"
+                bill = format_rupiah(sale.nominal)
+                text += f" Pembayaran {way} {format_rupiah(abs(difference))} dari tagihan {bill}."
+            return text
+        if sale.late:
+            return (
+                f"Pembayaran terlambat {received} masuk untuk penjualan #{sale.id} — dicatat LUNAS (terlambat)."
+            )
+        return f"Penjualan #{sale.id} LUNAS: {received} via {entry.brand_name or 'QRIS'}."

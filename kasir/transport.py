@@ -1,0 +1,129 @@
+"""Bounded HTTP: every request has an overall deadline and a body-size cap, whatever the server does.
+
+A server that trickles one byte every few seconds keeps each read under its timeout forever,
+and a small gzip body can inflate to gigabytes. So bodies are read raw, decompressed here with
+a running limit, and abandoned when the deadline passes. ``httpx`` is imported on first use:
+the first paint of the window does not need it.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import math
+import time
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import TYPE_CHECKING, Any
+
+from kasir.errors import ApiTimeoutError, NetworkError, ResponseTooLargeError
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 5 * 1024 * 1024  # a month of busy mutasi is well under 1 MB
+DEFAULT_DEADLINE_S = 20.0
+MIN_COOLDOWN_S = 1.0
+MAX_COOLDOWN_S = 600.0
+DEFAULT_COOLDOWN_S = 300.0  # public clients wait five minutes after "terlalu sering"
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    received_at: float = field(default_factory=time.time)  # wall clock, for the server's Date
+
+
+def read_capped(response: httpx.Response, deadline: float, max_bytes: int) -> bytes:
+    """The decompressed body, or an error once it passes ``max_bytes`` or ``deadline`` (monotonic)."""
+    declared = response.headers.get("Content-Length", "")
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if declared.isdigit() and encoding == "identity" and int(declared) > max_bytes:
+        raise ResponseTooLargeError(f"declared {declared} bytes")
+    if response.is_stream_consumed:  # a body already in memory (httpx.MockTransport in tests)
+        if len(response.content) > max_bytes:
+            raise ResponseTooLargeError(f"more than {max_bytes} bytes")
+        return response.content
+    decoder = _decoder(encoding)
+    parts: list[bytes] = []
+    size = 0
+    for raw in response.iter_raw():  # no chunk size: httpx would buffer a trickle until it fills
+        data = raw if decoder is None else _inflate(decoder, raw, max_bytes - size)
+        size += len(data)
+        if size > max_bytes:
+            raise ResponseTooLargeError(f"more than {max_bytes} bytes")
+        parts.append(data)
+        if time.monotonic() > deadline:
+            raise ApiTimeoutError("overall deadline passed while reading the body")
+    if decoder is not None:
+        tail = decoder.flush()
+        if size + len(tail) > max_bytes:
+            raise ResponseTooLargeError(f"more than {max_bytes} bytes")
+        parts.append(tail)
+    return b"".join(parts)
+
+
+def _decoder(encoding: str) -> Any:
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return zlib.decompressobj(47)  # 32 + 15: gzip or zlib header, detected
+    raise NetworkError(f"unsupported Content-Encoding {encoding!r}")
+
+
+def _inflate(decoder: Any, raw: bytes, room: int) -> bytes:
+    """Inflate at most ``room + 1`` bytes: a bomb is noticed before it is expanded.
+
+    Output longer than ``room`` tells the caller the cap is passed; what zlib kept back
+    (``unconsumed_tail``) is never expanded.
+    """
+    try:
+        return bytes(decoder.decompress(raw, max(1, room + 1)))  # max_length 0 would mean "no limit"
+    except zlib.error as exc:
+        raise NetworkError(f"corrupt compressed body ({exc})") from None
+
+
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float:
+    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date), clamped to 1 s–10 min.
+
+    Anything unreadable means the documented five minutes; ``86400`` or ``1e300`` must not stop
+    payment polling for a day or crash the watcher.
+    """
+    text = (headers.get("Retry-After") or "").strip()
+    if not text:
+        return DEFAULT_COOLDOWN_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return DEFAULT_COOLDOWN_S
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if not math.isfinite(seconds):
+        return DEFAULT_COOLDOWN_S
+    return min(MAX_COOLDOWN_S, max(MIN_COOLDOWN_S, seconds))
+
+
+def server_offset(headers: Mapping[str, str], received_at: float) -> float | None:
+    """Server clock minus this PC's clock, in seconds, from the HTTP ``Date`` header (±1 s)."""
+    text = headers.get("Date")
+    if not text:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    # Date has whole seconds and is stamped somewhere inside the last second: +0.5 centres it.
+    return when.timestamp() + 0.5 - received_at
+

@@ -1,0 +1,37 @@
+"""Pictures to grey pixels for the QR reader: Qt reads every image format it knows (PNG, JPEG,
+GIF, BMP…) without an extra imaging library, and QImage may be used off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from kasir.shop_qris import ShopQrisError, decode_grey
+
+MAX_SIDE = 2000  # a phone photo of the counter sticker is plenty at this size
+
+
+def decode_qr_image(data: bytes) -> list[str]:
+    """The texts of every QR code in an image file's bytes."""
+    image = QImage()
+    if not image.loadFromData(data):
+        raise ShopQrisError("Berkas ini bukan gambar yang dapat dibaca.")
+    return _decode(image)
+
+
+def decode_qr_file(path: Path) -> list[str]:
+    image = QImage(str(path))
+    if image.isNull():
+        raise ShopQrisError(f"Gambar {path.name} tidak dapat dibuka.")
+    return _decode(image)
+
+
+def _decode(image: QImage) -> list[str]:
+    if max(image.width(), image.height()) > MAX_SIDE:
+        image = image.scaled(MAX_SIDE, MAX_SIDE, aspectMode=Qt.AspectRatioMode.KeepAspectRatio)
+    grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    pixels = bytes(grey.constBits())  # rows padded to 32 bits: the stride says how
+    return decode_grey(grey.width(), grey.height(), pixels, grey.bytesPerLine())
+

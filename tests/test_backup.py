@@ -1,0 +1,52 @@
+"""A daily copy of the journal, kept 30 days, taken while the app writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+from kasir import backup
+from kasir.journal import Journal
+from kasir.money import Allocation
+from kasir.wib import now
+
+
+def test_a_days_copy_holds_the_sales_and_is_made_once(tmp_path: Path) -> None:
+    journal = Journal.in_dir(tmp_path)
+    journal.create_sale(Allocation(25_000, 1, 25_001), now(), now())
+    day = date(2026, 11, 25)
+    made = backup.daily(journal.path, day)
+    assert made is not None and made.name == "journal-2026-11-25.sqlite3"
+    with sqlite3.connect(made) as copy:
+        assert copy.execute("SELECT nominal FROM sales").fetchall() == [(25_001,)]
+    assert backup.daily(journal.path, day) is None  # once a day
+    journal.close()
+
+
+def test_copies_older_than_thirty_days_are_removed_and_others_kept(tmp_path: Path) -> None:
+    journal = Journal.in_dir(tmp_path)
+    folder = tmp_path / backup.FOLDER
+    folder.mkdir()
+    today = date(2026, 11, 25)
+    for age in (1, 30, 31, 32, 90):  # days before today
+        (folder / backup.name_for(today - timedelta(days=age))).write_bytes(b"old copy")
+    (folder / "notes.txt").write_text("not a backup")
+    backup.daily(journal.path, today)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == [
+        "journal-2026-10-26.sqlite3",  # 30 days old: kept
+        "journal-2026-11-24.sqlite3",
+        "journal-2026-11-25.sqlite3",
+        "notes.txt",
+    ]
+    journal.close()
+
+
+def test_upkeep_folds_the_wal_back_and_reports_size_and_rows(tmp_path: Path) -> None:
+    journal = Journal.in_dir(tmp_path)
+    journal.create_sale(Allocation(25_000, 1, 25_001), now(), now())
+    line = backup.maintain(journal.path)
+    assert "1 sales" in line and "0 payments" in line and "MB" in line
+    assert (tmp_path / "journal.sqlite3-wal").stat().st_size == 0
+    journal.close()

@@ -1,0 +1,168 @@
+"""A year of sales costs what a day costs: bounded, indexed queries; and the money rules at midnight."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from kasir import qris, recap, wib
+from kasir.api import MutasiEntry
+from kasir.journal import LATE_WATCH, QUERIES, Journal, late_until
+from kasir.money import Allocation
+from kasir.simulator import DEMO_BASE_QR
+from kasir.till import Kind, SaleState, Till, TillRules
+
+BEFORE_MIDNIGHT = datetime(2026, 11, 25, 23, 59, 30, tzinfo=wib.WIB)
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def paid(amount: int, at: datetime, reff: str) -> MutasiEntry:
+    return MutasiEntry(at, amount, "CR", "static", "DANA", reff, "NOBU / X", None)
+
+
+# ---- every path query is served by an index ---------------------------------------------------
+
+PARAMS = {
+    "reserved_nominals": ("2026-11-25", 1_800_000_000),
+    "claimed_since": (1_800_000_000,),
+    "claimed_among": ("A", "B"),
+    "settled_by": ("A", "B"),
+    "late_watchable": (1_800_000_000,),
+    "open_sales": (),
+    "sales_on": ("2026-11-25",),
+    "payments_on": ("2026-11-25",),
+}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_each_sale_and_refresh_query_uses_an_index_never_a_full_scan(tmp_path: Path, name: str) -> None:
+    journal = Journal.in_dir(tmp_path)
+    sql = QUERIES[name].format(marks="?, ?")
+    plan = [row[3] for row in journal._db.execute(f"EXPLAIN QUERY PLAN {sql}", PARAMS[name])]
+    journal.close()
+    assert plan, name
+    full_scans = [step for step in plan if step.startswith("SCAN sales") or step.startswith("SCAN payments")]
+    assert not full_scans, f"{name}: {plan}"
+
+
+def test_every_path_query_has_its_plan_checked() -> None:
+    assert set(PARAMS) == set(QUERIES)
+
+
+def test_late_watchable_sales_are_found_by_their_watch_window_not_by_state(tmp_path: Path) -> None:
+    journal = Journal.in_dir(tmp_path)
+    plan = [r[3] for r in journal._db.execute("EXPLAIN QUERY PLAN " + QUERIES["late_watchable"], (0,))]
+    journal.close()
+    assert any("sales_late_until" in step for step in plan), plan
+
+
+# ---- midnight ------------------------------------------------------------------------------
+
+
+def test_the_late_watch_runs_to_the_end_of_the_day_and_at_least_an_hour_past_expiry() -> None:
+    noon = datetime(2026, 11, 25, 12, 0, tzinfo=wib.WIB)
+    assert late_until(noon, noon + timedelta(minutes=10)) == datetime(2026, 11, 26, 0, 0, tzinfo=wib.WIB)
+    expires = BEFORE_MIDNIGHT + timedelta(minutes=10)
+    assert late_until(BEFORE_MIDNIGHT, expires) == expires + LATE_WATCH
+
+
+def test_a_kode_unik_is_not_handed_out_again_after_midnight_while_money_for_it_can_still_arrive(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(BEFORE_MIDNIGHT)
+    journal = Journal.in_dir(tmp_path)
+    till = Till(journal, clock, TillRules(expiry=timedelta(minutes=10)))
+    first = till.begin(25_000, on_counter=None, can_make_qr=True).sale
+    assert first is not None and first.nominal == 25_001
+    till.qr_ready(first.id, qris.to_dynamic(DEMO_BASE_QR, 25_001), "server")
+    till.end(first.id, SaleState.CANCELLED, "dibatalkan kasir")
+
+    clock.now = BEFORE_MIDNIGHT + timedelta(minutes=1)  # 00:00:30 the next day
+    second = till.begin(25_000, on_counter=None, can_make_qr=True).sale
+    assert second is not None and second.nominal != 25_001
+    till.qr_ready(second.id, qris.to_dynamic(DEMO_BASE_QR, second.nominal), "server")
+
+    # The first customer pays the old QR after all: it settles the first sale, never the second.
+    outcomes = till.take_in([paid(25_001, clock.now, "OLD-QR")], journal.get(second.id))
+    assert [(o.kind, o.sale.id if o.sale else None) for o in outcomes] == [(Kind.SETTLED, first.id)]
+    assert journal.get(second.id).state == "awaiting"
+    journal.close()
+
+
+def test_a_nominal_is_free_again_once_its_late_watch_has_ended(tmp_path: Path) -> None:
+    clock = FakeClock(BEFORE_MIDNIGHT)
+    journal = Journal.in_dir(tmp_path)
+    till = Till(journal, clock, TillRules(expiry=timedelta(minutes=10)))
+    first = till.begin(25_000, on_counter=None, can_make_qr=True).sale
+    assert first is not None
+    till.end(first.id, SaleState.CANCELLED, "dibatalkan kasir")
+    clock.now = BEFORE_MIDNIGHT + timedelta(minutes=10) + LATE_WATCH + timedelta(seconds=1)
+    again = till.begin(25_000, on_counter=None, can_make_qr=True).sale
+    assert again is not None and again.nominal == 25_001
+    journal.close()
+
+
+def test_a_payment_made_after_midnight_for_a_sale_of_the_day_before_is_not_unmatched_the_next_day(
+    tmp_path: Path,
+) -> None:
+    journal = Journal.in_dir(tmp_path)
+    made = BEFORE_MIDNIGHT - timedelta(minutes=1, seconds=30)  # 23:58
+    sale = journal.create_sale(Allocation(25_000, 1, 25_001), made, made + timedelta(minutes=10))
+    journal.mark_awaiting(sale.id, "payload", "server")
+    money = paid(25_001, BEFORE_MIDNIGHT + timedelta(minutes=1, seconds=30), "AFTER-MIDNIGHT")  # 00:01
+    journal.record_payments([money])
+    journal.settle(sale.id, money, money.date)
+    day_one, day_two = made.date(), money.date.date()
+    assert recap.for_day(journal, day_one).paid.count == 1
+    assert recap.for_day(journal, day_two).unmatched == ()
+    journal.close()
+
+
+# ---- claims stay enforced for all time without loading them -------------------------------------
+
+
+def test_an_old_claim_is_not_loaded_but_still_refused(tmp_path: Path) -> None:
+    journal = Journal.in_dir(tmp_path)
+    long_ago = datetime(2025, 11, 25, 10, 0, tzinfo=wib.WIB)
+    old = journal.create_sale(Allocation(25_000, 1, 25_001), long_ago, long_ago + timedelta(minutes=10))
+    journal.mark_awaiting(old.id, "payload", "server")
+    journal.settle(old.id, paid(25_001, long_ago, "CLAIMED-LAST-YEAR"), long_ago)
+    today = datetime(2026, 11, 25, 10, 0, tzinfo=wib.WIB)
+    assert "CLAIMED-LAST-YEAR" not in journal.claimed_since(today - timedelta(days=2))
+    new = journal.create_sale(Allocation(25_000, 1, 25_001), today, today + timedelta(minutes=10))
+    journal.mark_awaiting(new.id, "payload", "server")
+    with pytest.raises(Exception, match="already settled"):
+        journal.settle(new.id, paid(25_001, today, "CLAIMED-LAST-YEAR"), today)
+    journal.close()
+
+
+def test_a_version_2_journal_is_migrated_with_its_watch_windows(tmp_path: Path) -> None:
+    from kasir import journal as journal_module
+
+    path = tmp_path / "journal.sqlite3"
+    db = sqlite3.connect(path)
+    for script in journal_module._MIGRATIONS[:2]:
+        db.executescript(script)
+    made = datetime(2026, 11, 25, 23, 59, tzinfo=wib.WIB)
+    db.execute(
+        "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, state) VALUES (?, ?, ?, 1000, 1, 1001,"
+        " 'expired')",
+        (made.date().isoformat(), made.isoformat(), (made + timedelta(minutes=10)).isoformat()),
+    )
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    journal = Journal(path)
+    assert journal.schema_version == 3
+    assert journal.get(1).late_until == made + timedelta(minutes=10) + LATE_WATCH
+    journal.close()

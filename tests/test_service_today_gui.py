@@ -1,0 +1,243 @@
+"""Whole sales through the GUI against the service as it answers today (issue 9), over real HTTP.
+
+Profiles of the simulator: ``today`` (``/kasir/*`` answers 404, the ``/mutasi`` history remains)
+and ``gateway`` (only the operator's ``/orkut/pg-hidepulsa``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kasir import qris, wib
+from kasir.simulator import OrkutSimulator, qr_png
+from kasir.ui.login_dialog import LoginDialog
+from kasir.ui.main_window import MainWindow
+from kasir.ui.settings_dialog import SettingsDialog
+from tests.gui_helpers import (
+    OpenApp,
+    controller_of,
+    open_app,
+    refresh_mutasi,
+    sim_of,
+    start_sale,
+    write_settings,
+)
+
+__all__ = ["open_app"]  # fixture
+
+FAST_HISTORY = {"history_interval_s": 0.3}
+
+
+def demo_on(profile: str, open_app: OpenApp, qtbot: QtBot, tmp_path: Path, **settings: object) -> MainWindow:
+    write_settings(tmp_path / "demo", **{**FAST_HISTORY, **settings})
+    window = open_app(["--demo", "--demo-profile", profile, "--data-dir", str(tmp_path)])
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    # The shop's static QRIS is learned from the account (today) or known to the demo (gateway).
+    qtbot.waitUntil(lambda: bool(controller.shop_qris), timeout=10_000)
+    return window
+
+
+def history_polls(sim: OrkutSimulator) -> int:
+    return sim.calls.get("/mutasi", 0) + sim.calls.get("/orkut/pg-hidepulsa", 0)
+
+
+def wait_for_history_polls(qtbot: QtBot, sim: OrkutSimulator, count: int) -> None:
+    start = history_polls(sim)
+    qtbot.waitUntil(lambda: history_polls(sim) >= start + count, timeout=10_000)
+
+
+def test_with_kasir_routes_gone_a_sale_shows_the_shops_qr_and_turns_paid_from_the_history(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo_on("today", open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    assert controller.shop_qris == sim.base_qr  # read from the account's QRIS image
+    start_sale(qtbot, window)
+    shown = qris.parse(window.customer.qr_view.property("payload"))
+    assert shown.is_dynamic and shown.amount == "25001"
+    assert shown.merchant_identity() == qris.parse(sim.base_qr).merchant_identity()
+    assert sim.calls.get("/kasir/orkut/generate") == 1  # asked once, answered 404, not again
+    qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.customer.property("state") == "paid", timeout=10_000)
+    assert "riwayat mutasi" in window.payment_source_label.text()
+    assert "QR lokal" in window.payment_source_label.text()
+
+
+def test_on_the_gateway_alone_a_sale_turns_paid(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo_on("gateway", open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    start_sale(qtbot, window)
+    sale = controller.journal.get(controller.view.sale_id or 0)
+    assert sale.source == "server"  # made by the gateway's qris_generate
+    qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert "gateway" in window.payment_source_label.text()
+    assert sim.calls.get("/mutasi", 0) <= 1  # probed, found missing, left alone
+
+
+def test_the_account_image_is_fetched_with_no_api_key_or_token(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo_on("today", open_app, qtbot, tmp_path)
+    sim = sim_of(window)
+    [headers] = sim.image_requests
+    assert "authorization" not in headers
+    assert not any(sim.api_key in value or (":" in value and sim.account_id in value) for value in headers.values())
+
+
+def test_an_older_same_amount_row_and_an_outgoing_row_never_settle_a_history_sale(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo_on("today", open_app, qtbot, tmp_path)
+    sim = sim_of(window)
+    sim.pay(25_001, at=wib.now() - timedelta(minutes=30))  # yesterday's customer, same nominal
+    start_sale(qtbot, window)
+    sim.withdraw(25_001)  # the owner withdraws the same amount: money out
+    wait_for_history_polls(qtbot, sim, 3)
+    assert controller_of(window).view.state == "awaiting"
+
+
+def test_a_pc_clock_ten_minutes_ahead_is_shown_and_payments_still_settle(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo", **FAST_HISTORY)
+    window = open_app(["--demo", "--demo-profile", "today", "--data-dir", str(tmp_path)])
+    sim = sim_of(window)
+    sim.skew_s = -600.0  # the server is ten minutes behind this PC: its stamps look "old"
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in and bool(controller.shop_qris), timeout=10_000)
+    qtbot.waitUntil(lambda: "selisih 10 menit" in window.clock_warning_label.text(), timeout=10_000)
+    assert window.clock_warning_label.isVisible()
+    start_sale(qtbot, window)
+    qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+
+
+def test_a_refused_api_key_asks_for_the_key_again_and_the_sale_waits(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo", poll_interval_s=0.2)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    start_sale(qtbot, window)
+    sim.inject("http401", count=100, path="/kasir/orkut/status-pembayaran")
+    qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
+    dialog = window.findChild(LoginDialog, "login_dialog")
+    assert dialog is not None and "API key" in dialog.status_label.text()
+    assert "Masuk lagi" in window.connection_banner.text()
+    assert controller.view.state == "awaiting" and controller.watcher.paused
+
+
+def test_the_payment_list_settles_the_waiting_sale_when_the_status_route_fails(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo", poll_interval_s=0.2)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    start_sale(qtbot, window)
+    sim.inject("drop", count=1000, path="/kasir/orkut/status-pembayaran")
+    sim.pay(controller.view.nominal)
+    refresh_mutasi(qtbot, window)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert "Tidak cocok" not in [
+        controller.mutasi_model.index(r, 4).data() for r in range(controller.mutasi_model.rowCount())
+    ]
+
+
+def test_settings_keep_the_spaces_of_the_shops_qris_and_save_after_a_sale(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo_on("today", open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    dialog = SettingsDialog(controller_of(window).settings, window)
+    qtbot.addWidget(dialog)
+    dialog.base_qr.setPlainText("\n" + sim_of(window).base_qr + "  \n")  # pasted with line breaks around
+    assert dialog.problem() is None
+    assert dialog.result_settings().base_qr == sim_of(window).base_qr  # "TOKO DEMO KASIR" keeps its spaces
+    assert "TOKO DEMO KASIR" in dialog.qris_summary.text()
+
+
+def test_settings_read_the_shops_qris_from_a_picture(qtbot: QtBot, tmp_path: Path) -> None:
+    from kasir.settings import Settings
+    from kasir.simulator import DEMO_BASE_QR
+
+    picture = tmp_path / "qris.png"
+    picture.write_bytes(qr_png(DEMO_BASE_QR))
+    dialog = SettingsDialog(Settings(merchant="OK1234567"), None)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(type(dialog.qris_image_button), "shop_qris_image_button") is dialog.qris_image_button
+    assert dialog.load_qris_image(picture)
+    assert dialog.base_qr.toPlainText() == DEMO_BASE_QR
+    assert dialog.problem() is None
+
+
+def test_a_picture_of_a_dynamic_qr_is_refused_as_the_shops_qris(qtbot: QtBot, tmp_path: Path) -> None:
+    from kasir.settings import Settings
+    from kasir.simulator import DEMO_BASE_QR
+
+    picture = tmp_path / "paid-once.png"
+    picture.write_bytes(qr_png(qris.to_dynamic(DEMO_BASE_QR, 25_001)))
+    dialog = SettingsDialog(Settings(), None)
+    qtbot.addWidget(dialog)
+    assert not dialog.load_qris_image(picture)
+    assert "dinamis" in dialog.error.text()
+    assert dialog.base_qr.toPlainText() == ""
+
+
+def test_a_payment_whose_date_cannot_be_read_is_listed_as_unmatched(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--demo-shape", "date_garbage", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    sim.pay(12_345)
+    refresh_mutasi(qtbot, window)
+    model = controller.mutasi_model
+    assert [model.index(r, 4).data() for r in range(model.rowCount())] == ["Tidak cocok — tanggal tidak terbaca"]
+    assert model.index(0, 0).data() == "?"
+
+
+def test_a_stuck_status_request_shows_the_banner_within_one_interval(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo", poll_interval_s=0.2)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    sim.inject("trickle", count=1, path="/kasir/orkut/status-pembayaran")
+    start_sale(qtbot, window)
+    # The watcher's slow-request timer is max(interval, 3 s): the banner shows while the request runs.
+    qtbot.waitUntil(lambda: "lambat" in window.connection_banner.text(), timeout=5_000)
+    assert window.customer.property("state") == "awaiting"
+
+
+def test_a_panel_refresh_that_hangs_does_not_hold_up_the_payment(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    write_settings(tmp_path / "demo", poll_interval_s=0.2)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in and not controller._mutasi_busy, timeout=10_000)
+    sim.inject("hang", count=5, path="/kasir/orkut/mutasi")
+    qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
+    assert controller._mutasi_busy
+    start_sale(qtbot, window)
+    sim.pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=5_000)
+    assert controller._mutasi_busy  # the panel is still waiting for its hung answer
+
+
+def test_settings_show_seconds_with_a_decimal_comma(qtbot: QtBot) -> None:
+    from kasir.settings import Settings
+
+    dialog = SettingsDialog(Settings(poll_interval_s=3.5), None)
+    qtbot.addWidget(dialog)
+    assert dialog.poll.text() == "3,5 detik"

@@ -1,0 +1,93 @@
+"""settings.json cannot lie: written atomically, read strictly, and a broken one never means demo."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kasir import settings as settings_io
+from kasir.settings import RANGES, Settings, SettingsUnreadableError
+from kasir.ui.login_dialog import LoginDialog
+from tests.gui_helpers import OpenApp, controller_of, open_app
+
+__all__ = ["open_app"]  # fixture
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = [b"{\"api_url\": \"https://orkut.hidepulsa.com\", \"username\": \"to", b"\x00\xff garbage", b"[1, 2, 3]"]
+
+
+@pytest.mark.parametrize("content", BROKEN, ids=["truncated", "garbage", "a list"])
+def test_a_broken_settings_file_is_an_error_not_the_defaults(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "settings.json").write_bytes(content)
+    with pytest.raises(SettingsUnreadableError) as caught:
+        settings_io.load(tmp_path)
+    assert "rusak" in caught.value.user_message
+
+
+def test_no_settings_file_means_the_defaults(tmp_path: Path) -> None:
+    assert settings_io.load(tmp_path) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("poll_interval_s", math.nan, Settings().poll_interval_s),
+        ("poll_interval_s", 1e308, RANGES["poll_interval_s"][1]),
+        ("mutasi_interval_s", 0, RANGES["mutasi_interval_s"][0]),
+        ("history_interval_s", -5, RANGES["history_interval_s"][0]),
+        ("expiry_s", 10**12, RANGES["expiry_s"][1]),
+    ],
+)
+def test_intervals_and_limits_are_clamped_to_sane_ranges(
+    tmp_path: Path, key: str, value: float, expected: float
+) -> None:
+    (tmp_path / "settings.json").write_text(json.dumps({key: value}), encoding="utf-8")
+    assert getattr(settings_io.load(tmp_path), key) == expected
+
+
+def test_a_reversed_kode_unik_range_in_the_file_falls_back_to_the_default(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text(json.dumps({"kode_unik_low": 50, "kode_unik_high": 5}))
+    loaded = settings_io.load(tmp_path)
+    assert (loaded.kode_unik_low, loaded.kode_unik_high) == (1, 999)
+
+
+def test_saving_leaves_no_temporary_file_and_reads_back_the_same(tmp_path: Path) -> None:
+    wanted = Settings(username="toko", merchant="OK1", shop_name="Warung Ibu Sri", poll_interval_s=2.5)
+    settings_io.save(tmp_path, wanted)
+    assert settings_io.load(tmp_path) == wanted
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]
+
+
+def test_a_broken_settings_file_is_kept_aside_and_the_shop_is_asked_for_its_account(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    (tmp_path / "settings.json").write_bytes(b"\x00\x00\x00")
+    window = open_app(["--data-dir", str(tmp_path)])
+    assert not window.context.demo  # type: ignore[attr-defined]
+    assert "MODE DEMO" not in window.windowTitle()
+    assert [p.name.startswith("settings.json.rusak-") for p in tmp_path.glob("settings.json.*")] == [True]
+    assert "rusak" in window.notice_label.text()
+    dialog = window.findChild(LoginDialog, "login_dialog")
+    assert dialog is not None and "rusak" in dialog.status_label.text()
+    assert not controller_of(window).logged_in
+
+
+def test_a_broken_settings_file_never_starts_the_demo_in_a_real_process(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text('{"username": "toko", "merch', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kasir", "--data-dir", str(tmp_path), "--startup-probe"],
+        env={"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "PAINTED" in result.stdout
+    assert not (tmp_path / "demo").exists()  # the demo keeps its data in DIR/demo
+    assert list(tmp_path.glob("settings.json.rusak-*"))
+    assert "settings unreadable" in (tmp_path / "logs" / "kasir.log").read_text(encoding="utf-8")
