@@ -255,12 +255,22 @@ class OrkutClient:
             transport=transport,
             follow_redirects=False,
         )
+        self._backend = None
+        pool = getattr(self._http._transport, "_pool", None)  # httpx.HTTPTransport's httpcore pool
+        if transport is None and pool is not None and hasattr(pool, "_network_backend"):
+            self._backend = bounded.abortable_backend()
+            pool._network_backend = self._backend
 
     def __repr__(self) -> str:
         return f"OrkutClient({self.base_url!r})"
 
     def close(self) -> None:
         self._http.close()
+
+    def abort(self) -> None:
+        """From any thread: make a request blocked on the network fail now (the app is closing)."""
+        if self._backend is not None:
+            self._backend.abort()
 
     def __enter__(self) -> OrkutClient:
         return self

@@ -127,3 +127,35 @@ def server_offset(headers: Mapping[str, str], received_at: float) -> float | Non
     # Date has whole seconds and is stamped somewhere inside the last second: +0.5 centres it.
     return when.timestamp() + 0.5 - received_at
 
+
+
+def abortable_backend() -> Any:
+    """An httpcore network backend that can cut its open sockets from another thread.
+
+    Closing an httpx client does not wake a thread blocked reading a socket; shutting the socket
+    down does. Closing the app with a hung request must take under two seconds, not the deadline.
+    """
+    import socket
+    import weakref
+    from contextlib import suppress
+
+    import httpcore
+
+    class Backend(httpcore.SyncBackend):
+        def __init__(self) -> None:
+            super().__init__()
+            self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+
+        def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+            stream = super().connect_tcp(*args, **kwargs)
+            sock = stream.get_extra_info("socket")
+            if sock is not None:
+                self._sockets.add(sock)
+            return stream
+
+        def abort(self) -> None:
+            for sock in list(self._sockets):
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    return Backend()

@@ -42,3 +42,52 @@ def client(sim: OrkutSimulator) -> Iterator[OrkutClient]:
 @pytest.fixture
 def session(sim: OrkutSimulator) -> Session:
     return Session(sim.username, sim.issue_token(), MerchantCode(sim.account_id))
+
+
+# ---- a GUI test must not leave a thread or a timer running (napari's leak-catching conftest) -----
+
+
+@pytest.fixture(autouse=True)
+def _no_running_threads_or_timers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails a GUI test that leaves a QThread running or a QTimer active once its windows closed.
+
+    Set up before every other fixture, so it checks after open_app and qtbot have closed theirs.
+    A test that must leave one running says why with ``@pytest.mark.leaves_threads``.
+    """
+    if "qtbot" not in request.fixturenames and "open_app" not in request.fixturenames:
+        yield
+        return
+    import weakref
+
+    import shiboken6
+    from PySide6.QtCore import QThread, QTimer
+
+    threads: weakref.WeakSet[QThread] = weakref.WeakSet()
+    timers: weakref.WeakSet[QTimer] = weakref.WeakSet()
+    thread_start, timer_start = QThread.start, QTimer.start
+
+    def track_thread(self: QThread, *args: Any) -> None:
+        threads.add(self)
+        thread_start(self, *args)
+
+    def track_timer(self: QTimer, *args: Any) -> None:
+        timers.add(self)
+        timer_start(self, *args)
+
+    QThread.start = track_thread  # type: ignore[method-assign]
+    QTimer.start = track_timer  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        QThread.start = thread_start  # type: ignore[method-assign]
+        QTimer.start = timer_start  # type: ignore[method-assign]
+    if request.node.get_closest_marker("leaves_threads"):
+        return
+    running = [t.objectName() or "QThread" for t in threads if shiboken6.isValid(t) and t.isRunning()]
+    active = [
+        f"{t.parent().__class__.__name__ if t.parent() else '?'} timer"
+        for t in timers
+        if shiboken6.isValid(t) and t.isActive()
+    ]
+    assert not running, f"threads still running after the test: {running}"
+    assert not active, f"timers still active after the test: {active}"

@@ -241,3 +241,24 @@ def test_settings_show_seconds_with_a_decimal_comma(qtbot: QtBot) -> None:
     dialog = SettingsDialog(Settings(poll_interval_s=3.5), None)
     qtbot.addWidget(dialog)
     assert dialog.poll.text() == "3,5 detik"
+
+
+def test_closing_the_app_with_a_hung_request_takes_under_two_seconds(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    import time
+
+    write_settings(tmp_path / "demo", poll_interval_s=0.2)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in and not controller._mutasi_busy, timeout=10_000)
+    start_sale(qtbot, window)
+    sim.inject("hang", count=100, path="/kasir/orkut/status-pembayaran")
+    sim.inject("hang", count=100, path="/kasir/orkut/mutasi")
+    controller.refresh_mutasi()
+    qtbot.waitUntil(lambda: sim.calls.get("/kasir/orkut/mutasi", 0) >= 2, timeout=5_000)
+    polls = sim.calls.get("/kasir/orkut/status-pembayaran", 0)
+    qtbot.waitUntil(lambda: sim.calls.get("/kasir/orkut/status-pembayaran", 0) > polls, timeout=5_000)
+    started = time.monotonic()
+    window.force_close()
+    assert time.monotonic() - started < 2.0

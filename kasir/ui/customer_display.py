@@ -206,6 +206,8 @@ class CustomerDisplay(QWidget):
         # The customer screen lives as long as the cashier's window; closing it alone would
         # leave the customer with nothing to scan.
         if self._allow_close:
+            self._hold.stop()
+            self._tick.stop()
             event.accept()
         else:
             event.ignore()

@@ -355,6 +355,7 @@ class MainWindow(QMainWindow):
             if box.clickedButton() is not close:
                 event.ignore()
                 return
+        self._countdown.stop()  # a closed window keeps no timer ticking
         for hook in self._close_hooks:
             hook()  # type: ignore[operator]
         self.customer.allow_close()

@@ -60,6 +60,12 @@ class _Worker(QObject):
         self.close_client()
         self._factory = factory
 
+    def abort(self) -> None:
+        """Called from the GUI thread at shutdown: cut a request that hangs on the network."""
+        client = self._client
+        if client is not None:
+            client.abort()
+
     @Slot()
     def close_client(self) -> None:
         if self._client is not None:
@@ -119,9 +125,11 @@ class TaskRunner(QObject):
         else:
             log.error("unhandled background error: %r", outcome.error)
 
-    def stop(self, wait_ms: int = 20_000) -> bool:
-        """Finish the running job (bounded by the client's timeouts), close the client, end the thread."""
+    def stop(self, wait_ms: int = 2_000) -> bool:
+        """End the thread: a job hung on the network is cut (its socket shut down), the client is
+        closed, and the wait is bounded, so closing the app never waits for a server."""
         self.forget()
+        self._worker.abort()
         self._close.emit()
         self._thread.quit()
         finished = self._thread.wait(wait_ms)
