@@ -79,7 +79,10 @@ def _qr(data: str) -> bytes:
         fn(49, 65, 50, 0)  # model 2
         + fn(49, 67, 5)  # module size 5 dots
         + fn(49, 69, 49)  # error correction M
-        + GS + b"(k" + bytes((store & 0xFF, store >> 8, 49, 80, 48)) + payload
+        + GS
+        + b"(k"
+        + bytes((store & 0xFF, store >> 8, 49, 80, 48))
+        + payload
         + fn(49, 81, 48)  # print it
     )
 

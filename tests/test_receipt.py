@@ -193,7 +193,9 @@ def test_receipt_text_at_48_columns_for_80_mm_paper() -> None:
 
 def test_a_late_reprint_says_terlambat_and_salinan_top_and_bottom() -> None:
     sale = paid_sale(late=True, issuer_reff="OVO1234", brand="OVO", paid_at=datetime(2026, 11, 25, 21, 7, tzinfo=WIB))
-    assert receipt.build(sale, ShopInfo("Toko Maju"), 32, copy=True).text == """\
+    assert (
+        receipt.build(sale, ShopInfo("Toko Maju"), 32, copy=True).text
+        == """\
         *** SALINAN ***
            Toko Maju
 --------------------------------
@@ -211,6 +213,7 @@ Ref                      OVO1234
             SALINAN
 --------------------------------
 """
+    )
 
 
 def test_money_attached_by_hand_says_so_and_a_missing_reference_is_left_out() -> None:

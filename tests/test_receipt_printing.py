@@ -181,7 +181,9 @@ def test_the_system_printer_path_prints_the_receipt_to_a_pdf_on_58_mm_roll_paper
 
 
 def test_reprint_is_the_slot_other_screens_call_and_it_says_salinan(
-    qtbot: QtBot, journal: Journal, make_printer: Callable[[Journal, Settings], ReceiptPrinter],
+    qtbot: QtBot,
+    journal: Journal,
+    make_printer: Callable[[Journal, Settings], ReceiptPrinter],
     loopback_printer: LoopbackPrinter,
 ) -> None:
     settings = Settings(printer_kind="network", printer_target=loopback_printer.target, printer_width=48)

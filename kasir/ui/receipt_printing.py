@@ -202,7 +202,7 @@ class ReceiptPrinter(QObject):
         return self.print_sale(sale_id, copy=True)
 
     def print_trial(self, settings: Settings, on_result: Callable[[str | None], None]) -> None:
-        """"Cetak uji" with settings not saved yet: ``on_result(None)`` on success, else the message."""
+        """ "Cetak uji" with settings not saved yet: ``on_result(None)`` on success, else the message."""
         choice = PrinterChoice.of(settings)
         if choice.kind not in KINDS:
             on_result(PrinterNotConfiguredError.user_message)
@@ -255,7 +255,7 @@ def find_printer(widget: QObject | None) -> ReceiptPrinter | None:
 
 
 def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journal) -> None:
-    """"Laporan → Cetak ulang struk…": pick one of today's paid sales, print it marked SALINAN."""
+    """ "Laporan → Cetak ulang struk…": pick one of today's paid sales, print it marked SALINAN."""
     from kasir.wib import today as wib_today
 
     sales = [s for s in journal.sales_on(wib_today()) if s.state == "paid"]
@@ -270,7 +270,6 @@ def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journa
     label, ok = QInputDialog.getItem(parent, "Cetak ulang struk", "Penjualan LUNAS hari ini:", labels, 0, False)
     if ok and label:
         printer.reprint(sales[labels.index(label)].id)
-
 
 
 def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
@@ -290,6 +289,7 @@ def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
     controller.late_payment.connect(printer.on_late_payment)
     button.clicked.connect(print_current)
     printer.failed.connect(lambda text: window.show_notice("error", text))
+
     def reprint() -> None:
         choose_and_reprint(window, printer, controller.journal)
 
