@@ -539,6 +539,9 @@ def main() -> int:
     bench_payment_per_source(runs, sys.modules[__name__])
     bench_hostile(3, sys.modules[__name__])
     bench_stall(2.0 if args.quick else 3.0, 3)
+    from benchmarks.receipts import bench_receipts  # issue 13; imported here: it imports this module
+
+    bench_receipts(report)
     bench_memory(100 if args.quick else 1000)
     bench_mutasi(5000, runs)
     bench_journal(100 if args.quick else 300, 20 if args.quick else 200)

@@ -34,6 +34,8 @@ from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.login_dialog import Credentials, LoginDialog
 from kasir.ui.main_window import MainWindow
 from kasir.ui.recap_dialog import RecapDialog
+from kasir.ui.receipt_printing import find_printer
+from kasir.ui.receipt_printing import install as install_receipts
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.settings_dialog import SettingsDialog
 from kasir.ui.single_instance import AlreadyRunningError, InstanceLock
@@ -306,6 +308,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
         window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
     window.on_close(lambda: _remember_geometry(window, controller))
+    install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)
     window.on_close(lambda: _close_dialogs(window))
     window.on_close(lambda: _shutdown(controller, ctx))
 
@@ -370,6 +373,10 @@ def open_sales(window: MainWindow, controller: SaleController) -> SalesDialog:
             window.entry.set_value(0)
 
     dialog.same_total_requested.connect(same_total)
+    printer = find_printer(window)
+    if printer is not None and printer.configured:
+        dialog.reprint_requested.connect(printer.reprint)
+        dialog.can_reprint = True
     dialog.open()
     return dialog
 

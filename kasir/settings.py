@@ -34,6 +34,12 @@ class Settings:
     generate_mode: str = "server"  # "server" (local fallback) or "local"
     daily_backup: bool = True  # a copy of the journal per day in DIR/cadangan, kept 30 days
     window_geometry: str = ""  # the cashier window's last size and place (Qt's saveGeometry, hex)
+    printer_kind: str = ""  # receipts: "" (none), "network", "device" (port path) or "system" (Qt)
+    printer_target: str = ""  # host[:port], a port path, or a system printer name ("" = default)
+    printer_width: int = 32  # columns: 32 for 58 mm paper, 48 for 80 mm
+    receipt_address: str = ""
+    receipt_footer: str = "Terima kasih"
+    auto_print: bool = True  # only acts once printer_kind is chosen
 
     @property
     def has_account(self) -> bool:
@@ -52,8 +58,9 @@ RANGES: dict[str, tuple[float, float]] = {
     "expiry_s": (1, 3600),  # Pengaturan offers whole minutes; tests use seconds
     "kode_unik_low": (0, 9999),
     "kode_unik_high": (0, 9999),
+    "printer_width": (32, 48),
 }
-_CHOICES = {"generate_mode": ("server", "local")}
+_CHOICES = {"generate_mode": ("server", "local"), "printer_kind": ("", "network", "device", "system")}
 
 
 class SettingsUnreadableError(Exception):

@@ -36,12 +36,14 @@ def state_text(sale: Sale) -> str:
 class SalesDialog(QDialog):
     reshow_requested = Signal(int)  # sale id
     same_total_requested = Signal(int)  # the total (base) to sell again
+    reprint_requested = Signal(int)  # sale id: "Cetak ulang" (the receipt says SALINAN)
 
     def __init__(self, journal: Journal, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sales_dialog")
         self.setWindowTitle("Penjualan hari ini")
         self.journal, self.today = journal, today
+        self.can_reprint = False  # set when a receipt printer is chosen
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("sales_view")
@@ -61,15 +63,19 @@ class SalesDialog(QDialog):
         self.reshow_button.setObjectName("reshow_qr_button")
         self.same_total_button = QPushButton("QR baru, total sama")
         self.same_total_button.setObjectName("new_qr_same_total_button")
+        self.reprint_button = QPushButton("Cetak ulang struk")
+        self.reprint_button.setObjectName("reprint_button")
         close = QPushButton("Tutup")
         buttons.addWidget(self.reshow_button)
         buttons.addWidget(self.same_total_button)
+        buttons.addWidget(self.reprint_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         close.clicked.connect(self.reject)
         self.reshow_button.clicked.connect(self._reshow)
         self.same_total_button.clicked.connect(self._same_total)
+        self.reprint_button.clicked.connect(self._reprint)
         self.table.itemSelectionChanged.connect(self._update)
         self.reload()
         self.resize(640, 420)
@@ -105,12 +111,18 @@ class SalesDialog(QDialog):
         state = SaleState(sale.state) if sale else None
         self.reshow_button.setEnabled(state is SaleState.AWAITING)
         self.same_total_button.setEnabled(state in (SaleState.EXPIRED, SaleState.FAILED, SaleState.CANCELLED))
+        self.reprint_button.setEnabled(state is SaleState.PAID and self.can_reprint)
 
     def _reshow(self) -> None:
         sale = self.selected()
         if sale is not None:
             self.reshow_requested.emit(sale.id)
             self.accept()
+
+    def _reprint(self) -> None:
+        sale = self.selected()
+        if sale is not None:
+            self.reprint_requested.emit(sale.id)
 
     def _same_total(self) -> None:
         sale = self.selected()

@@ -29,6 +29,7 @@ from kasir import settings as settings_rules
 from kasir import shop_qris
 from kasir.api import ConfigError, MerchantCode
 from kasir.settings import Settings
+from kasir.ui.printer_settings import PrinterSettings
 
 
 class SettingsDialog(QDialog):
@@ -109,6 +110,8 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        self.printer_settings = PrinterSettings(settings, parent)  # receipts (issue 13)
+        layout.addWidget(self.printer_settings)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._describe_qris()
@@ -138,6 +141,7 @@ class SettingsDialog(QDialog):
             generate_mode=self.mode.currentData(),
             # Only what a copy adds around it goes; spaces inside ("TOKO DEMO KASIR") are the payload.
             base_qr=shop_qris.normalise(self.base_qr.toPlainText()),
+            **self.printer_settings.values(),
         )
 
     def problem(self) -> str | None:

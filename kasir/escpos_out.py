@@ -1,0 +1,229 @@
+"""ESC/POS bytes for a receipt, and the two ways they reach a thermal printer. No Qt.
+
+Why our own bytes instead of python-escpos: a text receipt needs eight commands (init, align,
+bold, size, native QR, feed, cut, paper status), all in the Epson ESC/POS reference that every
+58/80 mm clone follows. python-escpos 3.1 would pull in Pillow, python-barcode, PyYAML, appdirs,
+argcomplete, six, importlib_resources and setuptools (about 9 MB of wheels, Pillow alone 7 MB)
+for image printing we do not use, while another issue is taking Pillow *out* of the package.
+
+Transports:
+- ``network``: raw TCP to port 9100 (LAN/Wi-Fi printers, and USB printers shared by a print server);
+- ``device``: write to a port path — ``/dev/usb/lp0``, ``/dev/ttyUSB0`` on Linux, ``COM3`` or
+  ``LPT1`` on Windows (USB-serial adapters and printers installed as a "USB virtual COM port").
+A USB printer that Windows knows only through its driver goes through the system printer path
+(Qt print support) instead.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import time
+
+from kasir.receipt import Receipt, emphasised
+
+DEFAULT_PORT = 9100
+CONNECT_TIMEOUT_S = 3.0  # a printer on the shop LAN answers in milliseconds; more is "off"
+WRITE_TIMEOUT_S = 5.0
+STATUS_WAIT_S = 0.4  # printers that do not answer DLE EOT get this long, then we print anyway
+
+ESC, GS, DLE = b"\x1b", b"\x1d", b"\x10"
+INIT = ESC + b"@"
+CUT = GS + b"V" + bytes((66, 3))  # feed 3 lines, then partial cut
+PAPER_STATUS = DLE + b"\x04\x04"  # real-time status: paper roll sensor
+_PAPER_END = 0x60  # bits 5-6: paper end
+_PAPER_NEAR_END = 0x0C  # bits 2-3: paper near end
+
+
+class PrinterError(Exception):
+    """The receipt did not print. The sale is unaffected; ``user_message`` tells the cashier why."""
+
+    user_message = "Struk gagal dicetak."
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(detail or self.user_message)
+
+
+class PrinterNotConfiguredError(PrinterError):
+    user_message = "Printer struk belum dipilih. Pilih di Pengaturan → Printer struk."
+
+
+class PrinterUnreachableError(PrinterError):
+    user_message = "Printer struk tidak terhubung: periksa daya, kabel atau alamatnya. Penjualan tetap tersimpan."
+
+
+class PrinterTimeoutError(PrinterError):
+    user_message = "Printer struk tidak menjawab (mati atau macet?). Penjualan tetap tersimpan."
+
+
+class PrinterPaperOutError(PrinterError):
+    user_message = "Kertas printer struk habis. Ganti gulungan kertas lalu tekan Cetak struk."
+
+
+def _text(line: str) -> bytes:
+    # Code page PC437 is every ESC/POS printer's power-on default; Indonesian needs no accents.
+    return line.encode("cp437", errors="replace") + b"\n"
+
+
+def _qr(data: str) -> bytes:
+    """Native QR (GS ( k, model 2): printed by the printer itself, so no image library is needed."""
+    payload = data.encode("ascii", errors="replace")
+    store = len(payload) + 3
+
+    def fn(*body: int) -> bytes:
+        return GS + b"(k" + bytes((len(body) & 0xFF, len(body) >> 8, *body))
+
+    return (
+        fn(49, 65, 50, 0)  # model 2
+        + fn(49, 67, 5)  # module size 5 dots
+        + fn(49, 69, 49)  # error correction M
+        + GS
+        + b"(k"
+        + bytes((store & 0xFF, store >> 8, 49, 80, 48))
+        + payload
+        + fn(49, 81, 48)  # print it
+    )
+
+
+def encode(receipt: Receipt, *, qr: bool = True) -> bytes:
+    """The whole job: init, the receipt's lines (status line bold), the reference as QR, feed, cut."""
+    out = bytearray(INIT)
+    out += ESC + b"t\x00"  # PC437, in case the last job left another code page
+    for line in receipt.lines:
+        emphasis = emphasised(line)
+        if emphasis:
+            out += ESC + b"E\x01"
+        out += _text(line)
+        if emphasis:
+            out += ESC + b"E\x00"
+    if qr:
+        out += ESC + b"a\x01" + _qr(receipt.reference) + b"\n" + ESC + b"a\x00"
+    out += CUT
+    return bytes(out)
+
+
+def parse_target(target: str) -> tuple[str, int]:
+    """``192.168.1.50`` or ``192.168.1.50:9100`` → host and port."""
+    text = target.strip()
+    if not text:
+        raise PrinterNotConfiguredError("no printer address")
+    host, sep, port = text.rpartition(":")
+    if sep and host and port.isdigit():
+        return host.strip("[]"), int(port)
+    return text, DEFAULT_PORT
+
+
+def send_network(target: str, data: bytes, *, connect_timeout: float = CONNECT_TIMEOUT_S) -> None:
+    host, port = parse_target(target)
+    try:
+        sock = socket.create_connection((host, port), timeout=connect_timeout)
+    except TimeoutError as exc:
+        raise PrinterTimeoutError(f"connect {host}:{port}: {exc}") from exc
+    except OSError as exc:
+        raise PrinterUnreachableError(f"connect {host}:{port}: {exc}") from exc
+    with sock:
+        try:
+            _check_paper(sock)
+            sock.settimeout(WRITE_TIMEOUT_S)
+            sock.sendall(data)
+        except TimeoutError as exc:
+            raise PrinterTimeoutError(f"write {host}:{port}: {exc}") from exc
+        except OSError as exc:
+            raise PrinterUnreachableError(f"write {host}:{port}: {exc}") from exc
+
+
+def _check_paper(sock: socket.socket) -> None:
+    """Ask the paper sensor; a printer that stays silent is trusted (many cheap ones do not answer)."""
+    sock.settimeout(STATUS_WAIT_S)
+    sock.sendall(PAPER_STATUS)
+    try:
+        answer = sock.recv(1)
+    except TimeoutError:
+        return
+    if answer and answer[0] & 0x93 == 0x12 and answer[0] & _PAPER_END:
+        raise PrinterPaperOutError(f"paper status {answer[0]:#04x}")
+
+
+def send_device(path: str, data: bytes, *, timeout: float = WRITE_TIMEOUT_S) -> None:
+    """Write to a printer port. A port with nothing behind it fails at open; a stuck one at the deadline."""
+    if not path.strip():
+        raise PrinterNotConfiguredError("no printer port")
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError as exc:
+        raise PrinterUnreachableError(f"open {path}: {exc}") from exc
+    except OSError as exc:
+        raise PrinterUnreachableError(f"open {path}: {exc}") from exc
+    deadline = time.monotonic() + timeout
+    view = memoryview(data)
+    try:
+        while view:
+            try:
+                written = os.write(fd, view)
+            except BlockingIOError:
+                written = 0
+            except OSError as exc:
+                if exc.errno == errno.ENOSPC:
+                    raise PrinterPaperOutError(f"write {path}: {exc}") from exc
+                raise PrinterUnreachableError(f"write {path}: {exc}") from exc
+            view = view[written:]
+            if view and time.monotonic() > deadline:
+                raise PrinterTimeoutError(f"write {path}: stuck with {len(view)} bytes left")
+            if view and not written:
+                time.sleep(0.02)  # worker thread only: the port's buffer is full, let the printer drain it
+    finally:
+        os.close(fd)
+
+
+def send(kind: str, target: str, data: bytes) -> None:
+    if kind == "network":
+        send_network(target, data)
+    elif kind == "device":
+        send_device(target, data)
+    else:
+        raise PrinterNotConfiguredError(f"kind {kind!r} has no ESC/POS transport")
+
+
+def decode(data: bytes) -> list[str]:
+    """ESC/POS bytes back to readable tokens (tests, and a debugging aid): commands by name, text as is."""
+    names = {INIT: "INIT", CUT: "CUT", PAPER_STATUS: "STATUS?"}
+    tokens: list[str] = []
+    i, text = 0, bytearray()
+
+    def flush() -> None:
+        if text:
+            tokens.append(text.decode("cp437"))
+            text.clear()
+
+    while i < len(data):
+        for raw, name in names.items():
+            if data.startswith(raw, i):
+                flush()
+                tokens.append(name)
+                i += len(raw)
+                break
+        else:
+            byte = data[i]
+            if byte == 0x1B and i + 2 < len(data):  # ESC x n
+                flush()
+                tokens.append(f"ESC {chr(data[i + 1])} {data[i + 2]}")
+                i += 3
+            elif byte == 0x1D and data.startswith(b"(k", i + 1):  # GS ( k pL pH ...
+                flush()
+                size = data[i + 3] | data[i + 4] << 8
+                body = data[i + 5 : i + 5 + size]
+                if body[:3] == b"1P0":
+                    tokens.append("QR " + body[3:].decode("ascii"))
+                i += 5 + size
+            elif byte == 0x0A:
+                tokens.append(text.decode("cp437"))
+                text.clear()
+                i += 1
+            else:
+                text.append(byte)
+                i += 1
+    flush()
+    return tokens

@@ -1,0 +1,136 @@
+"""The struk (receipt) of a paid sale, as plain lines of text for 32 or 48 columns.
+
+Qt-free: the ESC/POS path (:mod:`kasir.escpos_out`) and the system-printer path both print these
+same lines, so what the customer holds is the same whatever printer the shop has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kasir.journal import Sale
+from kasir.money import format_rupiah
+from kasir.wib import WIB
+
+WIDTHS = (32, 48)  # 58 mm and 80 mm paper with the printer's standard 12x24 font
+
+
+class ReceiptError(Exception):
+    """A receipt that cannot be made: the sale is not paid (yet)."""
+
+    user_message = "Struk hanya dapat dicetak untuk penjualan yang sudah LUNAS."
+
+
+@dataclass(frozen=True)
+class ShopInfo:
+    name: str
+    address: str = ""  # one optional line under the name (street, phone)
+    footer: str = ""  # one optional closing line ("Terima kasih", opening hours)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    lines: tuple[str, ...]
+    width: int
+    reference: str  # what the QR/barcode under the text encodes
+    copy: bool
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def status_text(sale: Sale) -> str:
+    if sale.manual:
+        return "LUNAS (dihubungkan manual)"
+    if sale.late:
+        return "LUNAS (terlambat)"
+    return "LUNAS"
+
+
+def emphasised(line: str) -> bool:
+    """The lines printed bold: the status and the copy mark, what the customer and the owner look for."""
+    text = line.strip()
+    return text.startswith("LUNAS") or text in ("SALINAN", "*** SALINAN ***")
+
+
+def sale_reference(sale: Sale) -> str:
+    """Short (a small QR scans on 58 mm paper) and unique: the WIB day and the sale number."""
+    return f"KQ-{sale.day:%Y%m%d}-{sale.id}"
+
+
+def _center(text: str, width: int) -> list[str]:
+    return [chunk.center(width).rstrip() for chunk in _wrap(text, width)]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Word wrap; a word longer than the line (a reference number) is cut, never lost."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not word:
+            continue
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _pair(label: str, value: str, width: int) -> list[str]:
+    """``label ........ value`` on one line, or the value right-aligned under the label when too long."""
+    if len(label) + 1 + len(value) <= width:
+        return [label + value.rjust(width - len(label))]
+    return [label] + [chunk.rjust(width) for chunk in _wrap(value, width)]
+
+
+def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False) -> Receipt:
+    if width not in WIDTHS:
+        raise ValueError(f"receipt width must be one of {WIDTHS}, not {width}")
+    if sale.state != "paid":
+        raise ReceiptError(f"sale {sale.id} is {sale.state}")
+    rule = "-" * width
+    paid_at = (sale.paid_at or sale.settled_at or sale.created_at).astimezone(WIB)
+    lines: list[str] = []
+    if copy:
+        lines += _center("*** SALINAN ***", width)
+    lines += _center(shop.name.strip() or "Kasir QRIS", width)
+    if shop.address.strip():
+        lines += _center(shop.address.strip(), width)
+    lines.append(rule)
+    lines += _pair("No. penjualan", f"#{sale.id}", width)
+    lines += _pair("Tanggal", f"{paid_at:%d-%m-%Y}", width)
+    lines += _pair("Jam", f"{paid_at:%H:%M} WIB", width)
+    lines.append(rule)
+    lines += _pair("Total", format_rupiah(sale.base), width)
+    lines += _pair("Kode unik", format_rupiah(sale.code), width)
+    lines += _pair("Dibayar", format_rupiah(sale.paid_amount or sale.nominal), width)
+    lines += _pair("Via", f"QRIS {sale.brand}" if sale.brand else "QRIS", width)
+    if sale.issuer_reff:
+        lines += _pair("Ref", sale.issuer_reff, width)
+    lines.append(rule)
+    lines += _center(status_text(sale), width)
+    if copy:
+        lines += _center("SALINAN", width)
+    lines.append(rule)
+    if shop.footer.strip():
+        lines += _center(shop.footer.strip(), width)
+    return Receipt(tuple(lines), width, sale_reference(sale), copy)
+
+
+def trial_page(shop: ShopInfo, width: int = 32) -> Receipt:
+    """What "Cetak uji" prints: the shop header and a ruler, so the paper width can be checked."""
+    ruler = "".join(str(i % 10) for i in range(1, width + 1))
+    lines = [*_center(shop.name.strip() or "Kasir QRIS", width), "-" * width]
+    lines += _center("CETAK UJI", width)
+    lines += [ruler, *_center(f"{width} kolom", width), "-" * width]
+    return Receipt(tuple(lines), width, "KQ-CETAK-UJI", False)

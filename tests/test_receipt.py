@@ -1,0 +1,317 @@
+"""Struk in the core: the exact text at 32 and 48 columns, the ESC/POS bytes, and the transports
+against a loopback "printer" (a TCP server on 127.0.0.1:0 that records what it receives)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kasir import escpos_out, receipt
+from kasir.escpos_out import PrinterPaperOutError, PrinterTimeoutError, PrinterUnreachableError
+from kasir.journal import Sale
+from kasir.receipt import ReceiptError, ShopInfo
+from kasir.wib import WIB
+
+SHOP = ShopInfo("Warung Bu Sri", "Jl. Melati No. 5, Bandung", "Terima kasih")
+
+
+def paid_sale(**changes: Any) -> Sale:
+    values: dict[str, Any] = dict(
+        id=42,
+        day=date(2026, 11, 25),
+        created_at=datetime(2026, 11, 25, 10, 14, 3, tzinfo=WIB),
+        expires_at=datetime(2026, 11, 25, 10, 24, 3, tzinfo=WIB),
+        base=25_000,
+        code=137,
+        nominal=25_137,
+        payload="000201",
+        source="server",
+        state="paid",
+        ended_at=None,
+        reason=None,
+        issuer_reff="DANA202611251015ABCDEF123456",
+        paid_at=datetime(2026, 11, 25, 10, 15, 9, tzinfo=WIB),
+        paid_amount=25_137,
+        brand="DANA",
+        buyer_reff="BUDI SANTOSO",
+        settled_at=datetime(2026, 11, 25, 10, 15, 12, tzinfo=WIB),
+        late=False,
+        manual=False,
+    )
+    values.update(changes)
+    return Sale(**values)
+
+
+class LoopbackPrinter:
+    """A network thermal printer on 127.0.0.1: records each job; answers the paper-status query."""
+
+    def __init__(self, status: int | None = 0x12) -> None:
+        self.status = status  # 0x12 = paper present; 0x72 = paper end; None = a printer that never answers
+        self.jobs: list[bytes] = []
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self._server.settimeout(0.1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self._server.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                job, answered = bytearray(), False
+                while chunk := conn.recv(4096):
+                    job += chunk
+                    if not answered and self.status is not None and job.startswith(escpos_out.PAPER_STATUS):
+                        conn.sendall(bytes((self.status,)))
+                        answered = True
+                self.jobs.append(bytes(job))
+
+    def wait_for_jobs(self, count: int = 1, timeout: float = 10.0) -> list[bytes]:
+        deadline = time.monotonic() + timeout
+        while len(self.jobs) < count and time.monotonic() < deadline:
+            time.sleep(0.01)  # a plain thread, no Qt event loop to wait on here
+        assert len(self.jobs) >= count, f"printer got {len(self.jobs)} job(s), expected {count}"
+        return self.jobs
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self._server.close()
+
+
+class HungPrinter:
+    """A printer that is on the network but never answers: its accept queue is full, SYNs are dropped."""
+
+    def __init__(self) -> None:
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(0)
+        self._fillers: list[socket.socket] = []
+        for _ in range(3):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(self._server.getsockname())
+            self._fillers.append(filler)
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self._server.getsockname()[1]}"
+
+    def close(self) -> None:
+        for filler in self._fillers:
+            filler.close()
+        self._server.close()
+
+
+def refused_target() -> str:
+    """An address where nothing listens: the printer is switched off."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{probe.getsockname()[1]}"
+
+
+@pytest.fixture
+def loopback_printer() -> Iterator[LoopbackPrinter]:
+    printer = LoopbackPrinter()
+    yield printer
+    printer.close()
+
+
+@pytest.fixture
+def hung_printer() -> Iterator[HungPrinter]:
+    printer = HungPrinter()
+    yield printer
+    printer.close()
+
+
+# ---- the text -------------------------------------------------------------------------------
+
+RECEIPT_32 = """\
+         Warung Bu Sri
+   Jl. Melati No. 5, Bandung
+--------------------------------
+No. penjualan                #42
+Tanggal               25-11-2026
+Jam                    10:15 WIB
+--------------------------------
+Total                  Rp 25.000
+Kode unik                 Rp 137
+Dibayar                Rp 25.137
+Via                    QRIS DANA
+Ref DANA202611251015ABCDEF123456
+--------------------------------
+             LUNAS
+--------------------------------
+          Terima kasih
+"""
+
+RECEIPT_48 = """\
+                 Warung Bu Sri
+           Jl. Melati No. 5, Bandung
+------------------------------------------------
+No. penjualan                                #42
+Tanggal                               25-11-2026
+Jam                                    10:15 WIB
+------------------------------------------------
+Total                                  Rp 25.000
+Kode unik                                 Rp 137
+Dibayar                                Rp 25.137
+Via                                    QRIS DANA
+Ref                 DANA202611251015ABCDEF123456
+------------------------------------------------
+                     LUNAS
+------------------------------------------------
+                  Terima kasih
+"""
+
+
+def test_receipt_text_at_32_columns_for_58_mm_paper() -> None:
+    slip = receipt.build(paid_sale(), SHOP, 32)
+    assert slip.text == RECEIPT_32
+    assert all(len(line) <= 32 for line in slip.lines)
+
+
+def test_receipt_text_at_48_columns_for_80_mm_paper() -> None:
+    slip = receipt.build(paid_sale(), SHOP, 48)
+    assert slip.text == RECEIPT_48
+    assert all(len(line) <= 48 for line in slip.lines)
+
+
+def test_a_late_reprint_says_terlambat_and_salinan_top_and_bottom() -> None:
+    sale = paid_sale(late=True, issuer_reff="OVO1234", brand="OVO", paid_at=datetime(2026, 11, 25, 21, 7, tzinfo=WIB))
+    assert (
+        receipt.build(sale, ShopInfo("Toko Maju"), 32, copy=True).text
+        == """\
+        *** SALINAN ***
+           Toko Maju
+--------------------------------
+No. penjualan                #42
+Tanggal               25-11-2026
+Jam                    21:07 WIB
+--------------------------------
+Total                  Rp 25.000
+Kode unik                 Rp 137
+Dibayar                Rp 25.137
+Via                     QRIS OVO
+Ref                      OVO1234
+--------------------------------
+       LUNAS (terlambat)
+            SALINAN
+--------------------------------
+"""
+    )
+
+
+def test_money_attached_by_hand_says_so_and_a_missing_reference_is_left_out() -> None:
+    slip = receipt.build(paid_sale(manual=True, issuer_reff=None, brand=None), SHOP, 32)
+    assert "   LUNAS (dihubungkan manual)" in slip.lines
+    assert "Via                         QRIS" in slip.lines
+    assert not any(line.startswith("Ref") for line in slip.lines)
+
+
+def test_a_reference_longer_than_the_line_wraps_under_its_label_and_is_kept_whole() -> None:
+    reff = "SHOPEEPAY-2026112510150000000000000042"
+    lines = receipt.build(paid_sale(issuer_reff=reff), SHOP, 32).lines
+    at = lines.index("Ref")
+    assert "".join(line.strip() for line in lines[at + 1 : at + 3]) == reff
+
+
+def test_only_a_paid_sale_has_a_receipt() -> None:
+    with pytest.raises(ReceiptError) as caught:
+        receipt.build(paid_sale(state="expired"), SHOP, 32)
+    assert "LUNAS" in caught.value.user_message
+
+
+def test_the_paid_time_is_shown_in_wib_whatever_zone_it_was_stored_in() -> None:
+    utc_paid = datetime.fromisoformat("2026-11-25T17:30:00+00:00")  # 00:30 WIB the next day
+    slip = receipt.build(paid_sale(paid_at=utc_paid), SHOP, 32)
+    assert "Tanggal               26-11-2026" in slip.lines
+    assert "Jam                    00:30 WIB" in slip.lines
+
+
+# ---- ESC/POS bytes --------------------------------------------------------------------------
+
+
+def test_escpos_job_is_init_text_bold_status_qr_of_the_reference_and_cut() -> None:
+    data = escpos_out.encode(receipt.build(paid_sale(), SHOP, 32))
+    tokens = escpos_out.decode(data)
+    assert data.startswith(b"\x1b@")
+    assert data.endswith(b"\x1dVB\x03")
+    assert tokens[0] == "INIT" and tokens[-1] == "CUT"
+    text = [t for t in tokens if not t.startswith(("ESC ", "QR ")) and t not in ("INIT", "CUT")]
+    assert "\n".join(text).strip("\n") + "\n" == RECEIPT_32.replace("\n\n", "\n")
+    status = tokens.index("             LUNAS")
+    assert tokens[status - 1 : status + 2] == ["ESC E 1", "             LUNAS", "ESC E 0"]
+    assert "QR KQ-20261125-42" in tokens
+
+
+# ---- transports -----------------------------------------------------------------------------
+
+
+def test_network_printer_receives_the_whole_job(loopback_printer: LoopbackPrinter) -> None:
+    data = escpos_out.encode(receipt.build(paid_sale(), SHOP, 48))
+    escpos_out.send_network(loopback_printer.target, data)
+    (job,) = loopback_printer.wait_for_jobs()
+    assert job == escpos_out.PAPER_STATUS + data
+
+
+def test_a_printer_that_never_answers_the_status_query_still_prints() -> None:
+    silent = LoopbackPrinter(status=None)
+    try:
+        escpos_out.send_network(silent.target, b"\x1b@hello\n")
+        assert silent.wait_for_jobs()[0].endswith(b"\x1b@hello\n")
+    finally:
+        silent.close()
+
+
+def test_paper_out_is_reported_and_nothing_is_sent() -> None:
+    empty = LoopbackPrinter(status=0x72)
+    try:
+        with pytest.raises(PrinterPaperOutError) as caught:
+            escpos_out.send_network(empty.target, b"\x1b@hello\n")
+        assert "Kertas printer struk habis" in caught.value.user_message
+        assert empty.wait_for_jobs()[0] == escpos_out.PAPER_STATUS
+    finally:
+        empty.close()
+
+
+def test_a_printer_that_is_off_refuses_the_connection_with_a_clear_message() -> None:
+    with pytest.raises(PrinterUnreachableError) as caught:
+        escpos_out.send_network(refused_target(), b"\x1b@")
+    assert caught.value.user_message.startswith("Printer struk tidak terhubung")
+
+
+def test_a_hung_printer_times_out_within_the_connect_timeout(hung_printer: HungPrinter) -> None:
+    started = time.monotonic()
+    with pytest.raises(PrinterTimeoutError) as caught:
+        escpos_out.send_network(hung_printer.target, b"\x1b@", connect_timeout=0.5)
+    assert time.monotonic() - started < 2.0
+    assert "tidak menjawab" in caught.value.user_message
+
+
+def test_device_port_gets_the_bytes_and_a_missing_port_says_so(tmp_path: Path) -> None:
+    port = tmp_path / "lp0"  # a file stands in for /dev/usb/lp0: the same open/write path
+    port.write_bytes(b"")
+    escpos_out.send_device(str(port), b"\x1b@struk\n")
+    assert port.read_bytes() == b"\x1b@struk\n"
+    with pytest.raises(PrinterUnreachableError):
+        escpos_out.send_device(str(tmp_path / "missing" / "lp9"), b"\x1b@")
+
+
+def test_printer_address_accepts_a_bare_host_or_host_and_port() -> None:
+    assert escpos_out.parse_target("192.168.1.50") == ("192.168.1.50", 9100)
+    assert escpos_out.parse_target(" 192.168.1.50:9101 ") == ("192.168.1.50", 9101)
