@@ -62,27 +62,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sales", type=int, default=1000)
     parser.add_argument("--mutasi", type=int, default=0)
+    parser.add_argument("--no-trace", action="store_true", help="RSS only: tracemalloc's own traces inflate RSS")
     args = parser.parse_args()
     from PySide6.QtWidgets import QApplication
 
     _app = QApplication.instance() or QApplication([])
-    tracemalloc.start(8)
+    if not args.no_trace:
+        tracemalloc.start(1)  # one frame: a deeper trace makes 1,000 sales take many minutes
     with tempfile.TemporaryDirectory() as tmp:
         window, controller, sim = run.open_demo(tmp, poll_interval_s=3.0, kode_unik_high=999)
-        marks: dict[int, tuple[tracemalloc.Snapshot, Counter[str], Counter[str], int, dict[str, int]]] = {}
+        marks: dict[int, tuple[tracemalloc.Snapshot | None, Counter[str], Counter[str], int, dict[str, int]]] = {}
         for i in range(1, args.sales + 1):
             controller.pay(10_000 + (i % 97) * 1_000)
             sim.pay(controller.view.nominal)
             run.pump(lambda: controller.view.state == "paid")
             controller.acknowledge()
+            if i % 100 == 0:
+                print(f"  sale {i}", file=sys.stderr, flush=True)
             if i in (10, args.sales):
                 gc.collect()
                 run.pump(lambda: not controller._mutasi_busy)
-                marks[i] = (tracemalloc.take_snapshot(), py_objects(), qt_objects(window), run.rss_bytes(),
-                            sizes(window, sim))
+                snapshot = tracemalloc.take_snapshot() if not args.no_trace else None
+                marks[i] = (snapshot, py_objects(), qt_objects(window), run.rss_bytes(), sizes(window, sim))
         (s10, py10, qt10, rss10, z10), (sn, pyn, qtn, rssn, zn) = marks[10], marks[args.sales]
         n = args.sales - 10
-        traced = sum(s.size_diff for s in sn.compare_to(s10, "filename"))
+        traced = sum(s.size_diff for s in sn.compare_to(s10, "filename")) if sn and s10 else 0
         print(f"RSS {rss10 / 1e6:.1f} -> {rssn / 1e6:.1f} MB ({(rssn - rss10) / n:.0f} B/sale); "
               f"Python heap (tracemalloc) {traced / 1e6:+.2f} MB ({traced / n:.0f} B/sale) over {n} sales")
         print("\nSizes at sale 10 -> sale N:")
@@ -95,12 +99,12 @@ def main() -> int:
         for name, d in diff(py10, pyn):
             print(f"  {name}: {py10[name]} -> {pyn[name]} ({d:+d}, {d / n:.1f}/sale)")
         print("\nPython allocations that grew most, by line:")
-        for stat in sn.compare_to(s10, "lineno")[:15]:
+        for stat in sn.compare_to(s10, "lineno")[:15] if sn and s10 else []:
             frame = stat.traceback[0]
             where = f"{Path(frame.filename).name}:{frame.lineno}"
             print(f"  {where}: {stat.size_diff / 1024:+.1f} KiB ({stat.count_diff:+d} blocks)")
         if args.mutasi:
-            before = tracemalloc.take_snapshot()
+            before = tracemalloc.take_snapshot() if not args.no_trace else None
             rss_before = run.rss_bytes()
             for j in range(args.mutasi):
                 sim.pay(5_000_000 + j, brand="OVO")  # money that matches no sale: stays as a row
@@ -108,8 +112,8 @@ def main() -> int:
             run.pump(lambda: controller.mutasi_model.rowCount() >= zn["mutasi rows in the side panel"] + args.mutasi,
                      timeout_s=120)
             gc.collect()
-            after = tracemalloc.take_snapshot()
-            grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
+            after = tracemalloc.take_snapshot() if before else None
+            grown = sum(s.size_diff for s in after.compare_to(before, "filename")) if after and before else 0
             print(f"\n+{args.mutasi} mutasi rows: Python heap {grown / 1e6:+.2f} MB ({grown / args.mutasi:.0f} B/row), "
                   f"RSS {(run.rss_bytes() - rss_before) / 1e6:+.1f} MB; rows now {controller.mutasi_model.rowCount()}")
         window.force_close()
