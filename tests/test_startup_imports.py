@@ -1,0 +1,46 @@
+"""The first paint imports only what it draws; the rest is loaded on the worker right after it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from tests.gui_helpers import OpenApp, controller_of, demo, open_app
+
+__all__ = ["open_app"]  # fixtures
+
+# Not needed for the first frame. httpx is not listed: kasir.api decides when it loads.
+DEFERRED = (
+    "kasir.simulator",
+    "kasir.ui.attach_dialog",
+    "kasir.ui.recap_dialog",
+    "kasir.ui.login_dialog",
+    "kasir.ui.settings_dialog",
+    "PySide6.QtPrintSupport",
+    "logging.handlers",
+    "keyring",
+    "zxingcpp",
+    "qrcode",
+)
+
+
+def test_importing_the_app_loads_nothing_the_first_frame_does_not_need() -> None:
+    code = f"import sys, kasir.app; print(' '.join(m for m in {DEFERRED!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.split() == []
+
+
+def test_warm_up_loads_what_the_first_sale_and_dialogs_need(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    from kasir import app
+
+    controller = controller_of(demo(open_app, qtbot, tmp_path))
+    done: list[object] = []
+    controller.tasks.call(lambda _c: None, done.append)  # queued behind the warm-up on the one worker
+    app.warm_up(controller)
+    controller.tasks.call(lambda _c: None, done.append)
+    qtbot.waitUntil(lambda: len(done) == 2)
+    assert all(name in sys.modules for name in app.WARM_MODULES)
