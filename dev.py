@@ -59,6 +59,7 @@ def test(args: list[str]) -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     steps = [
         [PY, "-m", "ruff", "check", "kasir", "tests", "scripts", "benchmarks", "dev.py"],
+        [PY, "-m", "ruff", "format", "--check", "kasir", "tests", "scripts", "benchmarks", "dev.py"],
         [PY, "-m", "mypy"],
         [PY, "-m", "pytest", *args],
     ]

@@ -87,8 +87,10 @@ def main() -> int:
         (s10, py10, qt10, rss10, z10), (sn, pyn, qtn, rssn, zn) = marks[10], marks[args.sales]
         n = args.sales - 10
         traced = sum(s.size_diff for s in sn.compare_to(s10, "filename")) if sn and s10 else 0
-        print(f"RSS {rss10 / 1e6:.1f} -> {rssn / 1e6:.1f} MB ({(rssn - rss10) / n:.0f} B/sale); "
-              f"Python heap (tracemalloc) {traced / 1e6:+.2f} MB ({traced / n:.0f} B/sale) over {n} sales")
+        print(
+            f"RSS {rss10 / 1e6:.1f} -> {rssn / 1e6:.1f} MB ({(rssn - rss10) / n:.0f} B/sale); "
+            f"Python heap (tracemalloc) {traced / 1e6:+.2f} MB ({traced / n:.0f} B/sale) over {n} sales"
+        )
         print("\nSizes at sale 10 -> sale N:")
         for k in z10:
             print(f"  {k}: {z10[k]} -> {zn[k]}")
@@ -109,13 +111,17 @@ def main() -> int:
             for j in range(args.mutasi):
                 sim.pay(5_000_000 + j, brand="OVO")  # money that matches no sale: stays as a row
             controller.refresh_mutasi()
-            run.pump(lambda: controller.mutasi_model.rowCount() >= zn["mutasi rows in the side panel"] + args.mutasi,
-                     timeout_s=120)
+            run.pump(
+                lambda: controller.mutasi_model.rowCount() >= zn["mutasi rows in the side panel"] + args.mutasi,
+                timeout_s=120,
+            )
             gc.collect()
             after = tracemalloc.take_snapshot() if before else None
             grown = sum(s.size_diff for s in after.compare_to(before, "filename")) if after and before else 0
-            print(f"\n+{args.mutasi} mutasi rows: Python heap {grown / 1e6:+.2f} MB ({grown / args.mutasi:.0f} B/row), "
-                  f"RSS {(run.rss_bytes() - rss_before) / 1e6:+.1f} MB; rows now {controller.mutasi_model.rowCount()}")
+            print(
+                f"\n+{args.mutasi} mutasi rows: Python heap {grown / 1e6:+.2f} MB ({grown / args.mutasi:.0f} B/row), "
+                f"RSS {(run.rss_bytes() - rss_before) / 1e6:+.1f} MB; rows now {controller.mutasi_model.rowCount()}"
+            )
         window.force_close()
     return 0
 

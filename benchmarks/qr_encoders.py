@@ -42,15 +42,23 @@ def payloads() -> dict[str, str]:
     short += "5303360" + tlv("54", "12005") + "5802ID"
     head = (
         "000201010212"
-        + tlv("26", tlv("00", "COM.NOBUBANK.WWW") + tlv("01", "936005030000087914") + tlv("02", "1400000001234567")
-              + tlv("03", "UMI"))
+        + tlv(
+            "26",
+            tlv("00", "COM.NOBUBANK.WWW")
+            + tlv("01", "936005030000087914")
+            + tlv("02", "1400000001234567")
+            + tlv("03", "UMI"),
+        )
         + tlv("51", tlv("00", "ID.CO.QRIS.WWW") + tlv("02", "ID2025000000001") + tlv("03", "UMI"))
-        + "52045411530336054052500158" "02ID"
+        + "52045411530336054052500158"
+        "02ID"
     )
     typical = head + tlv("59", "TOKO SEMBAKO BERKAH") + tlv("60", "BOGOR")
     typical += tlv("62", tlv("07", "A" + "0" * (226 - len(typical) - 4 - 4 - 8 - 1)))
-    extra = "".join(tlv(t, tlv("00", f"ID.CO.BANK{t}.WWW") + tlv("01", "9360" + t * 7) + tlv("02", "0" * 20))
-                    for t in ("27", "28", "29"))
+    extra = "".join(
+        tlv(t, tlv("00", f"ID.CO.BANK{t}.WWW") + tlv("01", "9360" + t * 7) + tlv("02", "0" * 20))
+        for t in ("27", "28", "29")
+    )
     long = head.replace("5204", extra + "5204") + tlv("59", "TOKO SEMBAKO BERKAH JAYA") + tlv("60", "KAB. BOGOR")
     long += tlv("62", tlv("07", "A01") + tlv("05", "X" * (455 - len(long) - 4 - 7 - 4 - 8)))
     out = {"short": with_crc(short), "typical": with_crc(typical), "long": with_crc(long)}
@@ -207,8 +215,8 @@ def penalty(m: Matrix) -> int:
             bits = [int(v) for v in line]
             for i in range(n - 6):
                 # Four light modules on either side; the quiet zone outside the symbol is light.
-                light_side = not any(bits[max(0, i - 4):i]) or not any(bits[i + 7:i + 11])
-                if bits[i:i + 7] == [1, 0, 1, 1, 1, 0, 1] and light_side:
+                light_side = not any(bits[max(0, i - 4) : i]) or not any(bits[i + 7 : i + 11])
+                if bits[i : i + 7] == [1, 0, 1, 1, 1, 0, 1] and light_side:
                     score += 40
     for y in range(n - 1):
         for x in range(n - 1):

@@ -100,8 +100,13 @@ def report_start(what: str, app: list[float], bare: list[float], bare_label: str
 
 def report_size(what: str, size: int, bare_size: int, limit: float) -> None:
     ratio = size / bare_size
-    report(what, f"{size / 1e6:.1f} MB", f"{bare_size / 1e6:.1f} MB slim bare window", f"target: <= {limit}x bare "
-           f"({ratio:.2f}x)", ratio <= limit)
+    report(
+        what,
+        f"{size / 1e6:.1f} MB",
+        f"{bare_size / 1e6:.1f} MB slim bare window",
+        f"target: <= {limit}x bare ({ratio:.2f}x)",
+        ratio <= limit,
+    )
 
 
 APP_PROBE = ["--demo", "--data-dir", "{tmp}", "--startup-probe"]
@@ -120,8 +125,9 @@ def bench_start(runs: int) -> None:
     packaged = time_to_paint([str(exe), *APP_PROBE], runs)
     packaged_bare = time_to_paint([str(bare_exe)], runs)
     report_start("Packaged start to first paint (one-folder)", packaged, packaged_bare, "packaged slim bare window")
-    report_size("Packaged size (one-folder, on disk)", folder_size(exe.parent), folder_size(bare_exe.parent),
-                FOLDER_RATIO)
+    report_size(
+        "Packaged size (one-folder, on disk)", folder_size(exe.parent), folder_size(bare_exe.parent), FOLDER_RATIO
+    )
     # One file: both built here from the current tree, so the figure is never a stale build's.
     app_file = build(ROOT / "build.spec", onefile=True)
     bare_file = build(ROOT / "benchmarks" / "bare.spec", onefile=True)
@@ -149,8 +155,19 @@ def build(spec: Path, *, onefile: bool) -> Path:
     exe = dist / exe_name if onefile else dist / name / exe_name
     if not exe.exists() or spec.stem != "bare":
         subprocess.run(
-            [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "ERROR", "--distpath", str(dist),
-             "--workpath", str(work), str(spec)],
+            [
+                sys.executable,
+                "-m",
+                "PyInstaller",
+                "--noconfirm",
+                "--log-level",
+                "ERROR",
+                "--distpath",
+                str(dist),
+                "--workpath",
+                str(work),
+                str(spec),
+            ],
             check=True,
             cwd=ROOT,
             env={**os.environ, "KASIR_ONEFILE": "1" if onefile else "0"},

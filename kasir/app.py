@@ -344,7 +344,13 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         ("Laporan", "Penjualan hari ini…", lambda: open_sales(window, controller), "sales_action", "F4"),
         ("Laporan", "Rekap harian…", lambda: open_recap(window, controller), "recap_action", "F6"),
         ("Laporan", "Muat ulang mutasi", controller.refresh_mutasi, "refresh_action", "F5"),
-        ("Tampilan", "Layar pelanggan terpisah", lambda: _toggle_customer(customer, ctx, controller), "customer_action", "F7"),  # noqa: E501
+        (
+            "Tampilan",
+            "Layar pelanggan terpisah",
+            lambda: _toggle_customer(customer, ctx, controller),
+            "customer_action",
+            "F7",
+        ),
     )
     for menu, text, slot, name, key in menus:
         window.add_menu_action(menu, text, slot, name, key)

@@ -70,9 +70,7 @@ def normalise(text: str) -> str:
     return "".join(line.strip("\r") for line in text.strip().splitlines())
 
 
-def check_static(
-    payload: str, account: AccountInfo | None = None, merchant: MerchantCode | None = None
-) -> ShopQris:
+def check_static(payload: str, account: AccountInfo | None = None, merchant: MerchantCode | None = None) -> ShopQris:
     text = normalise(payload)
     try:
         parsed = qris.parse(text)

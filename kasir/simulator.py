@@ -673,6 +673,8 @@ def _huge_body() -> bytes:
     if _HUGE is None:
         _HUGE = b'{"status": "success", "data": [], "pad": "' + b"x" * 40_000_000 + b'"}'
     return _HUGE
+
+
 _GZIP_BOMB = _gzip_bomb
 
 
@@ -696,8 +698,11 @@ def qr_png(payload: str, module_px: int = 8) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
     )
 
 

@@ -61,8 +61,7 @@ MIN_HISTORY_INTERVAL_S = 10.0  # what Pengaturan offers; tests may set less in s
 
 class ShopQrisMissingError(ApiError):
     default_message = (
-        "QRIS toko belum diketahui, jadi QR tidak dapat dibuat tanpa server. "
-        "Pilih gambar QRIS toko di Pengaturan."
+        "QRIS toko belum diketahui, jadi QR tidak dapat dibuat tanpa server. Pilih gambar QRIS toko di Pengaturan."
     )
 
 

@@ -295,7 +295,5 @@ class Till:
                 text += f" Pembayaran {way} {format_rupiah(abs(difference))} dari tagihan {bill}."
             return text
         if sale.late:
-            return (
-                f"Pembayaran terlambat {received} masuk untuk penjualan #{sale.id} — dicatat LUNAS (terlambat)."
-            )
+            return f"Pembayaran terlambat {received} masuk untuk penjualan #{sale.id} — dicatat LUNAS (terlambat)."
         return f"Penjualan #{sale.id} LUNAS: {received} via {entry.brand_name or 'QRIS'}."

@@ -128,7 +128,6 @@ def server_offset(headers: Mapping[str, str], received_at: float) -> float | Non
     return when.timestamp() + 0.5 - received_at
 
 
-
 def abortable_backend() -> Any:
     """An httpcore network backend that can cut its open sockets from another thread.
 

@@ -1,6 +1,6 @@
 """Screenshots of the real app (demo mode) for the README: run under Xvfb.
 
-    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py docs/screenshots
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from tests.gui_helpers import (
 
 __all__ = ["memory_keyring", "open_app"]  # fixtures
 
+
 def test_keypad_buttons_and_keyboard_both_build_the_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     window = demo(open_app, qtbot, tmp_path)
     for name in ("key_1", "key_2", "key_000"):

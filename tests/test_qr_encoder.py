@@ -33,6 +33,7 @@ PAYLOADS = {
     "long": _long(),
 }
 
+
 def _decode(matrix: tuple[tuple[bool, ...], ...], scale: int = 3, border: int = 4) -> str | None:
     """Decode with zxing-cpp's reader from a grey image with a quiet zone, as a phone camera would see it."""
     n = len(matrix) + 2 * border

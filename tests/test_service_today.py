@@ -149,9 +149,7 @@ def test_a_row_dated_before_the_qr_less_five_minutes_never_settles() -> None:
         ("2026-11-25T11:02:06Z", datetime(2026, 11, 25, 18, 2, 6, tzinfo=wib.WIB), wib.SECOND),
     ],
 )
-def test_every_date_format_seen_is_read_with_its_precision(
-    text: str, expected: datetime, precision: timedelta
-) -> None:
+def test_every_date_format_seen_is_read_with_its_precision(text: str, expected: datetime, precision: timedelta) -> None:
     stamp = wib.parse_stamp(text)
     assert stamp.at == expected and stamp.precision == precision
 

@@ -80,9 +80,7 @@ def test_on_the_gateway_alone_a_sale_turns_paid(open_app: OpenApp, qtbot: QtBot,
     assert sim.calls.get("/mutasi", 0) <= 1  # probed, found missing, left alone
 
 
-def test_the_account_image_is_fetched_with_no_api_key_or_token(
-    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_the_account_image_is_fetched_with_no_api_key_or_token(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     window = demo_on("today", open_app, qtbot, tmp_path)
     sim = sim_of(window)
     [headers] = sim.image_requests

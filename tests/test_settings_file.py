@@ -16,7 +16,7 @@ from tests.gui_helpers import OpenApp, controller_of, open_app
 from tests.processes import run_kasir
 
 __all__ = ["open_app"]  # fixture
-BROKEN = [b"{\"api_url\": \"https://orkut.hidepulsa.com\", \"username\": \"to", b"\x00\xff garbage", b"[1, 2, 3]"]
+BROKEN = [b'{"api_url": "https://orkut.hidepulsa.com", "username": "to', b"\x00\xff garbage", b"[1, 2, 3]"]
 
 
 @pytest.mark.parametrize("content", BROKEN, ids=["truncated", "garbage", "a list"])

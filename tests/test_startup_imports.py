@@ -29,8 +29,13 @@ DEFERRED = (
 
 def test_importing_the_app_loads_nothing_the_first_frame_does_not_need() -> None:
     code = f"import sys, kasir.app; print(' '.join(m for m in {DEFERRED!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert out.stdout.split() == []
 
 

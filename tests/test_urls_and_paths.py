@@ -29,9 +29,7 @@ def test_a_base_url_the_app_cannot_use_safely_is_refused_with_the_reason(url: st
 
 
 @pytest.mark.parametrize("url", ["http://[::1", "http://user:secret-pass@127.0.0.1:9"])
-def test_a_bad_api_url_on_the_command_line_is_a_usage_error_and_nothing_is_written(
-    url: str, tmp_path: Path
-) -> None:
+def test_a_bad_api_url_on_the_command_line_is_a_usage_error_and_nothing_is_written(url: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     result = run_kasir("--api-url", url, "--data-dir", str(data), home=tmp_path)
     assert result.returncode == 2

@@ -34,4 +34,3 @@ def _decode(image: QImage) -> list[str]:
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
     pixels = bytes(grey.constBits())  # rows padded to 32 bits: the stride says how
     return decode_grey(grey.width(), grey.height(), pixels, grey.bytesPerLine())
-

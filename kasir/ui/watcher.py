@@ -105,9 +105,7 @@ class PaymentWatcher(QObject):
     def reconfigure(self, factory: ClientFactory) -> None:
         self._tasks.reconfigure(factory)
 
-    def watch(
-        self, sale_id: int, nominal: int, created_at: datetime, claimed: set[str], *, delay_ms: int = 0
-    ) -> None:
+    def watch(self, sale_id: int, nominal: int, created_at: datetime, claimed: set[str], *, delay_ms: int = 0) -> None:
         """Watch this sale (again): a settle the journal refused is retried by watching anew."""
         self._watch = Watch(sale_id, nominal, created_at)
         self._claimed = frozenset(claimed)
