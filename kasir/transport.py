@@ -101,13 +101,10 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float:
     try:
         seconds = float(text)
     except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        when = _http_date(text)
+        if when is None:
             return DEFAULT_COOLDOWN_S
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = when.timestamp() - (time.time() if now is None else now)
+        seconds = when - (time.time() if now is None else now)
     if not math.isfinite(seconds):
         return DEFAULT_COOLDOWN_S
     return min(MAX_COOLDOWN_S, max(MIN_COOLDOWN_S, seconds))
@@ -115,17 +112,22 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float:
 
 def server_offset(headers: Mapping[str, str], received_at: float) -> float | None:
     """Server clock minus this PC's clock, in seconds, from the HTTP ``Date`` header (±1 s)."""
-    text = headers.get("Date")
+    when = _http_date(headers.get("Date") or "")
+    if when is None:
+        return None
+    # Date has whole seconds and is stamped somewhere inside the last second: +0.5 centres it.
+    return when + 0.5 - received_at
+
+
+def _http_date(text: str) -> float | None:
+    """An HTTP date (``Wed, 25 Nov 2026 10:00:00 GMT``) as a Unix time, or None when unreadable."""
     if not text:
         return None
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    # Date has whole seconds and is stamped somewhere inside the last second: +0.5 centres it.
-    return when.timestamp() + 0.5 - received_at
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 def abortable_backend() -> Any:

@@ -20,6 +20,7 @@ from kasir.ui.settings_dialog import SettingsDialog
 from tests.gui_helpers import (
     OpenApp,
     controller_of,
+    demo,
     open_app,
     refresh_mutasi,
     sim_of,
@@ -119,10 +120,8 @@ def test_a_pc_clock_ten_minutes_ahead_is_shown_and_payments_still_settle(
 def test_a_refused_api_key_asks_for_the_key_again_and_the_sale_waits(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    write_settings(tmp_path / "demo", poll_interval_s=0.2)
-    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    window = demo(open_app, qtbot, tmp_path)  # fast polling, logged in
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
     start_sale(qtbot, window)
     sim.inject("http401", count=100, path="/kasir/orkut/status-pembayaran")
     qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
@@ -135,10 +134,8 @@ def test_a_refused_api_key_asks_for_the_key_again_and_the_sale_waits(
 def test_the_payment_list_settles_the_waiting_sale_when_the_status_route_fails(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    write_settings(tmp_path / "demo", poll_interval_s=0.2)
-    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    window = demo(open_app, qtbot, tmp_path)  # fast polling, logged in
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
     start_sale(qtbot, window)
     sim.inject("drop", count=1000, path="/kasir/orkut/status-pembayaran")
     sim.pay(controller.view.nominal)
@@ -206,10 +203,8 @@ def test_a_payment_whose_date_cannot_be_read_is_listed_as_unmatched(
 def test_a_stuck_status_request_shows_the_banner_within_one_interval(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    write_settings(tmp_path / "demo", poll_interval_s=0.2)
-    window = open_app(["--demo", "--data-dir", str(tmp_path)])
-    controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    window = demo(open_app, qtbot, tmp_path)  # fast polling, logged in
+    sim = sim_of(window)
     sim.inject("trickle", count=1, path="/kasir/orkut/status-pembayaran")
     start_sale(qtbot, window)
     # The watcher's slow-request timer is max(interval, 3 s): the banner shows while the request runs.
@@ -220,10 +215,9 @@ def test_a_stuck_status_request_shows_the_banner_within_one_interval(
 def test_a_panel_refresh_that_hangs_does_not_hold_up_the_payment(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    write_settings(tmp_path / "demo", poll_interval_s=0.2)
-    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    window = demo(open_app, qtbot, tmp_path)  # fast polling, logged in
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: controller.logged_in and not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
     sim.inject("hang", count=5, path="/kasir/orkut/mutasi")
     qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
     assert controller._mutasi_busy
@@ -246,10 +240,9 @@ def test_closing_the_app_with_a_hung_request_takes_under_two_seconds(
 ) -> None:
     import time
 
-    write_settings(tmp_path / "demo", poll_interval_s=0.2)
-    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    window = demo(open_app, qtbot, tmp_path)  # fast polling, logged in
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: controller.logged_in and not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
     start_sale(qtbot, window)
     sim.inject("hang", count=100, path="/kasir/orkut/status-pembayaran")
     sim.inject("hang", count=100, path="/kasir/orkut/mutasi")
