@@ -317,6 +317,8 @@ def warm_up(controller: SaleController) -> int:
 def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisplay, ctx: Context) -> None:
     controller.view_changed.connect(window.show_sale)
     controller.view_changed.connect(customer.show_sale)
+    controller.countdown.connect(window.show_countdown)
+    controller.countdown.connect(customer.show_countdown)
     controller.notice.connect(window.show_notice)
     controller.connection.connect(window.show_connection)
     controller.sources_changed.connect(window.show_sources)

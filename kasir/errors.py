@@ -42,6 +42,11 @@ class UnauthorizedError(ApiError):
     default_message = "API key ditolak server. Masukkan API key lagi (menu Akun → Masuk lagi)."
 
 
+class NotLoggedInError(ApiError):
+    # A job that needs the server ran while no API key is stored: never a crash on None.
+    default_message = "Belum masuk ke akun. Buka menu Akun lalu masuk."
+
+
 class SessionExpiredError(ApiError):
     default_message = "Sesi login berakhir. Silakan masuk lagi dengan OTP."
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -186,3 +187,27 @@ def test_the_window_remembers_its_place(open_app: OpenApp, qtbot: QtBot, tmp_pat
     second = open_app(["--demo", "--data-dir", str(tmp_path)])  # demo() would rewrite the settings
     assert not second.isMaximized()
     assert abs(second.geometry().width() - 1100) <= 4 and abs(second.geometry().height() - 640) <= 4
+
+
+def test_both_screens_count_down_on_the_controllers_clock_not_the_wall_clock(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    controller = controller_of(window)
+    expires = controller.view.expires_at
+    assert expires is not None
+    controller.clock = lambda: expires - timedelta(seconds=65)  # the injected clock, not datetime.now()
+    qtbot.waitUntil(lambda: window.countdown_label.text() == "Sisa waktu 01:05", timeout=5_000)
+    assert window.customer._countdown.text() == "Berlaku 01:05"
+
+
+def test_the_countdown_goes_blank_on_both_screens_when_the_qr_ends(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    qtbot.waitUntil(lambda: window.countdown_label.text().startswith("Sisa waktu"), timeout=5_000)
+    cancel_sale(qtbot, window)
+    qtbot.waitUntil(lambda: window.countdown_label.text() == "", timeout=5_000)
+    assert window.customer._countdown.text() == ""

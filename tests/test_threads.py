@@ -45,3 +45,43 @@ def test_the_login_dialog_reads_the_key_on_the_gui_thread_not_in_its_worker(qtbo
     finally:
         client.close()
     dialog.reject()
+
+
+def test_a_job_that_needs_the_server_without_a_key_tells_the_cashier_to_log_in(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from kasir.errors import NotLoggedInError
+    from kasir.ui.tasks import TaskRunner, client_required
+
+    runner = TaskRunner("test", lambda: None)
+    errors: list[Exception] = []
+    try:
+        runner.call(lambda c: client_required(c).balance(), lambda _r: None, errors.append)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
+    finally:
+        assert runner.stop()
+    assert isinstance(errors[0], NotLoggedInError)
+    assert errors[0].user_message == "Belum masuk ke akun. Buka menu Akun lalu masuk."
+
+
+def test_a_worker_thread_adopts_the_tracer_installed_for_new_threads(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # Coverage (and debuggers) install their tracer with threading.settrace, which a QThread
+    # never sees; without this, code run by jobs is missing from the branch-coverage report.
+    import sys
+    import threading
+
+    from kasir.ui.tasks import TaskRunner
+
+    seen: list[object] = []
+
+    def tracer(frame, event, arg):  # type: ignore[no-untyped-def]
+        return None
+
+    previous = threading.gettrace()
+    threading.settrace(tracer)
+    runner = TaskRunner("traced", lambda: None)
+    try:
+        runner.call(lambda _c: sys.gettrace(), seen.append)
+        qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
+    finally:
+        threading.settrace(previous)  # type: ignore[arg-type]
+        assert runner.stop()
+    assert seen == [tracer]

@@ -27,9 +27,9 @@ from kasir.money import KodeUnikRange
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
-from kasir.till import Kind, Outcome, SaleState, Till, TillRules
+from kasir.till import Kind, Outcome, SaleState, Till, TillRules, seconds_left
 from kasir.ui.mutasi_model import MutasiModel
-from kasir.ui.tasks import ClientFactory, TaskRunner
+from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
 from kasir.ui.viewmodel import IDLE, SaleView
 from kasir.ui.watcher import PaymentWatcher
 from kasir.wib import WIB, Clock, ServerClock
@@ -70,6 +70,8 @@ class SaleController(QObject):
     clock_warning = Signal(str)  # "" when the PC clock agrees with the server's
     mutasi_changed = Signal()
     late_payment = Signal(object)  # Sale settled after it had ended: the cashier must see it
+    # The one countdown of the open QR, on the injected clock: seconds left, or -1 when no QR waits.
+    countdown = Signal(int)
 
     def __init__(
         self,
@@ -119,6 +121,7 @@ class SaleController(QObject):
         self._mutasi_timer = QTimer(self)
         self._mutasi_timer.timeout.connect(self.refresh_mutasi)
         self._mutasi_busy = False
+        self._seconds_left = -1
         self._recorded: set[str] = set()  # payment keys already in the journal, this session
         self.watcher.set_session(self.session)
 
@@ -160,6 +163,7 @@ class SaleController(QObject):
             self._cancel_armed_at = None
         self._view = view
         self.view_changed.emit(view)
+        self._tell_countdown()
 
     def _view_of(self, sale: Sale, **extra: object) -> SaleView:
         base = SaleView(
@@ -267,7 +271,7 @@ class SaleController(QObject):
         candidates = self.watcher.choice.candidates()
 
         def job(client: OrkutClient | None) -> MutasiEntry | None:
-            assert client is not None
+            client = client_required(client)
             served = sources.first_served(
                 candidates, lambda source: sources.payments_from(client, session, source, sale.nominal)
             )
@@ -460,6 +464,16 @@ class SaleController(QObject):
         view = self._view
         if view.state == SaleState.AWAITING and view.sale_id and view.expires_at and self.clock() >= view.expires_at:
             self._end(view.sale_id, SaleState.EXPIRED, "waktu habis")
+        self._tell_countdown()
+
+    def _tell_countdown(self) -> None:
+        view = self._view
+        left = -1
+        if view.state == SaleState.AWAITING and view.expires_at is not None:
+            left = seconds_left(view.expires_at, self.clock())
+        if left != self._seconds_left:
+            self._seconds_left = left
+            self.countdown.emit(left)
 
     def _on_paid(self, sale_id: int, entry: MutasiEntry) -> None:
         outcome = self.till.settle(sale_id, entry)
@@ -654,7 +668,7 @@ class SaleController(QObject):
         want_qris = not self.shop_qris
 
         def job(client: OrkutClient | None) -> tuple[AccountSummary, LearnedQris | None]:
-            assert client is not None
+            client = client_required(client)
             summary = client.account_summary(session)
             account = summary.account
             if not (want_qris and account is not None and account.qris_image_url):
@@ -708,7 +722,7 @@ class SaleController(QObject):
         candidates = self.panel_choice.candidates()
 
         def job(client: OrkutClient | None) -> Served[list[MutasiEntry]]:
-            assert client is not None
+            client = client_required(client)
             return sources.first_served(candidates, lambda source: sources.panel_from(client, session, source))
 
         def done(served: Served[list[MutasiEntry]]) -> None:

@@ -6,15 +6,13 @@ takes focus from the cashier's window.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Property, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from kasir import wib
 from kasir.money import format_rupiah
-from kasir.till import format_countdown, seconds_left
+from kasir.till import format_countdown
 from kasir.ui.qr_view import QrView
 from kasir.ui.viewmodel import SaleView
 
@@ -55,9 +53,6 @@ class CustomerDisplay(QWidget):
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
         self._hold.timeout.connect(lambda: self.show_sale(SaleView("idle")))
-        self._tick = QTimer(self)
-        self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._update_countdown)
         self._stack = QStackedLayout(self)
         self._build_idle(shop_name)
         self._build_awaiting()
@@ -166,7 +161,6 @@ class CustomerDisplay(QWidget):
         page = {"generating": "preparing", "failed": "idle"}.get(view.state, view.state)
         self._view = view
         self._hold.stop()
-        self._tick.stop()
         if page == "awaiting":
             self._qr.show_qr(view.payload, view.matrix)
             self._amount.setText(format_rupiah(view.nominal))
@@ -174,8 +168,6 @@ class CustomerDisplay(QWidget):
             self._merchant.setText(view.merchant_name)
             self._nmid.setText(f"NMID {view.nmid}" if view.nmid else "")
             self._checking.setText("")
-            self._tick.start()
-            self._update_countdown()
         else:
             self._qr.clear()
         if page == "paid":
@@ -192,12 +184,9 @@ class CustomerDisplay(QWidget):
             self._state = page
             self.state_changed.emit(page)
 
-    def _update_countdown(self) -> None:
-        expires = self._view.expires_at
-        if expires is None:
-            return
-        left = seconds_left(expires, datetime.now(expires.tzinfo))
-        self._countdown.setText(f"Berlaku {format_countdown(left)}")
+    def show_countdown(self, left: int) -> None:
+        """Seconds left on the controller's clock (-1: no QR waits); the display keeps no clock."""
+        self._countdown.setText(f"Berlaku {format_countdown(left)}" if left >= 0 else "")
 
     # ---- window behaviour --------------------------------------------------------
 
@@ -219,7 +208,6 @@ class CustomerDisplay(QWidget):
         # leave the customer with nothing to scan.
         if self._allow_close:
             self._hold.stop()
-            self._tick.stop()
             event.accept()
             return
         if self._one_monitor:  # a separate window on the cashier's monitor: closing it docks the view

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kasir.api import ConfigError, LoginResult, MerchantCode, OrkutClient, OtpChallenge
-from kasir.ui.tasks import TaskRunner
+from kasir.ui.tasks import TaskRunner, client_required
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class LoginDialog(QDialog):
         self.request_otp_button.setEnabled(False)
         self._say("Meminta OTP…")
         self._tasks.reconfigure(self._client_factory())
-        self._tasks.call(lambda c: c.request_otp(username, password) if c else None, self._otp_sent, self._otp_failed)
+        self._tasks.call(lambda c: client_required(c).request_otp(username, password), self._otp_sent, self._otp_failed)
 
     def _otp_sent(self, challenge: OtpChallenge) -> None:
         if challenge.login is not None:  # some accounts get their token at once: no OTP to type
@@ -167,7 +167,7 @@ class LoginDialog(QDialog):
             return
         self.verify_otp_button.setEnabled(False)
         self._say("Memverifikasi OTP…")
-        self._tasks.call(lambda c: c.verify_otp(username, otp) if c else None, self._verified, self._verify_failed)
+        self._tasks.call(lambda c: client_required(c).verify_otp(username, otp), self._verified, self._verify_failed)
 
     def _verified(self, login: LoginResult) -> None:
         self._login = login

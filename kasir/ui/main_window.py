@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kasir import __version__
 from kasir.money import format_rupiah
-from kasir.till import SaleState, format_countdown, seconds_left
+from kasir.till import SaleState, format_countdown
 from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.keypad import AmountEntry, Keypad
 from kasir.ui.qr_view import QrView
@@ -73,10 +71,6 @@ class MainWindow(QMainWindow):
         self.entry.changed.connect(lambda v: self.amount_display.setText(format_rupiah(v)))
         self.entry.refused.connect(self._amount_refused)
         self.typed.connect(self._input_changed)
-        self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
-        self._countdown.timeout.connect(self._tick)
-        self._countdown.start()
         self._build_status()
         # Fits a 1366x768 shop PC with a taskbar, and works from 1024x600 up.
         self.setMinimumSize(980, 540)
@@ -312,7 +306,6 @@ class MainWindow(QMainWindow):
             self.entry.set_value(view.base)  # a failed QR keeps the total: Enter tries again
         if view.sale_id is not None and view.sale_id != self._notice_sale:
             self._clear_notice()  # a message about the previous sale goes with it
-        self._tick()
 
     def show_notice(self, level: str, text: str) -> None:
         color = {"error": "#cf222e", "warn": "#9a6700"}.get(level, "#1d2733")
@@ -345,13 +338,9 @@ class MainWindow(QMainWindow):
         if self._view.state == "awaiting":
             self.customer.set_checking("Memeriksa pembayaran…" if text else "")
 
-    def _tick(self) -> None:
-        expires = self._view.expires_at
-        if self._view.state != "awaiting" or expires is None:
-            self.countdown_label.setText("")
-            return
-        left = seconds_left(expires, datetime.now(expires.tzinfo))
-        self.countdown_label.setText(f"Sisa waktu {format_countdown(left)}")
+    def show_countdown(self, left: int) -> None:
+        """The controller's one countdown (seconds left on its clock; -1: no QR waits)."""
+        self.countdown_label.setText(f"Sisa waktu {format_countdown(left)}" if left >= 0 else "")
 
     # ---- keyboard ----------------------------------------------------------------
 
@@ -403,7 +392,6 @@ class MainWindow(QMainWindow):
             if box.clickedButton() is not close:
                 event.ignore()
                 return
-        self._countdown.stop()  # a closed window keeps no timer ticking
         for hook in self._close_hooks:
             hook()  # type: ignore[operator]
         self.customer.allow_close()

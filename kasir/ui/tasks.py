@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from kasir.api import OrkutClient
+from kasir.errors import NotLoggedInError
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +25,14 @@ ClientFactory = Callable[[], OrkutClient | None]
 Job = Callable[[OrkutClient | None], Any]
 OnDone = Callable[[Any], None]
 OnError = Callable[[Exception], None]
+T = TypeVar("T")
+
+
+def client_required(client: OrkutClient | None) -> OrkutClient:
+    """The worker's client, or the cashier's "not logged in" error when no API key is stored."""
+    if client is None:
+        raise NotLoggedInError("no API key stored")
+    return client
 
 
 @dataclass(frozen=True)
@@ -40,9 +51,21 @@ class _Worker(QObject):
         self._factory = factory
         self._client: OrkutClient | None = None
         self._client_made = False
+        self._traced = False
+
+    def _follow_tracer(self) -> None:
+        # A QThread is not started by ``threading``, so a tracer installed with
+        # ``threading.settrace`` (coverage, a debugger) never reaches it. Adopt it once per
+        # thread; in a shop there is none and this costs one attribute read per job.
+        if not self._traced:
+            self._traced = True
+            tracer = threading.gettrace()
+            if tracer is not None:
+                sys.settrace(tracer)
 
     @Slot(int, object)
     def run(self, request_id: int, job: Job) -> None:
+        self._follow_tracer()
         try:
             if not self._client_made:
                 self._client = self._factory()
@@ -99,7 +122,10 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def call(self, job: Job, on_done: OnDone, on_error: OnError | None = None) -> int:
+    def call(
+        self, job: Callable[[OrkutClient | None], T], on_done: Callable[[T], None], on_error: OnError | None = None
+    ) -> int:
+        """Run ``job`` on the worker; ``on_done`` gets its result, typed as the job returns it."""
         request_id = next(self._ids)
         self._pending[request_id] = (on_done, on_error)
         self._submit.emit(request_id, job)

@@ -21,7 +21,7 @@ from kasir.api import MutasiEntry, OrkutClient, Session
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
 from kasir.matching import SaleTerms, find_settlement
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
-from kasir.ui.tasks import ClientFactory, TaskRunner
+from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
 from kasir.wib import ServerClock
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,7 @@ class PaymentWatcher(QObject):
         claimed, candidates = self._claimed, self.choice.candidates()
 
         def job(client: OrkutClient | None) -> PollResult:
-            assert client is not None
+            client = client_required(client)
             served = sources.first_served(
                 candidates, lambda source: sources.payments_from(client, session, source, watch.nominal)
             )
