@@ -106,3 +106,83 @@ def test_rupiah_with_zero_cents_after_a_comma_is_read(text: str, value: int) -> 
 def test_rupiah_with_real_cents_is_refused(text: str) -> None:
     with pytest.raises(MoneyError):
         parse_rupiah(text)
+
+
+def test_the_sale_gate_refuses_a_qr_for_another_amount_and_names_both_in_rupiah() -> None:
+    with pytest.raises(qris.QrisError, match=r"nominal di QR \(Rp 25\.001\) tidak sama dengan Rp 26\.001"):
+        check_for_sale(DYNAMIC, 26_001, DEMO_BASE_QR)
+
+
+def test_the_sale_gate_refuses_an_amount_with_cents_and_shows_it_as_written() -> None:
+    with pytest.raises(qris.QrisError, match=r"\(Rp 25001\.50\)"):
+        check_for_sale(rebuild(DYNAMIC, replace={"54": "25001.50"}), 25_001, DEMO_BASE_QR)
+
+
+def test_the_sale_gate_passes_the_shops_own_qr_for_the_right_amount() -> None:
+    assert check_for_sale(DYNAMIC, 25_001, DEMO_BASE_QR).amount_rupiah == 25_001
+
+
+def test_a_qr_encoder_that_draws_an_unexpected_picture_is_an_error_not_a_wrong_qr(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import zxingcpp
+
+    from kasir import qrcheck
+
+    class Blank(bytearray):  # one dark pixel in the top-right corner: no symbol where one must be
+        shape = (50, 50)
+
+    class Barcode:
+        def to_image(self) -> Blank:
+            return Blank([255] * 49 + [0] + [255] * 2450)
+
+    monkeypatch.setattr(zxingcpp, "create_barcode", lambda *_a, **_k: Barcode(), raising=False)
+    monkeypatch.setattr(zxingcpp, "write_barcode", lambda *_a, **_k: Barcode(), raising=False)
+    with pytest.raises(RuntimeError, match="unexpected QR image"):
+        qrcheck.qr_matrix("x")
+
+
+def test_qris_reader_edges() -> None:
+    parsed = qris.parse(DYNAMIC)
+    assert parsed.ok and parsed.field("26") is not None
+    assert parsed.field("26").child("99") is None  # type: ignore[union-attr]
+    assert qris.inspect(rebuild(DYNAMIC, replace={"54": "25001.50"})).amount_rupiah is None
+    assert qris.inspect(rebuild(DYNAMIC, replace={"54": "25001.00"})).amount_rupiah == 25_001
+    assert qris.inspect(rebuild(DYNAMIC, replace={"54": "abc"})).amount_rupiah is None
+
+
+def test_a_qr_without_the_national_template_has_no_nmid() -> None:
+    fields = {f.tag: f for f in qris.parse(DYNAMIC).fields}
+    national = [tag for tag, f in fields.items() if f.children and f.child("00") == "ID.CO.QRIS.WWW"]
+    assert national
+    assert qris.inspect(rebuild(DYNAMIC, replace=dict.fromkeys(national))).nmid is None
+
+
+def test_a_crc_that_is_not_four_characters_is_an_error() -> None:
+    body = DYNAMIC[:-8]
+    report = qris.inspect(body + "6303ABC")
+    assert "crc_length" in [e.code for e in report.errors]
+
+
+def test_an_initiation_method_other_than_11_or_12_is_an_error() -> None:
+    report = qris.inspect(rebuild(DYNAMIC, replace={"01": "13"}))
+    assert "initiation" in [e.code for e in report.errors]
+
+
+@pytest.mark.parametrize(
+    ("tags", "code"),
+    [({"55": "04"}, "tip_indicator"), ({"55": "02", "57": "5"}, "fee_orphan"), ({"56": "1000"}, "fee_orphan")],
+)
+def test_tip_and_fee_tags_that_do_not_fit_together_are_errors(tags: dict[str, str], code: str) -> None:
+    assert code in [e.code for e in qris.inspect(rebuild(DYNAMIC, extra=tags)).errors]
+
+
+def test_a_value_longer_than_99_characters_cannot_be_written() -> None:
+    with pytest.raises(qris.QrisError, match="terlalu panjang"):
+        qris._tlv("59", "X" * 100)
+
+
+def test_a_static_qr_without_tag_01_gets_one_when_made_dynamic() -> None:
+    bare = rebuild(DEMO_BASE_QR, replace={"01": None})
+    dynamic = qris.parse(qris.to_dynamic(bare, 25_001))
+    assert dynamic.is_dynamic and dynamic.amount == "25001"

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kasir.api import MutasiEntry
 from kasir.ui.login_dialog import LoginDialog
 from kasir.ui.sales_view import SalesDialog
 from tests.gui_helpers import (
@@ -211,3 +212,20 @@ def test_the_countdown_goes_blank_on_both_screens_when_the_qr_ends(
     cancel_sale(qtbot, window)
     qtbot.waitUntil(lambda: window.countdown_label.text() == "", timeout=5_000)
     assert window.customer._countdown.text() == ""
+
+
+def test_the_journaled_keys_held_in_memory_are_only_those_the_server_still_lists(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Yesterday's payments leave the server's list at midnight; an app open for a month must not
+    # keep every key it ever journaled (issue 14: the set grew ~100 B per payment, forever).
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    at = controller.clock()
+    yesterday = [MutasiEntry(at, 10_000 + i, "CR", "static", "DANA", f"OLD{i}", "NOBU / X", None) for i in range(50)]
+    today = [MutasiEntry(at, 20_001, "CR", "static", "DANA", "NEW1", "NOBU / X", None)]
+    controller._take_in(yesterday)
+    controller._take_in(today)
+    assert controller._recorded == {today[0].key}
+    journaled = {e.issuer_reff for e in controller.journal.payments_on(at.date())}
+    assert {"OLD0", "OLD49", "NEW1"} <= journaled  # bounded memory, nothing lost from the journal

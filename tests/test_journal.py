@@ -171,3 +171,20 @@ def test_the_journal_has_no_place_for_secrets(journal: Journal) -> None:
     tables = ("sales", "payments")
     columns = {r[1] for t in tables for r in journal._db.execute(f"PRAGMA table_info({t})")}
     assert not [c for c in columns if "token" in c or "api" in c or "password" in c]
+
+
+def test_a_sale_can_only_end_as_expired_cancelled_or_failed(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    with pytest.raises(ValueError):
+        journal.mark_ended(sale_id, "paid", NOW)
+
+
+def test_asking_for_a_sale_that_does_not_exist_is_a_key_error(journal: Journal) -> None:
+    with pytest.raises(KeyError):
+        journal.get(424242)
+
+
+def test_the_row_counts_for_the_maintenance_log_count_sales_and_payments(journal: Journal) -> None:
+    new_sale(journal)
+    journal.record_payments([payment(reff="A"), payment(reff="B")])
+    assert journal.row_counts() == (1, 2)

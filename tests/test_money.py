@@ -81,3 +81,19 @@ def test_code_is_never_allowed_to_push_the_nominal_over_the_limit() -> None:
 def test_empty_total_is_refused() -> None:
     with pytest.raises(MoneyError):
         allocate(0, set())
+
+
+def test_a_boolean_is_never_read_as_an_amount() -> None:
+    with pytest.raises(MoneyError):
+        parse_rupiah(True)
+
+
+def test_a_whole_float_is_read_and_a_fractional_one_refused() -> None:
+    assert parse_rupiah(25_137.0) == 25_137
+    with pytest.raises(MoneyError, match="pecahan"):
+        parse_rupiah(25_137.5)
+
+
+def test_a_kode_unik_range_that_runs_backwards_is_refused() -> None:
+    with pytest.raises(MoneyError, match="rentang"):
+        KodeUnikRange(low=10, high=5)

@@ -32,3 +32,15 @@ def test_every_module_is_drawn_where_the_matrix_says(qtbot: QtBot, size: int, di
                 cx = left + (x + QUIET_ZONE) * px + dx
                 cy = top + (y + QUIET_ZONE) * px + dy
                 assert image.pixelColor(cx, cy).red() == (ink if dark else 255), (x, y)
+
+
+def test_the_qr_is_kept_in_the_screens_32_bit_format_so_a_paint_converts_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QImage
+
+    from kasir.qrcheck import qr_matrix
+    from kasir.ui.qr_view import QrView
+
+    view = QrView()
+    qtbot.addWidget(view)
+    view.show_qr("x", qr_matrix("x"))
+    assert view._module_image().format() == QImage.Format.Format_RGB32

@@ -324,3 +324,83 @@ def test_the_journal_still_forbids_one_payment_for_two_sales(journal: Journal, t
     till.settle(first, payment)
     with pytest.raises(sqlite3.IntegrityError):
         journal._db.execute("UPDATE sales SET issuer_reff = 'SAME' WHERE id = ?", (second,))
+
+
+# ---- the edges: a journal that refuses at each remaining step --------------------------
+
+
+def test_only_the_good_outcomes_say_ok(till: Till) -> None:
+    assert till.begin(25_000, on_counter=None, can_make_qr=True).ok
+    assert not till.begin(25_000, on_counter=None, can_make_qr=False).ok
+
+
+def test_an_end_the_journal_refuses_after_the_sale_was_paid_meanwhile_is_stale_not_an_error(
+    till: Till, journal: Journal, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sale_id = shown(till)
+    assert till.settle(sale_id, paid(25_001, clock.now)).kind is Kind.SETTLED
+
+    def locked(*_args: object) -> None:
+        raise JournalError("database is locked")
+
+    monkeypatch.setattr(journal, "mark_ended", locked)
+    outcome = till.end(sale_id, SaleState.CANCELLED, "dibatalkan kasir")
+    assert outcome.kind is Kind.STALE and outcome.sale is not None and outcome.sale.state == SaleState.PAID
+
+
+def test_an_end_of_a_sale_the_journal_does_not_know_is_a_storage_failure_with_no_sale(
+    till: Till, journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def gone(*_args: object) -> None:
+        raise JournalError("journal file gone")
+
+    monkeypatch.setattr(journal, "mark_ended", gone)
+    outcome = till.end(999, SaleState.CANCELLED, "dibatalkan kasir")
+    assert outcome.kind is Kind.STORAGE_FAILED and outcome.sale is None and outcome.message
+
+
+def test_attaching_when_the_journal_refuses_is_refused_with_the_reason(
+    till: Till, journal: Journal, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sale_id = shown(till)
+
+    def full_disk(*_args: object, **_kw: object) -> None:
+        raise JournalError("disk full")
+
+    monkeypatch.setattr(journal, "settle", full_disk)
+    outcome = till.attach(paid(25_001, clock.now), sale_id)
+    assert outcome.kind is Kind.REFUSED and "Jurnal" in outcome.message
+    assert journal.get(sale_id).state == SaleState.AWAITING
+
+
+def test_a_restart_check_of_a_sale_that_ended_meanwhile_leaves_it_as_it_is(till: Till, clock: FakeClock) -> None:
+    sale_id = shown(till)
+    sale = till.journal.get(sale_id)
+    till.end(sale_id, SaleState.CANCELLED, "dibatalkan kasir")
+    outcome = till.after_restart_check(sale, None)
+    assert outcome.kind is Kind.STALE and outcome.sale is not None and outcome.sale.state == SaleState.CANCELLED
+
+
+def test_a_restart_check_the_journal_cannot_record_keeps_the_sale_open_and_says_why(
+    till: Till, journal: Journal, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sale_id = shown(till)
+    clock.advance(minutes=30)
+
+    def read_only(*_args: object) -> None:
+        raise JournalError("read-only")
+
+    monkeypatch.setattr(journal, "mark_ended", read_only)
+    outcome = till.after_restart_check(journal.get(sale_id), None)
+    assert outcome.kind is Kind.STORAGE_FAILED and outcome.message
+    assert journal.get(sale_id).state == SaleState.AWAITING  # nothing lost: the next start looks again
+
+
+def test_a_restart_check_with_money_for_another_sale_still_expires_this_one(till: Till, clock: FakeClock) -> None:
+    first, second = shown(till, 25_000), None
+    till.settle(first, paid(25_001, clock.now, reff="R1"))
+    second = shown(till, 30_000)
+    clock.advance(minutes=30)
+    # The payment offered is already claimed by the first sale: it cannot settle the second.
+    outcome = till.after_restart_check(till.journal.get(second), paid(25_001, clock.now, reff="R1"))
+    assert outcome.kind is Kind.ENDED and outcome.sale is not None and outcome.sale.state == SaleState.EXPIRED

@@ -122,7 +122,9 @@ class SaleController(QObject):
         self._mutasi_timer.timeout.connect(self.refresh_mutasi)
         self._mutasi_busy = False
         self._seconds_left = -1
-        self._recorded: set[str] = set()  # payment keys already in the journal, this session
+        # Keys of the last list that is already in the journal: only the rows the server still
+        # lists (the day's), so an app left open for a month holds no more than a day's keys.
+        self._recorded: set[str] = set()
         self.watcher.set_session(self.session)
 
     # ---- state -------------------------------------------------------------------
@@ -520,7 +522,7 @@ class SaleController(QObject):
         fresh = [e for e in entries if e.key not in self._recorded]
         try:
             self.journal.record_payments(fresh)
-            self._recorded.update(e.key for e in fresh)
+            self._recorded = {e.key for e in entries}
         except JournalError as exc:
             log.warning("mutasi not journaled: %s", exc)
         self._take_in_outcomes(self.till.take_in(entries, self._sale_on_counter(), self.server_clock.offset))

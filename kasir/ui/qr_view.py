@@ -41,13 +41,18 @@ class QrView(QWidget):
         self.update()
 
     def _module_image(self) -> QImage:
-        """One pixel per module, built once per QR: painting is then a single scaled blit."""
+        """One pixel per module, built once per QR: painting is then a single scaled blit.
+
+        Kept in the screen's own 32-bit format: a grey image would be converted again on every
+        paint (about 3x the blit, twice per sale: customer screen and preview).
+        """
         if self._image is None:
             n, ink = len(self._matrix), 170 if self._dimmed else 0
             stride = (n + 3) // 4 * 4  # QImage rows are 32-bit aligned
             pad = bytes(stride - n)
             data = b"".join(bytes(ink if dark else 255 for dark in row) + pad for row in self._matrix)
-            self._image = QImage(data, n, n, stride, QImage.Format.Format_Grayscale8).copy()
+            grey = QImage(data, n, n, stride, QImage.Format.Format_Grayscale8)
+            self._image = grey.convertToFormat(QImage.Format.Format_RGB32)  # a copy: data may go
         return self._image
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
