@@ -252,7 +252,7 @@ def create_window(argv: list[str]) -> QMainWindow:
     _place_customer(customer, ctx, controller)
     _restore_geometry(window, controller)
     window.activateWindow()  # keys go to the cashier, never to the customer's screen
-    _AfterFirstPaint(window, lambda: warm_up(controller))
+    _AfterFirstPaint(window, lambda: _after_first_paint(window, controller))
     if ctx.instance is not None:
         ctx.instance.raise_requested.connect(lambda: _bring_to_front(window))
     controller.start()
@@ -267,6 +267,17 @@ def create_window(argv: list[str]) -> QMainWindow:
         # After Keluar or an ended session the demo asks again, with its credentials at hand.
         controller.login_needed.connect(lambda: _open_login(window, controller, demo=sim))
     return window
+
+
+def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
+    # Receipts load QtPrintSupport and the printer list (~10 ms): the first frame shows nothing
+    # of them, and no sale can be paid before the first frame.
+    if window.closed:  # closed on its first frame (the start-up probe): start no thread now
+        return
+    from kasir.ui.receipt_printing import install as install_receipts
+
+    install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)
+    warm_up(controller)
 
 
 # What the first sale and the first dialog need but the first frame does not. Loaded on the worker
@@ -364,9 +375,6 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         window.simulate_pay_button.clicked.connect(lambda: _simulate(sim, controller, exact=True))
         window.simulate_wrong_button.clicked.connect(lambda: _simulate(sim, controller, exact=False))
     window.on_close(lambda: _remember_geometry(window, controller))
-    from kasir.ui.receipt_printing import install as install_receipts  # QtPrintSupport: not before the first frame
-
-    install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)
     window.on_close(lambda: _close_dialogs(window))
     window.on_close(lambda: _shutdown(controller, ctx))
 

@@ -8,7 +8,6 @@ the first paint of the window does not need it.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import math
 import time
@@ -123,6 +122,8 @@ def _http_date(text: str) -> float | None:
     """An HTTP date (``Wed, 25 Nov 2026 10:00:00 GMT``) as a Unix time, or None when unreadable."""
     if not text:
         return None
+    import email.utils  # deferred: ~10 ms at start, and only an answer (on the worker) needs it
+
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

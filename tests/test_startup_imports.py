@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ DEFERRED = (
     "kasir.ui.settings_dialog",
     "PySide6.QtPrintSupport",
     "logging.handlers",
+    "email.utils",
     "keyring",
     "zxingcpp",
     "qrcode",
@@ -49,3 +51,32 @@ def test_warm_up_loads_what_the_first_sale_and_dialogs_need(open_app: OpenApp, q
     controller.tasks.call(lambda _c: None, done.append)
     qtbot.waitUntil(lambda: len(done) == 2)
     assert all(name in sys.modules for name in app.WARM_MODULES)
+
+
+def test_the_receipt_printer_loads_after_the_first_paint_not_before(tmp_path: Path) -> None:
+    code = f"""
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kasir.app import create_window
+window = create_window(["--demo", "--data-dir", {str(tmp_path)!r}])
+before = "PySide6.QtPrintSupport" in sys.modules
+from kasir.ui.receipt_printing import find_printer
+missing_before = find_printer(window) is None
+from PySide6.QtCore import QDeadlineTimer
+deadline = QDeadlineTimer(10_000)
+while find_printer(window) is None and not deadline.hasExpired():
+    app.processEvents()
+print(before, missing_before, find_printer(window) is not None)
+window.force_close()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+    )
+    assert out.stdout.split() == ["False", "True", "True"]

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self._view = SaleView("idle")
         self._notice_sale: int | None = None  # the sale a message is about; it goes when the sale does
         self._close_hooks: list[object] = []
+        self.closed = False  # set once the close hooks ran: nothing may start after that
         self._menus: dict[str, QMenu] = {}
         central = QWidget()
         self.setCentralWidget(central)
@@ -392,6 +393,7 @@ class MainWindow(QMainWindow):
             if box.clickedButton() is not close:
                 event.ignore()
                 return
+        self.closed = True
         for hook in self._close_hooks:
             hook()  # type: ignore[operator]
         self.customer.allow_close()

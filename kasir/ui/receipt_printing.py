@@ -295,4 +295,5 @@ def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
 
     window.add_menu_action("Laporan", "Cetak ulang struk…", reprint, "reprint_action")
     window.on_close(printer.stop)
+    button.setVisible(controller.view.state == "paid")  # installed after the first paint: catch up
     return printer
