@@ -33,6 +33,7 @@ from kasir.errors import (
     ApiTimeoutError,
     BadResponseError,
     EndpointMissingError,
+    InvalidValueError,
     NetworkError,
     RateLimitedError,
     RejectedError,
@@ -72,7 +73,7 @@ _NO_DATA_WORDS = ("no data", "tidak ada data", "data tidak ditemukan", "belum ad
 _UNKNOWN_ACTION_WORDS = ("action tidak", "unknown action", "invalid action", "action not")
 
 
-class ConfigError(ValueError):
+class ConfigError(InvalidValueError):
     """A setting the client cannot work with (bad URL, bad merchant code)."""
 
 

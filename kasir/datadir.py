@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from kasir.errors import KasirError
+
 MIN_FREE_BYTES = 20 * 1024 * 1024  # a day of sales is kilobytes; this leaves room for logs and WAL
 _PROBE_BYTES = 64 * 1024
 _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -25,11 +27,15 @@ class Usage(NamedTuple):
     free: int
 
 
-class DataDirError(Exception):
+class DataDirError(KasirError):
     def __init__(self, path: Path, user_message: str) -> None:
         super().__init__(f"{path}: {user_message}")
         self.path = path
-        self.user_message = user_message
+        self._message = user_message
+
+    @property
+    def user_message(self) -> str:
+        return self._message
 
 
 def _megabytes(n: int) -> str:

@@ -8,7 +8,34 @@ client scrubs server messages before they get here.
 from __future__ import annotations
 
 
-class ApiError(Exception):
+class KasirError(Exception):
+    """Base of every failure the cashier is told about: ``user_message`` is Indonesian, in a
+    cashier's words, and never holds a secret. The server, the journal, the printer, the data
+    folder, the settings file and the receipt each have a branch of this one family."""
+
+    default_message = "Terjadi kesalahan."
+
+    @property
+    def user_message(self) -> str:
+        return self.default_message
+
+
+class InvalidValueError(KasirError, ValueError):
+    """A value the app refuses (an amount, a QRIS, an address); its text is already the cashier's."""
+
+    @property
+    def user_message(self) -> str:
+        return str(self) or self.default_message
+
+
+def message_for(error: BaseException, fallback: str) -> str:
+    """What the cashier reads about ``error``: its own message, or ``fallback`` for a bug."""
+    if isinstance(error, KasirError) and error.user_message:
+        return error.user_message
+    return fallback
+
+
+class ApiError(KasirError):
     """Base of every failure of an API call."""
 
     default_message = "Terjadi kesalahan saat menghubungi server."

@@ -21,6 +21,7 @@ import os
 import socket
 import time
 
+from kasir.errors import KasirError
 from kasir.receipt import Receipt, emphasised
 
 DEFAULT_PORT = 9100
@@ -36,10 +37,10 @@ _PAPER_END = 0x60  # bits 5-6: paper end
 _PAPER_NEAR_END = 0x0C  # bits 2-3: paper near end
 
 
-class PrinterError(Exception):
+class PrinterError(KasirError):
     """The receipt did not print. The sale is unaffected; ``user_message`` tells the cashier why."""
 
-    user_message = "Struk gagal dicetak."
+    default_message = "Struk gagal dicetak."
 
     def __init__(self, detail: str = "") -> None:
         self.detail = detail
@@ -47,19 +48,19 @@ class PrinterError(Exception):
 
 
 class PrinterNotConfiguredError(PrinterError):
-    user_message = "Printer struk belum dipilih. Pilih di Pengaturan → Printer struk."
+    default_message = "Printer struk belum dipilih. Pilih di Pengaturan → Printer struk."
 
 
 class PrinterUnreachableError(PrinterError):
-    user_message = "Printer struk tidak terhubung: periksa daya, kabel atau alamatnya. Penjualan tetap tersimpan."
+    default_message = "Printer struk tidak terhubung: periksa daya, kabel atau alamatnya. Penjualan tetap tersimpan."
 
 
 class PrinterTimeoutError(PrinterError):
-    user_message = "Printer struk tidak menjawab (mati atau macet?). Penjualan tetap tersimpan."
+    default_message = "Printer struk tidak menjawab (mati atau macet?). Penjualan tetap tersimpan."
 
 
 class PrinterPaperOutError(PrinterError):
-    user_message = "Kertas printer struk habis. Ganti gulungan kertas lalu tekan Cetak struk."
+    default_message = "Kertas printer struk habis. Ganti gulungan kertas lalu tekan Cetak struk."
 
 
 def _text(line: str) -> bytes:

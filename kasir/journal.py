@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kasir import wib
 from kasir.api import MutasiEntry
+from kasir.errors import KasirError
 from kasir.money import Allocation
 
 FILENAME = "journal.sqlite3"
@@ -84,22 +85,22 @@ _CHUNK = 500  # keys per IN (...) query, well under SQLite's variable limit
 LATE_STATES = ("expired", "cancelled")  # a QR was shown, so money may still come
 
 
-class JournalError(Exception):
+class JournalError(KasirError):
     """The journal cannot be opened or written: the app must not take sales."""
 
-    user_message = "Jurnal penjualan tidak dapat ditulis. Periksa ruang disk dan izin folder data."
+    default_message = "Jurnal penjualan tidak dapat ditulis. Periksa ruang disk dan izin folder data."
 
 
 class JournalTooNewError(JournalError):
     """The journal was written by a newer version of the app."""
 
-    user_message = "Jurnal penjualan dibuat oleh versi Kasir QRIS yang lebih baru. Pasang versi terbaru."
+    default_message = "Jurnal penjualan dibuat oleh versi Kasir QRIS yang lebih baru. Pasang versi terbaru."
 
 
 class JournalGoneError(JournalError):
     """The journal file was deleted, replaced or truncated while the app ran."""
 
-    user_message = (
+    default_message = (
         "Berkas jurnal penjualan hilang, diganti atau terpotong saat aplikasi berjalan. Penjualan dihentikan"
         " agar tidak ada yang tercatat di berkas yang salah. Tutup dan buka lagi Kasir QRIS."
     )
@@ -108,13 +109,13 @@ class JournalGoneError(JournalError):
 class JournalCorruptError(JournalError):
     """The file is there but is not a readable journal (not a database, malformed)."""
 
-    user_message = "Berkas jurnal penjualan rusak (bukan masalah disk atau izin)."
+    default_message = "Berkas jurnal penjualan rusak (bukan masalah disk atau izin)."
 
 
 class AlreadyClaimedError(JournalError):
     """This payment already settled another sale."""
 
-    user_message = "Pembayaran ini sudah dipakai untuk penjualan lain."
+    default_message = "Pembayaran ini sudah dipakai untuk penjualan lain."
 
 
 @dataclass(frozen=True)

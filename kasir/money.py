@@ -6,6 +6,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from kasir.errors import InvalidValueError
+
 MIN_SALE = 1
 MAX_SALE = 10_000_000  # including the kode unik
 
@@ -15,7 +17,7 @@ _PLAIN = re.compile(r"[0-9]+")
 _CENTS = re.compile(r"(?P<whole>.*?)[.,](?P<cents>[0-9]{1,2})")
 
 
-class MoneyError(ValueError):
+class MoneyError(InvalidValueError):
     """An amount that cannot be read or is outside what a sale allows."""
 
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kasir.errors import InvalidValueError
+
 __all__ = [
     "Field",
     "Finding",
@@ -36,7 +38,7 @@ _EXPECTED_PRESENT = ("52", "53", "58", "59", "60")
 MANDATORY = _EXPECTED_PRESENT  # EMVCo MPM / QRIS: a wallet may refuse or misread a QR without them
 
 
-class QrisError(ValueError):
+class QrisError(InvalidValueError):
     """A payload that must not be used: broken structure, bad CRC, invalid amount."""
 
     def __init__(self, message: str, findings: tuple[Finding, ...] = ()) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kasir.errors import KasirError
 from kasir.journal import Sale
 from kasir.money import format_rupiah
 from kasir.wib import WIB
@@ -15,10 +16,10 @@ from kasir.wib import WIB
 WIDTHS = (32, 48)  # 58 mm and 80 mm paper with the printer's standard 12x24 font
 
 
-class ReceiptError(Exception):
+class ReceiptError(KasirError):
     """A receipt that cannot be made: the sale is not paid (yet)."""
 
-    user_message = "Struk hanya dapat dicetak untuk penjualan yang sudah LUNAS."
+    default_message = "Struk hanya dapat dicetak untuk penjualan yang sudah LUNAS."
 
 
 @dataclass(frozen=True)

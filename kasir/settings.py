@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kasir.api import DEFAULT_BASE_URL
+from kasir.errors import KasirError
 
 log = logging.getLogger(__name__)
 FILENAME = "settings.json"
@@ -63,7 +64,7 @@ RANGES: dict[str, tuple[float, float]] = {
 _CHOICES = {"generate_mode": ("server", "local"), "printer_kind": ("", "network", "device", "system")}
 
 
-class SettingsUnreadableError(Exception):
+class SettingsUnreadableError(KasirError):
     """settings.json exists but is not settings (garbage, truncated by a power cut, a list...)."""
 
     def __init__(self, path: Path, reason: str, kept_as: Path | None = None) -> None:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from kasir import qris
 from kasir.api import AccountInfo, MerchantCode
+from kasir.errors import InvalidValueError
 from kasir.qrcheck import require_mandatory
 
 
-class ShopQrisError(ValueError):
+class ShopQrisError(InvalidValueError):
     """A picture or text that cannot be the shop's QRIS; the message is for the shop owner."""
 
 

@@ -20,7 +20,7 @@ from kasir import qris, shop_qris, sources
 from kasir import settings as settings_io
 from kasir.api import AccountSummary, MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.credentials import API_KEY, AUTH_TOKEN, CachedStore, CredentialStore
-from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
+from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.journal import Journal, JournalError, Sale
 from kasir.matching import find_settlement
 from kasir.money import KodeUnikRange
@@ -258,7 +258,7 @@ class SaleController(QObject):
             self.notice.emit("info", f"Penjualan #{sale.id} dilanjutkan setelah aplikasi dibuka ulang.")
 
         def unsafe(exc: Exception) -> None:
-            self._end(sale.id, SaleState.FAILED, getattr(exc, "user_message", None) or "QR tidak lolos pemeriksaan.")
+            self._end(sale.id, SaleState.FAILED, message_for(exc, "QR tidak lolos pemeriksaan."))
 
         self.tasks.call(job, restored, unsafe)
 
@@ -370,7 +370,7 @@ class SaleController(QObject):
         if isinstance(exc, qris.QrisError):
             message = f"QR dari server ditolak karena tidak aman ditampilkan: {exc}"
         else:
-            message = getattr(exc, "user_message", None) or "Gagal membuat QR."
+            message = message_for(exc, "Gagal membuat QR.")
         self._end(sale_id, SaleState.FAILED, message)
         self.notice.emit("error", message)
         if isinstance(exc, SessionExpiredError):
@@ -681,7 +681,7 @@ class SaleController(QObject):
                 texts = decode_qr_image(api_download(account.qris_image_url))
                 return summary, LearnedQris(shop_qris.adopt_from_account(texts, account, session.merchant))
             except (shop_qris.ShopQrisError, ApiError, ValueError) as exc:
-                return summary, LearnedQris(None, getattr(exc, "user_message", None) or str(exc))
+                return summary, LearnedQris(None, message_for(exc, str(exc)))
 
         def done(answer: tuple[AccountSummary, LearnedQris | None]) -> None:
             summary, learned = answer
@@ -749,7 +749,7 @@ class SaleController(QObject):
             elif isinstance(error, UnauthorizedError):
                 self._on_key_refused()
             else:
-                self.connection.emit(getattr(error, "user_message", "Mutasi gagal dimuat."))
+                self.connection.emit(message_for(error, "Mutasi gagal dimuat."))
 
         self.panel_tasks.call(job, done, failed)
 

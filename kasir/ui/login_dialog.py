@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kasir.api import ConfigError, LoginResult, MerchantCode, OrkutClient, OtpChallenge
+from kasir.errors import message_for
 from kasir.ui.tasks import TaskRunner, client_required
 
 
@@ -158,7 +159,7 @@ class LoginDialog(QDialog):
 
     def _otp_failed(self, exc: Exception) -> None:
         self.request_otp_button.setEnabled(True)
-        self._say(getattr(exc, "user_message", "Gagal meminta OTP."), error=True)
+        self._say(message_for(exc, "Gagal meminta OTP."), error=True)
 
     def _verify_otp(self) -> None:
         username, otp = self.username_input.text().strip(), self.otp_input.text().strip()
@@ -181,7 +182,7 @@ class LoginDialog(QDialog):
 
     def _verify_failed(self, exc: Exception) -> None:
         self.verify_otp_button.setEnabled(True)
-        self._say(getattr(exc, "user_message", "OTP ditolak."), error=True)
+        self._say(message_for(exc, "OTP ditolak."), error=True)
 
     def _finish(self) -> None:
         if self._login is None:

@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from kasir import escpos_out, receipt
+from kasir.errors import message_for
 from kasir.escpos_out import PrinterError, PrinterNotConfiguredError
 from kasir.journal import Journal, Sale
 from kasir.money import format_rupiah
@@ -150,8 +151,7 @@ def deliver(choice: PrinterChoice, slip: Receipt) -> None:
 
 
 def message_of(exc: Exception) -> str:
-    text = getattr(exc, "user_message", None)
-    return text if isinstance(text, str) else f"Struk gagal dicetak ({type(exc).__name__})."
+    return message_for(exc, "Struk gagal dicetak (kesalahan tak terduga; rinciannya ada di log).")
 
 
 class ReceiptPrinter(QObject):
@@ -183,7 +183,7 @@ class ReceiptPrinter(QObject):
         settings = self._settings()
         choice = PrinterChoice.of(settings)
         if choice.kind not in KINDS:
-            self.failed.emit(PrinterNotConfiguredError.user_message)
+            self.failed.emit(PrinterNotConfiguredError.default_message)
             return False
         try:
             sale = self._journal.get(sale_id)
@@ -205,7 +205,7 @@ class ReceiptPrinter(QObject):
         """ "Cetak uji" with settings not saved yet: ``on_result(None)`` on success, else the message."""
         choice = PrinterChoice.of(settings)
         if choice.kind not in KINDS:
-            on_result(PrinterNotConfiguredError.user_message)
+            on_result(PrinterNotConfiguredError.default_message)
             return
         slip = receipt.trial_page(shop_of(settings), choice.width)
         self._runner.call(

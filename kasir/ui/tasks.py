@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from kasir.api import OrkutClient
-from kasir.errors import NotLoggedInError
+from kasir.errors import KasirError, NotLoggedInError
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class _Worker(QObject):
                 self._client_made = True
             result = job(self._client)
         except Exception as exc:
-            if not hasattr(exc, "user_message"):
+            if not isinstance(exc, KasirError):  # a bug, not a told failure: keep its traceback
                 log.exception("background job failed")
             self.done.emit(request_id, _Outcome(None, exc))
             return

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kasir import sources
 from kasir.api import MutasiEntry, OrkutClient, Session
-from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError
+from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.matching import SaleTerms, find_settlement
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
 from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
@@ -192,7 +192,7 @@ class PaymentWatcher(QObject):
             self.key_refused.emit()
             return
         self._failures += 1
-        message = getattr(error, "user_message", "Koneksi bermasalah.")
+        message = message_for(error, "Koneksi bermasalah.")
         if isinstance(error, RateLimitedError):
             self.choice.cool_down(source or self.choice.order[0], error.cooldown_s)
             self.source_changed.emit()  # the label shows the cool-down
