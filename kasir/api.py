@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BASE_URL = "https://orkut.hidepulsa.com"
 GATEWAY_PATH = "/orkut/pg-hidepulsa"
 _RATE_LIMIT_WORDS = ("terlalu sering", "coba kembali 5 menit", "too many")
 # Phrases that mean the token is no longer accepted. A message that merely contains the word
@@ -671,7 +670,6 @@ def _account_info(holder: Mapping[str, Any]) -> AccountInfo | None:
 
 
 __all__ = [
-    "DEFAULT_BASE_URL",
     "GATEWAY_PATH",
     "AccountInfo",
     "AccountSummary",

@@ -19,10 +19,12 @@ from kasir import wib
 from kasir.api import MutasiEntry
 from kasir.errors import KasirError
 from kasir.money import Allocation
+from kasir.sale_state import SaleState
 
 FILENAME = "journal.sqlite3"
-OPEN_STATES = ("generating", "awaiting")
-STATES = ("generating", "awaiting", "paid", "expired", "cancelled", "failed")
+# From the one enum; the migrations' SQL keeps its own literals, as history must not change.
+OPEN_STATES = tuple(state.value for state in SaleState if state.is_open)
+STATES = tuple(state.value for state in SaleState if state is not SaleState.IDLE)
 
 _MIGRATIONS: tuple[str, ...] = (
     # 1: the sales table

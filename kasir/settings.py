@@ -10,8 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kasir.api import DEFAULT_BASE_URL
 from kasir.errors import KasirError
+
+# The service as it answers today (see the README); Pengaturan or --api-url point elsewhere.
+DEFAULT_BASE_URL = "https://orkut.hidepulsa.com"
 
 log = logging.getLogger(__name__)
 FILENAME = "settings.json"

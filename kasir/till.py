@@ -22,49 +22,19 @@ from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
 from kasir.matching import DEFAULT_GRACE, SaleTerms, find_settlement, match_late
 from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
+from kasir.sale_state import FINISHED, LATE_WATCHABLE, OPEN, SaleState, format_countdown, seconds_left
 from kasir.wib import Clock
 
+__all__ = [
+    "FINISHED",
+    "LATE_WATCHABLE",
+    "OPEN",
+    "SaleState",
+    "format_countdown",
+    "seconds_left",
+]  # the one copy, re-exported
+
 log = logging.getLogger(__name__)
-
-
-class SaleState(StrEnum):
-    """The one copy of a sale's states. Values are what the journal stores."""
-
-    IDLE = "idle"  # no sale on the counter (screens only; never journaled)
-    GENERATING = "generating"
-    AWAITING = "awaiting"
-    PAID = "paid"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        """What the cashier reads."""
-        return _LABELS[self]
-
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN
-
-    @property
-    def is_finished(self) -> bool:
-        return self in FINISHED
-
-
-_LABELS = {
-    SaleState.IDLE: "Siap",
-    SaleState.GENERATING: "Membuat QR…",
-    SaleState.AWAITING: "Menunggu pembayaran",
-    SaleState.PAID: "LUNAS",
-    SaleState.EXPIRED: "Kedaluwarsa",
-    SaleState.CANCELLED: "Dibatalkan",
-    SaleState.FAILED: "Gagal",
-}
-OPEN = frozenset({SaleState.GENERATING, SaleState.AWAITING})
-FINISHED = frozenset({SaleState.PAID, SaleState.EXPIRED, SaleState.CANCELLED, SaleState.FAILED})
-# A QR was shown and the sale ended unpaid: money for it may still arrive.
-LATE_WATCHABLE = frozenset({SaleState.EXPIRED, SaleState.CANCELLED})
 
 
 def state_of(sale: Sale) -> SaleState:
@@ -75,17 +45,6 @@ def paid_label(sale: Sale) -> str:
     if sale.manual:
         return "LUNAS (dihubungkan manual)"
     return "LUNAS (terlambat)" if sale.late else "LUNAS"
-
-
-def seconds_left(expires_at: datetime | None, now: datetime) -> int:
-    """The one countdown: whole seconds until expiry, never negative."""
-    if expires_at is None:
-        return 0
-    return max(0, int((expires_at - now).total_seconds()))
-
-
-def format_countdown(seconds: int) -> str:
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 class Kind(StrEnum):

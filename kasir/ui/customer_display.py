@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, 
 
 from kasir import wib
 from kasir.money import format_rupiah
-from kasir.till import format_countdown
+from kasir.sale_state import format_countdown
 from kasir.ui.qr_view import QrView
 from kasir.ui.viewmodel import SaleView
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kasir import __version__
 from kasir.money import format_rupiah
-from kasir.till import SaleState, format_countdown
+from kasir.sale_state import SaleState, format_countdown
 from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.keypad import AmountEntry, Keypad
 from kasir.ui.qr_view import QrView
