@@ -105,7 +105,9 @@ def _seed_day(journal: Journal, day: date, count: int, rng: random.Random) -> tu
     for n in range(UNMATCHED_PER_DAY):
         at = start + timedelta(seconds=rng.randint(*OPEN_HOURS))
         seen.append(
-            MutasiEntry(at, rng.randrange(1, 200) * 1_000, "CR", "", rng.choice(BRANDS), f"U{tag}{n:02d}", "TRANSFER", None)
+            MutasiEntry(
+                at, rng.randrange(1, 200) * 1_000, "CR", "", rng.choice(BRANDS), f"U{tag}{n:02d}", "TRANSFER", None
+            )
         )
     return count, journal.record_payments(seen)
 
