@@ -23,8 +23,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENS = ROOT / "tests" / "data" / "screens.json"
@@ -32,6 +33,7 @@ os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS}"
 sys.path.insert(0, str(ROOT))
 
 FRAME_MS = 1000 / 60
+T = TypeVar("T")
 
 
 @dataclass
@@ -202,17 +204,24 @@ def pump(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
 
-def open_demo(tmp: str, *args: str, **settings: object):  # type: ignore[no-untyped-def]
+def open_demo(tmp: str, *args: str, history: Path | None = None, **settings: object):  # type: ignore[no-untyped-def]
+    """The demo app in ``tmp``; ``history``: a seeded journal (benchmarks/year_history.py) it opens
+    instead of a fresh one."""
     import json
 
     from kasir.app import create_window
 
     (Path(tmp) / "demo").mkdir(parents=True, exist_ok=True)
     (Path(tmp) / "demo" / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    if history is not None:
+        from benchmarks.year_history import install
+
+        install(history, Path(tmp) / "demo")
     window = create_window(["--demo", "--data-dir", tmp, *args])
     controller = window.controller  # type: ignore[attr-defined]
     pump(lambda: controller.logged_in)
     pump(lambda: not controller._mutasi_busy)
+    pump(lambda: not controller.tasks.busy)  # the journal upkeep at start is over before anything is timed
     return window, controller, window.context.simulator  # type: ignore[attr-defined]
 
 
@@ -240,12 +249,13 @@ class PaintClock:
         widget.installEventFilter(self._filter)  # type: ignore[attr-defined]
 
 
-def bench_bayar_to_qr(runs: int) -> None:
+def measure_bayar_to_qr(runs: int, history: Path | None = None) -> tuple[list[float], list[float], list[float]]:
+    """Bayar to QR painted on the customer display, the generate round trip alone, and the GUI
+    thread's longest stall in between; ``history`` as in open_demo."""
     from kasir.api import MerchantCode, OrkutClient, Session
 
-    print("Bayar to QR painted", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        window, controller, sim = open_demo(tmp, poll_interval_s=3.0)
+        window, controller, sim = open_demo(tmp, history=history, poll_interval_s=3.0)
         qr_view = window.customer.qr_view
         totals, trips = [], []
         session = Session(sim.username, sim.issue_token(), MerchantCode(sim.account_id))
@@ -267,6 +277,12 @@ def bench_bayar_to_qr(runs: int) -> None:
                 client.generate(session, base + 500)
                 trips.append(time.perf_counter() - t0)
         window.force_close()
+    return totals, trips, stalls
+
+
+def bench_bayar_to_qr(runs: int) -> None:
+    print("Bayar to QR painted", flush=True)
+    totals, trips, stalls = measure_bayar_to_qr(runs)
     overhead = median(totals) - median(trips)
     budget = 8.0  # ms of app overhead: half a frame
     from kasir import qris
@@ -296,23 +312,36 @@ def bench_bayar_to_qr(runs: int) -> None:
     )
 
 
+def measure_payment_to_paid(
+    runs: int, interval_s: float, history: Path | None = None
+) -> tuple[list[float], list[float]]:
+    """Payment on the server to LUNAS on the customer display, and the GUI thread's longest stall
+    from the payment until the mutasi refresh that follows LUNAS is on screen."""
+    with tempfile.TemporaryDirectory() as tmp:
+        window, controller, sim = open_demo(tmp, history=history, poll_interval_s=interval_s)
+        latencies, stalls = [], []
+        rng = random.Random(7)
+        with Ticker() as ticker:
+            for i in range(runs):
+                controller.pay(30_000 + i * 1_000)
+                pump(lambda: controller.view.state == "awaiting")
+                pay_at = time.perf_counter() + rng.uniform(0, interval_s)  # anywhere in the poll cycle
+                pump(lambda t=pay_at: time.perf_counter() > t)
+                ticker.reset()
+                started = time.perf_counter()
+                sim.pay(controller.view.nominal)
+                pump(lambda: window.customer.property("state") == "paid")
+                latencies.append(time.perf_counter() - started)
+                pump(lambda: not controller._mutasi_busy)  # the refresh LUNAS starts, taken in
+                stalls.append(ticker.longest())
+                finish(controller)
+        window.force_close()
+    return latencies, stalls
+
+
 def bench_payment_to_paid(runs: int, interval_s: float) -> None:
     print("Payment to LUNAS", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        window, controller, sim = open_demo(tmp, poll_interval_s=interval_s)
-        latencies = []
-        rng = random.Random(7)
-        for i in range(runs):
-            controller.pay(30_000 + i * 1_000)
-            pump(lambda: controller.view.state == "awaiting")
-            pay_at = time.perf_counter() + rng.uniform(0, interval_s)  # anywhere in the poll cycle
-            pump(lambda t=pay_at: time.perf_counter() > t)
-            started = time.perf_counter()
-            sim.pay(controller.view.nominal)
-            pump(lambda: window.customer.property("state") == "paid")
-            latencies.append(time.perf_counter() - started)
-            finish(controller)
-        window.force_close()
+    latencies, _stalls = measure_payment_to_paid(runs, interval_s)
     report(
         f"Payment on the server -> LUNAS on screen (poll every {interval_s:g} s)",
         f"{ms(median(latencies))} median, {ms(max(latencies))} max",
@@ -402,12 +431,12 @@ def rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def bench_memory(sales: int) -> None:
+def measure_memory(sales: int, history: Path | None = None) -> tuple[dict[int, int], float]:
+    """Resident memory after the 1st, 10th and last of ``sales`` paid sales, and the seconds they took."""
     import gc
 
-    print(f"Memory over {sales} sales", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        window, controller, sim = open_demo(tmp, poll_interval_s=3.0, kode_unik_high=999)
+        window, controller, sim = open_demo(tmp, history=history, poll_interval_s=3.0, kode_unik_high=999)
         samples: dict[int, int] = {}
         started = time.perf_counter()
         for i in range(1, sales + 1):
@@ -420,6 +449,12 @@ def bench_memory(sales: int) -> None:
                 samples[i] = rss_bytes()
         elapsed = time.perf_counter() - started
         window.force_close()
+    return samples, elapsed
+
+
+def bench_memory(sales: int) -> None:
+    print(f"Memory over {sales} sales", flush=True)
+    samples, elapsed = measure_memory(sales)
     growth = samples[sales] - samples[10]
     report(
         f"Resident memory after {sales} sales",
@@ -430,46 +465,49 @@ def bench_memory(sales: int) -> None:
     )
 
 
-def bench_mutasi(entries: int, runs: int) -> None:
-    print(f"Side panel with {entries} mutasi entries", flush=True)
+def measure_mutasi(count: int, runs: int, history: Path | None = None) -> tuple[float, float]:
+    """A mutasi refresh with ``count`` of today's entries: request to table updated, and the GUI
+    thread's share of it (journal, matching, model, repaint); medians of ``runs``."""
     from kasir import wib
 
-    def measure(count: int) -> tuple[float, float]:
-        with tempfile.TemporaryDirectory() as tmp:
-            window, controller, sim = open_demo(tmp)
-            start_of_day = wib.day_bounds(wib.today())[0]
-            span = max(1, int((wib.now() - start_of_day).total_seconds()) - 1)
-            for i in range(count):
-                sim.pay(1_000 + i, brand=("DANA", "OVO", "GoPay")[i % 3], at=start_of_day + timedelta(seconds=i % span))
-            ends, gui = [], []
-            for _ in range(runs):
-                pump(lambda: not controller._mutasi_busy)
-                done = [0.0]
-                controller.mutasi_changed.connect(lambda d=done: d.__setitem__(0, time.perf_counter()))
-                take_in = controller._take_in
-                spent = [0.0]
+    with tempfile.TemporaryDirectory() as tmp:
+        window, controller, sim = open_demo(tmp, history=history)
+        start_of_day = wib.day_bounds(wib.today())[0]
+        span = max(1, int((wib.now() - start_of_day).total_seconds()) - 1)
+        for i in range(count):
+            sim.pay(1_000 + i, brand=("DANA", "OVO", "GoPay")[i % 3], at=start_of_day + timedelta(seconds=i % span))
+        ends, gui = [], []
+        for _ in range(runs):
+            pump(lambda: not controller._mutasi_busy)
+            done = [0.0]
+            controller.mutasi_changed.connect(lambda d=done: d.__setitem__(0, time.perf_counter()))
+            take_in = controller._take_in
+            spent = [0.0]
 
-                def timed(rows: list[object], f: Callable[..., None] = take_in, s: list[float] = spent) -> None:
-                    t = time.perf_counter()
-                    f(rows)
-                    window.mutasi_view.viewport().repaint()
-                    s[0] = time.perf_counter() - t
+            def timed(rows: list[object], f: Callable[..., None] = take_in, s: list[float] = spent) -> None:
+                t = time.perf_counter()
+                f(rows)
+                window.mutasi_view.viewport().repaint()
+                s[0] = time.perf_counter() - t
 
-                controller._take_in = timed
-                started = time.perf_counter()
-                controller.refresh_mutasi()
-                pump(lambda d=done: d[0] > 0)
-                ends.append(done[0] - started)
-                gui.append(spent[0])
-                controller._take_in = take_in
-                controller.mutasi_changed.disconnect()
-                controller.mutasi_changed.connect(lambda: None)
-            assert controller.mutasi_model.rowCount() == count
-            window.force_close()
-        return median(ends), median(gui)
+            controller._take_in = timed
+            started = time.perf_counter()
+            controller.refresh_mutasi()
+            pump(lambda d=done: d[0] > 0)
+            ends.append(done[0] - started)
+            gui.append(spent[0])
+            controller._take_in = take_in
+            controller.mutasi_changed.disconnect()
+            controller.mutasi_changed.connect(lambda: None)
+        assert controller.mutasi_model.rowCount() == count
+        window.force_close()
+    return median(ends), median(gui)
 
-    small_end, small_gui = measure(50)
-    big_end, big_gui = measure(entries)
+
+def bench_mutasi(entries: int, runs: int) -> None:
+    print(f"Side panel with {entries} mutasi entries", flush=True)
+    small_end, small_gui = measure_mutasi(50, runs)
+    big_end, big_gui = measure_mutasi(entries, runs)
     report(
         f"Mutasi refresh with {entries} entries: GUI-thread work (journal, matching, model, repaint)",
         ms(big_gui),
@@ -483,6 +521,139 @@ def bench_mutasi(entries: int, runs: int) -> None:
         f"{ms(small_end)} with 50 entries",
         "target: < 1 s",
         big_end < 1.0,
+    )
+
+
+def wait_for(signal: Any, timeout_s: float = 30.0) -> None:
+    """Sleep in Qt's event loop until ``signal`` fires. Unlike pump, the GUI thread does not spin,
+    so work timed on a worker thread gets the interpreter as it would in the app."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
+    signal.disconnect(loop.quit)
+
+
+def measure_recap(journal_path: Path, day: date, runs: int) -> tuple[list[float], ...]:
+    """Rekap harian of ``day`` opened ``runs`` times: time to the recap on screen, the GUI thread's
+    longest stall meanwhile, then the same two for its CSV export."""
+    from kasir.ui.recap_dialog import RecapDialog
+
+    opens, open_stalls, exports, export_stalls = [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp, Ticker() as ticker:
+        for i in range(runs):
+            loaded, exported = [0.0], [0.0]
+            ticker.reset()
+            started = time.perf_counter()
+            dialog = RecapDialog(journal_path, day, "Toko Bench")
+            dialog.loaded.connect(lambda t=loaded: t.__setitem__(0, time.perf_counter()))
+            dialog.exported.connect(lambda _p, t=exported: t.__setitem__(0, time.perf_counter()))
+            dialog.show()
+            wait_for(dialog.loaded)
+            if not loaded[0]:
+                raise TimeoutError("recap never shown")
+            opens.append(loaded[0] - started)
+            open_stalls.append(ticker.longest())
+            ticker.reset()
+            started = time.perf_counter()
+            dialog.export_to(Path(tmp) / f"rekap-{i}.csv")
+            wait_for(dialog.exported)
+            if not exported[0]:
+                raise TimeoutError("recap never exported")
+            exports.append(exported[0] - started)
+            export_stalls.append(ticker.longest())
+            dialog.done(0)
+            dialog.deleteLater()
+            pump(lambda: True)
+    return opens, open_stalls, exports, export_stalls
+
+
+def abba(measure: Callable[[Path], T], fresh: Path, year: Path, rounds: int) -> dict[str, list[T]]:
+    """``measure`` on each journal ``rounds`` times, in the order fresh, year, year, fresh, ...: a
+    warm-up, or another engineer's load on a shared machine, falls on both sides alike."""
+    got: dict[str, list[T]] = {"fresh": [], "year": []}
+    for i in range(rounds * 2):
+        side = ("fresh", "year", "year", "fresh")[i % 4]
+        got[side].append(measure(fresh if side == "fresh" else year))
+    return got
+
+
+def merged(results: list[tuple[list[float], ...]], figure: int) -> float:
+    """The median of one figure's samples over every call of a measure."""
+    return median([sample for result in results for sample in result[figure]])
+
+
+YEAR_RATIO = 1.2  # issue 15: a year-old journal's figure within this of a fresh journal's
+TICK_S = 0.001  # the Ticker's resolution: stalls closer than this are the same stall
+
+
+def report_year(
+    what: str, year: float, fresh: float, *, stall: bool = False, text: Callable[[float], str] = ms
+) -> None:
+    """One row of the year table: the figure on the year-old journal beside the same on a fresh one."""
+    ratio = year / fresh if fresh > 0 else float("inf")
+    ok = ratio <= YEAR_RATIO
+    target = f"target: <= {YEAR_RATIO}x fresh ({ratio:.2f}x)"
+    if stall:
+        ok = (ok or year - fresh < TICK_S) and max(year, fresh) < FRAME_MS / 1000
+        target += f", stall < {FRAME_MS:.1f} ms"
+    report(f"Year-old journal: {what}", text(year), f"{text(fresh)} fresh journal", target, ok)
+
+
+def bench_year(runs: int, sales: int, mutasi: int) -> None:
+    """Issue 15: every figure on a journal holding a year of history beside a fresh journal's."""
+    from benchmarks import year_history
+
+    print("A year of history", flush=True)
+    fixture = year_history.load(progress=True)
+    print(
+        f"  {fixture.sales} sales, {fixture.payments} payments, {fixture.year.stat().st_size / 1e6:.0f} MB", flush=True
+    )
+    fresh = Path(os.devnull)  # no history: open_demo starts a fresh journal
+
+    def history(path: Path) -> Path | None:
+        return None if path == fresh else path
+
+    measure_bayar_to_qr(3)  # the first window of a process pays for lazy imports: not a figure
+    qr = abba(lambda p: measure_bayar_to_qr(runs * 3, history(p)), fresh, fixture.year, 2)
+    report_year("Bayar -> QR painted", merged(qr["year"], 0), merged(qr["fresh"], 0))
+    report_year(
+        "longest GUI-thread stall, Bayar -> QR painted", merged(qr["year"], 2), merged(qr["fresh"], 2), stall=True
+    )
+    paid = abba(lambda p: measure_payment_to_paid(runs, 1.0, history(p)), fresh, fixture.year, 2)
+    report_year(
+        "longest GUI-thread stall, payment -> LUNAS and the mutasi refresh after it",
+        merged(paid["year"], 1),
+        merged(paid["fresh"], 1),
+        stall=True,
+    )
+    panel = abba(lambda p: measure_mutasi(mutasi, runs, history(p)), fresh, fixture.year, 2)
+    report_year(
+        f"mutasi refresh with {mutasi} entries, GUI-thread work (journal, matching, model, repaint)",
+        median([gui for _end, gui in panel["year"]]),
+        median([gui for _end, gui in panel["fresh"]]),
+        stall=True,
+    )
+    # The busy day's recap: in the year-old journal, and alone in a journal of that day only.
+    measure_recap(fixture.busy_only, fixture.busy_day, 1)  # warm-up, not a figure
+    recaps = abba(lambda p: measure_recap(p, fixture.busy_day, 1), fixture.busy_only, fixture.year, runs)
+    busy = f"a day of {year_history.BUSY_SALES} sales"
+    report_year(f"Rekap harian of {busy}, open to shown", merged(recaps["year"], 0), merged(recaps["fresh"], 0))
+    report_year(
+        "longest GUI-thread stall, Rekap harian open", merged(recaps["year"], 1), merged(recaps["fresh"], 1), stall=True
+    )
+    report_year(f"CSV export of {busy}", merged(recaps["year"], 2), merged(recaps["fresh"], 2))
+    report_year(
+        "longest GUI-thread stall, CSV export", merged(recaps["year"], 3), merged(recaps["fresh"], 3), stall=True
+    )
+    memory = abba(lambda p: measure_memory(sales, history(p))[0][sales], fresh, fixture.year, 1)
+    report_year(
+        f"resident memory after {sales} sales",
+        memory["year"][0],
+        memory["fresh"][0],
+        text=lambda b: f"{b / 1e6:.1f} MB",
     )
 
 
@@ -588,8 +759,17 @@ def print_table() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke check")
+    parser.add_argument("--only", choices=("year",), help="one section: year = a year-old journal beside a fresh one")
     args = parser.parse_args()
     runs = 3 if args.quick else 7
+    year_sales = 100 if args.quick else 1000
+    if args.only == "year":
+        from PySide6.QtWidgets import QApplication
+
+        _app = QApplication.instance() or QApplication([])
+        bench_year(runs, year_sales, 300)
+        print_table()
+        return 0
     bench_start(runs)
     from PySide6.QtWidgets import QApplication
 
@@ -607,6 +787,7 @@ def main() -> int:
     bench_memory(100 if args.quick else 1000)
     bench_mutasi(5000, runs)
     bench_journal(100 if args.quick else 300, 20 if args.quick else 200)
+    bench_year(runs, year_sales, 300)
     print_table()
     return 0
 

@@ -93,3 +93,30 @@ def test_an_empty_day_is_a_recap_of_zeros(tmp_path: Path) -> None:
     empty = recap.for_day(Journal.in_dir(tmp_path), DAY.date())
     assert empty.paid == recap.Bucket() and empty.unmatched == () and empty.by_brand == {}
     assert "Tidak ada." in recap.to_html(empty)
+
+
+def test_a_busy_days_csv_is_written_without_the_interpreter_collecting_its_heap(
+    day: recap.DayRecap, tmp_path: Path
+) -> None:
+    """Written row by row: a CSV of 5,000 sales held all at once made several collections, and a
+    collection of a year-old app's whole heap holds the GUI thread for tens of milliseconds."""
+    import dataclasses
+    import gc
+
+    paid = next(s for s in day.sales if s.state == "paid")
+    busy = dataclasses.replace(day, sales=tuple(dataclasses.replace(paid, id=n) for n in range(5_000)))
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        recap.write_csv(busy, tmp_path / "busy.csv")
+    finally:
+        gc.callbacks.remove(seen)
+    assert len(collections) <= 1, collections
+    with (tmp_path / "busy.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert sum(1 for _ in csv.reader(handle, delimiter=recap.CSV_DELIMITER)) == 1 + 5_000 + len(day.unmatched)
