@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,3 +218,26 @@ def test_a_settle_the_journal_refuses_is_tried_again_and_the_sale_turns_paid(
     sim.pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert refusals == [1] and window.customer.property("state") == "paid"
+
+
+def test_the_side_panel_draws_a_row_once_per_refresh_not_at_every_paint(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # A repaint asks data() ~13 times a cell; formatting each time cost a frame on the GUI thread.
+    from datetime import date
+
+    from kasir.api import MutasiEntry
+    from kasir.ui.mutasi_model import MutasiModel
+    from kasir.wib import WIB
+
+    model = MutasiModel()
+    at = datetime(2026, 11, 25, 10, 0, tzinfo=WIB)
+    model.set_entries([MutasiEntry(at, 25_001, "CR", "static", "DANA", "R1", "NOBU / X", None)], {}, date(2026, 11, 25))
+    drawn: list[object] = []
+    original = model._drawn
+    model._drawn = lambda entry: drawn.append(entry) or original(entry)  # type: ignore[method-assign]
+    for _ in range(3):
+        for column in range(model.columnCount()):
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+                model.data(model.index(0, column), role)
+    assert len(drawn) == 1
+    assert model.data(model.index(0, 4)) == "Tidak cocok"
+    assert model.data(model.index(0, 1)) == "Rp 25.001"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -16,12 +16,31 @@ from kasir.money import format_rupiah
 COLUMNS = ("Waktu", "Nominal", "Dompet", "Pembeli", "Keterangan")
 Index = QModelIndex | QPersistentModelIndex
 
+_DISPLAY, _ALIGNMENT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND, _BACKGROUND, _USER = (
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.UserRole,
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_OUTGOING, _SETTLED, _UNMATCHED = QColor("#6e7781"), QColor("#e6f4ea"), QColor("#fff8c5")
+
+
+class _Row(NamedTuple):
+    texts: tuple[str, ...]
+    foreground: QColor | None
+    background: QColor | None
+
 
 class MutasiModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[MutasiEntry] = []
         self._settled: dict[str, Settlement] = {}
+        # Each row is drawn once per refresh, when first shown, not at every data() call: a
+        # repaint asks ~13 times a cell, and formatting there cost a frame on the GUI thread. Rows
+        # never scrolled to are never drawn, so a day of 5,000 payments costs what the screen shows.
+        self._cells: list[_Row | None] = []
 
     @property
     def entries(self) -> list[MutasiEntry]:
@@ -38,7 +57,23 @@ class MutasiModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = sorted(rows, key=lambda e: e.date, reverse=True)
         self._settled = dict(settled)
+        self._cells = [None] * len(self._rows)
         self.endResetModel()
+
+    def _cell(self, row: int) -> _Row:
+        cell = self._cells[row]
+        if cell is None:
+            cell = self._cells[row] = self._drawn(self._rows[row])
+        return cell
+
+    def _drawn(self, entry: MutasiEntry) -> _Row:
+        texts = tuple(self._text(entry, column) for column in range(len(COLUMNS)))
+        background = None
+        if entry.key in self._settled:
+            background = _SETTLED
+        elif self.is_unmatched(entry):
+            background = _UNMATCHED  # money with no sale: the cashier should look at it
+        return _Row(texts, None if entry.is_incoming else _OUTGOING, background)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return 0 if parent.isValid() else len(self._rows)
@@ -54,20 +89,17 @@ class MutasiModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and not entry.is_incoming:
-            return QColor("#6e7781")
-        if role == Qt.ItemDataRole.BackgroundRole and entry.key in self._settled:
-            return QColor("#e6f4ea")
-        if role == Qt.ItemDataRole.BackgroundRole and self.is_unmatched(entry):
-            return QColor("#fff8c5")  # money with no sale: the cashier should look at it
-        if role == Qt.ItemDataRole.UserRole:
-            return entry
+        row, column = index.row(), index.column()
+        if role == _DISPLAY:
+            return self._cell(row).texts[column]
+        if role == _ALIGNMENT:
+            return _RIGHT if column == 1 else None
+        if role == _FOREGROUND:
+            return self._cell(row).foreground
+        if role == _BACKGROUND:
+            return self._cell(row).background
+        if role == _USER:
+            return self._rows[row]
         return None
 
     def _text(self, entry: MutasiEntry, column: int) -> str:
