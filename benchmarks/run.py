@@ -773,6 +773,9 @@ def main() -> int:
     bench_start(runs)
     from PySide6.QtWidgets import QApplication
 
+    from kasir.app import SWITCH_INTERVAL_S
+
+    sys.setswitchinterval(SWITCH_INTERVAL_S)  # as the app runs (create_window sets it too)
     _app = QApplication.instance() or QApplication([])
     bench_bayar_to_qr(runs * 3)
     bench_payment_to_paid(runs, interval_s=3.0)
