@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kasir.cli import StartupError
+    from kasir.ui.first_frame import FirstFrame
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -12,12 +17,12 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout = sys.stdout or open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
         sys.stderr = sys.stderr or open(os.devnull, "w")  # noqa: SIM115
-    from kasir.app import parse_args
+    from kasir.cli import parse_args
 
     parsed = parse_args(args)  # --version and --help exit here, before Qt starts
     from PySide6.QtWidgets import QApplication
 
-    from kasir.app import StartupError, create_window, show_startup_error
+    from kasir.cli import StartupError
 
     app = QApplication.instance() or QApplication([sys.argv[0], *args])
     app.setApplicationName("Kasir QRIS")
@@ -26,33 +31,43 @@ def main(argv: list[str] | None = None) -> int:
         from kasir.selftest import run_selftest
 
         return run_selftest(args)
+    from kasir.ui.first_frame import open_first_frame  # the cashier's window, nothing behind it yet
+
     try:
-        window = create_window(args)
+        frame = open_first_frame(parsed)
     except StartupError as exc:
-        print(f"Kasir QRIS tidak dapat dimulai: {exc}", file=sys.stderr)
-        show_startup_error(exc)
-        return 2
-    window.raise_()
+        return _refuse_start(exc)
+    frame.window.raise_()
     if parsed.startup_probe:
-        _quit_after_first_paint(window)
+        frame.after_first_paint(lambda: print("PAINTED", flush=True))
+    frame.after_first_paint(lambda: _finish(frame, quit_after=parsed.startup_probe))
     return app.exec()
 
 
-def _quit_after_first_paint(window: object) -> None:
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
+def _finish(frame: FirstFrame, *, quit_after: bool) -> None:
+    """Right after the first paint: the journal, the server, the controller (``kasir.app``)."""
+    from PySide6.QtWidgets import QApplication
 
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-            if event.type() == QEvent.Type.Paint:
-                watched.removeEventFilter(self)
-                print("PAINTED", flush=True)
-                QTimer.singleShot(0, lambda: (window.force_close(), QApplication.quit()))  # type: ignore[attr-defined]
-            return False
+    from kasir.app import finish_window
+    from kasir.cli import StartupError
 
-    assert isinstance(window, QMainWindow)
-    probe = FirstPaint(window)
-    window.installEventFilter(probe)
+    try:
+        finish_window(frame)
+    except StartupError as exc:
+        frame.window.force_close()
+        QApplication.exit(_refuse_start(exc))
+        return
+    if quit_after:  # the start-up probe: a whole start, then a clean close
+        frame.window.force_close()
+        QApplication.quit()
+
+
+def _refuse_start(exc: StartupError) -> int:
+    from kasir.app import show_startup_error
+
+    print(f"Kasir QRIS tidak dapat dimulai: {exc}", file=sys.stderr)
+    show_startup_error(exc)
+    return 2
 
 
 def _set_icon(app: object) -> None:

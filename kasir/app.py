@@ -1,38 +1,38 @@
 """Assembles the application exactly as the ``kasir`` command does.
 
-``create_window(argv)`` is the testing seam: inside a running QApplication it builds the
-context, the controller, the main window, the customer display and (when needed) the
-login dialog, and returns the main window without entering the event loop.
+``create_window(argv)`` is the testing seam: inside a running QApplication it opens the first
+frame (``kasir/ui/first_frame.py``: the plan, the data folder, the two windows) and finishes it
+(the context, the controller, the wiring and, when needed, the login dialog), and returns the
+main window without entering the event loop. ``python -m kasir`` does the same in two steps,
+with the first frame painted in between.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
-from kasir import __version__
 from kasir import settings as settings_io
 from kasir.api import ConfigError, LoginResult, MerchantCode, MutasiEntry, OrkutClient, check_base_url
-from kasir.credentials import API_KEY, CredentialStore, KeyringStore, MemoryStore
-from kasir.datadir import DataDirError, ensure_writable
+from kasir.cli import StartupError, parse_args
+from kasir.credentials import API_KEY, CredentialStore, MemoryStore
 from kasir.journal import FILENAME as JOURNAL_FILENAME
 from kasir.journal import Journal, JournalCorruptError, JournalError, Sale, keep_damaged
 from kasir.money import format_rupiah
 from kasir.settings import Settings
 from kasir.ui.controller import SaleController
 from kasir.ui.customer_display import CustomerDisplay
+from kasir.ui.first_frame import STORAGE_HINT, FirstFrame, open_first_frame
 from kasir.ui.main_window import MainWindow
 from kasir.ui.screens import choose_screen, place
-from kasir.ui.single_instance import AlreadyRunningError, InstanceLock
+from kasir.ui.single_instance import InstanceLock
 from kasir.wib import WIB
 
 # Imported where first used, and warmed on the worker after the first paint (warm_up): the first
@@ -44,52 +44,6 @@ if TYPE_CHECKING:
     from kasir.ui.sales_view import SalesDialog
 
 log = logging.getLogger(__name__)
-APP_NAME = "KasirQRIS"
-
-
-class StartupError(Exception):
-    """The app cannot start safely (unwritable data directory, bad arguments)."""
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="kasir", description="Kasir QRIS: pembayaran QRIS dinamis lewat OrderKuota")
-    parser.add_argument("--demo", action="store_true", help="mode demo dengan simulator lokal, tanpa akun")
-    parser.add_argument("--api-url", type=_api_url, help="alamat API (default dari pengaturan)")
-    parser.add_argument("--data-dir", type=_data_dir, help="folder data (pengaturan, log, jurnal)")
-    parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
-    parser.add_argument(
-        "--demo-profile",
-        choices=("seed", "today", "gateway"),
-        default="seed",
-        help="layanan yang ditiru simulator demo: seed (rute /kasir), today (hanya /mutasi), gateway",
-    )
-    parser.add_argument("--demo-shape", action="append", default=[], help=argparse.SUPPRESS)
-    parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
-    # Prints "PAINTED" once the main window has painted, then quits: how benchmarks time a start.
-    parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--version", action="version", version=f"Kasir QRIS {__version__}")
-    return parser.parse_args(argv)
-
-
-def _api_url(text: str) -> str:
-    """A bad --api-url is a usage error (exit 2, with the reason), not a traceback."""
-    try:
-        return check_base_url(text)
-    except ConfigError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _data_dir(text: str) -> Path:
-    if not text.strip():
-        # An empty path would silently mean "the folder the app was started from".
-        raise argparse.ArgumentTypeError("folder data tidak boleh kosong")
-    return Path(text)
-
-
-def default_data_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
 LOG_MAX_BYTES = 1_000_000
@@ -130,34 +84,18 @@ class Context:
     instance: InstanceLock | None = None
 
 
-def _load_settings(data_dir: Path) -> tuple[Settings, str]:
-    """Settings, and a message when the file was broken (kept aside, never deleted)."""
-    try:
-        return settings_io.load(data_dir), ""
-    except settings_io.SettingsUnreadableError as exc:
-        from datetime import datetime
-
-        kept = settings_io.keep_aside(exc, datetime.now())
-        return Settings(), kept.user_message  # logged once the log file is open
-
-
-def build_context(args: argparse.Namespace) -> Context:
-    base_dir: Path = args.data_dir or default_data_dir()
-    stored, problem = _load_settings(base_dir)
-    # With no account configured and no server named, a newcomer lands in the demo. A shop whose
-    # settings file broke is no newcomer: it must not be shown a demo QR customers could pay.
-    demo = bool(args.demo) or (not stored.has_account and not args.api_url and not problem)
+def build_context(frame: FirstFrame) -> Context:
+    """What the first frame did not need: the demo's server, the secrets, the log and the journal."""
+    plan, args = frame.plan, frame.args
     simulator: OrkutSimulator | None = None
     credentials: CredentialStore
-    if demo:
+    settings = plan.settings
+    if plan.demo:
         from kasir.simulator import OrkutSimulator  # demo only
 
-        data_dir = base_dir / "demo"
         simulator = OrkutSimulator(profile=args.demo_profile, shapes=tuple(args.demo_shape)).start()
         credentials = MemoryStore({API_KEY: simulator.api_key})  # no real keyring entry is touched
-        demo_settings, demo_problem = _load_settings(data_dir)
-        problem = problem or demo_problem
-        settings = demo_settings.with_changes(
+        settings = settings.with_changes(
             api_url=simulator.url,
             username=simulator.username,
             merchant=f"OK{simulator.account_id}",
@@ -168,45 +106,44 @@ def build_context(args: argparse.Namespace) -> Context:
             # would pick its QRIS picture in Pengaturan; the demo has it already.
             settings = settings.with_changes(base_qr=settings.base_qr or simulator.base_qr)
     else:
-        data_dir = base_dir
+        from kasir.credentials import KeyringStore
+
         credentials = KeyringStore()
-        settings = stored
         if args.api_url:
             settings = settings.with_changes(api_url=args.api_url)
     try:
         check_base_url(settings.api_url)
-    except ConfigError as exc:
-        raise StartupError(str(exc)) from exc
-    instance = InstanceLock(data_dir)
-    try:
-        journal = _open_storage(data_dir, settings, instance)
-    except StartupError:
+        journal = _open_storage(plan.data_dir, settings)
+    except (ConfigError, StartupError) as exc:
         if simulator:
             simulator.stop()
-        instance.release()
-        raise
-    return Context(data_dir, settings, credentials, journal, demo, simulator, args.customer_screen, problem, instance)
+        frame.instance.release()
+        raise exc if isinstance(exc, StartupError) else StartupError(str(exc)) from exc
+    return Context(
+        plan.data_dir,
+        settings,
+        credentials,
+        journal,
+        plan.demo,
+        simulator,
+        args.customer_screen,
+        plan.problem,
+        frame.instance,
+    )
 
 
-def _open_storage(data_dir: Path, settings: Settings, instance: InstanceLock) -> Journal:
-    hint = " Periksa ruang disk dan izin folder, atau pilih folder lain dengan --data-dir."
+def _open_storage(data_dir: Path, settings: Settings) -> Journal:
     try:
-        ensure_writable(data_dir)
-        instance.acquire()  # before the journal is opened: a second copy never touches it
         setup_logging(data_dir)
         settings_io.save(data_dir, settings)
         return Journal.in_dir(data_dir)
-    except DataDirError as exc:
-        raise StartupError(exc.user_message + hint) from exc
-    except AlreadyRunningError as exc:
-        raise StartupError(exc.user_message) from exc
     except JournalCorruptError as exc:
         return _replace_damaged_journal(data_dir, exc)
     except JournalError as exc:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
     except OSError as exc:
         reason = exc.strerror or "kesalahan disk"
-        raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({reason}).{hint}") from exc
+        raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({reason}).{STORAGE_HINT}") from exc
 
 
 def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Journal:
@@ -249,20 +186,31 @@ SWITCH_INTERVAL_S = 0.001
 
 
 def create_window(argv: list[str]) -> QMainWindow:
+    """The whole start at once (tests, the self-test); ``python -m kasir`` paints the first frame
+    before :func:`finish_window` (see ``kasir/__main__.py``)."""
+    frame = open_first_frame(parse_args(argv))
+    try:
+        return finish_window(frame)
+    except StartupError:
+        frame.window.force_close()
+        raise
+
+
+def finish_window(frame: FirstFrame) -> MainWindow:
+    """Everything the first frame did not need; raises StartupError (the window is the caller's)."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    ctx = build_context(parse_args(argv))
+    ctx = build_context(frame)
     controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal)
-    customer = CustomerDisplay(ctx.settings.shop_name, demo=ctx.demo)
-    window = MainWindow(customer, demo=ctx.demo)
+    window, customer = frame.window, frame.customer
+    customer.set_shop_name(ctx.settings.shop_name)
     window.controller = controller  # type: ignore[attr-defined]
     window.context = ctx  # type: ignore[attr-defined]
     _wire(window, controller, customer, ctx)
     window.mutasi_view.setModel(controller.mutasi_model)
     window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
     _place_customer(customer, ctx, controller)
-    _restore_geometry(window, controller)
-    window.activateWindow()  # keys go to the cashier, never to the customer's screen
-    _AfterFirstPaint(window, lambda: _after_first_paint(window, controller))
+    window.activateWindow()  # the customer's screen, shown just now, never takes the keys
+    frame.after_first_paint(lambda: _after_first_paint(window, controller))
     if ctx.instance is not None:
         ctx.instance.raise_requested.connect(lambda: _bring_to_front(window))
     controller.start()
@@ -302,21 +250,6 @@ WARM_MODULES = (
     "kasir.ui.settings_dialog",
     "logging.handlers",
 )
-
-
-class _AfterFirstPaint(QObject):
-    """Runs ``then`` once, on the event-loop turn after ``widget``'s first paint (a child of it)."""
-
-    def __init__(self, widget: QMainWindow, then: Callable[[], object]) -> None:
-        super().__init__(widget)
-        self._then = then
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)
-        return False
 
 
 def warm_up(controller: SaleController) -> int:
@@ -571,25 +504,6 @@ def _toggle_customer(customer: CustomerDisplay, ctx: Context, controller: SaleCo
         customer.hide()
     else:
         place(customer, None, separate=True)
-
-
-def _restore_geometry(window: MainWindow, controller: SaleController) -> None:
-    """The last size and place, moved inside the screens present; maximized the first time."""
-    from PySide6.QtCore import QByteArray
-
-    from kasir.ui.screens import fit_geometry
-
-    saved = controller.settings.window_geometry
-    if saved and window.restoreGeometry(QByteArray.fromHex(saved.encode("ascii"))):
-        if window.isMaximized():
-            window.showMaximized()
-            return
-        fitted = fit_geometry(window.geometry(), QGuiApplication.screens())
-        if fitted is not None:
-            window.setGeometry(fitted)
-            window.show()
-            return
-    window.showMaximized()
 
 
 def _remember_geometry(window: MainWindow, controller: SaleController) -> None:

@@ -34,7 +34,8 @@ def _wait(condition: Callable[[], bool], timeout_s: float) -> bool:
 
 
 def run_selftest(argv: list[str]) -> int:
-    from kasir.app import StartupError, create_window
+    from kasir.app import create_window
+    from kasir.cli import StartupError
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kasir-selftest-") as tmp:

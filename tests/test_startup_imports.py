@@ -41,6 +41,35 @@ def test_importing_the_app_loads_nothing_the_first_frame_does_not_need() -> None
     assert out.stdout.split() == []
 
 
+# What the first frame (python -m kasir paints it before anything else) must not wait for.
+BEHIND_THE_FIRST_FRAME = (
+    "kasir.app",
+    "kasir.ui.controller",
+    "kasir.journal",
+    "sqlite3",
+    "kasir.api",
+    "kasir.transport",
+    "kasir.credentials",
+    "kasir.simulator",
+    *DEFERRED,
+)
+
+
+def test_the_first_frame_loads_neither_journal_nor_client_nor_controller() -> None:
+    code = (
+        "import sys, kasir.cli, kasir.ui.first_frame;"
+        f" print(' '.join(m for m in {BEHIND_THE_FIRST_FRAME!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert out.stdout.split() == []
+
+
 def test_warm_up_loads_what_the_first_sale_and_dialogs_need(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     from kasir import app
 

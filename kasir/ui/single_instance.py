@@ -15,14 +15,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, Signal
 
+from kasir.errors import KasirError
+
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "kasir.lock"
 RAISE_NAME = "kasir.raise"
 
 
-class AlreadyRunningError(Exception):
-    user_message = "Kasir QRIS sudah terbuka untuk folder data ini. Jendela yang sudah terbuka dibawa ke depan."
+class AlreadyRunningError(KasirError):
+    default_message = "Kasir QRIS sudah terbuka untuk folder data ini. Jendela yang sudah terbuka dibawa ke depan."
 
 
 class InstanceLock(QObject):
