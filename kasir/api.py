@@ -183,6 +183,7 @@ class MutasiEntry:
     precision: timedelta = wib.SECOND  # "18:02" can be any moment of that minute
     description: str = ""
     problem: str = ""
+    claim_key: str = ""  # the key the journal recorded it under (a row read back from the journal)
 
     @property
     def is_incoming(self) -> bool:
@@ -199,6 +200,8 @@ class MutasiEntry:
         History ids and issuer references come from different id spaces; ``h:`` keeps them apart
         (an issuer reference that happened to start with a prefix of ours is escaped with ``r:``).
         """
+        if self.claim_key:
+            return self.claim_key
         if self.history_id:
             return f"h:{self.history_id}"
         if self.issuer_reff:

@@ -334,6 +334,11 @@ def _cancel_or_clear(window: MainWindow, controller: SaleController) -> None:
 
 def _late_text(sale: Sale) -> str:
     paid = sale.paid_at.astimezone(WIB).strftime("%H:%M") if sale.paid_at else "?"
+    if not sale.late:  # paid in time, but seen only after the QR had ended on screen
+        return (
+            f"Pembayaran baru terdeteksi: penjualan #{sale.id} {format_rupiah(sale.nominal)} dibayar pukul {paid}"
+            f" via {sale.brand or 'QRIS'}, sebelum QR berakhir — LUNAS."
+        )
     return (
         f"Pembayaran terlambat: penjualan #{sale.id} {format_rupiah(sale.nominal)} dibayar pukul {paid}"
         f" via {sale.brand or 'QRIS'} — LUNAS (terlambat)."

@@ -78,12 +78,27 @@ _MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sales_late_until ON sales (late_until);
     CREATE INDEX sales_paid_ts ON sales (paid_ts);
     """,
+    # 4: one payment seen through two routes (the seed's reference, the history's id) is one payment:
+    # the later view points at the first (same_as), claims go to the first, and the recap counts it
+    # once; when each payment was made (ts to until_ts, the stamp's precision), by index
+    """
+    ALTER TABLE payments ADD COLUMN ts INTEGER;
+    ALTER TABLE payments ADD COLUMN until_ts INTEGER;
+    ALTER TABLE payments ADD COLUMN same_as TEXT;
+    CREATE INDEX payments_ts ON payments (ts);
+    CREATE INDEX payments_same_as ON payments (same_as);
+    """,
 )
 # How long after its expiry a sale still waits for late money (and keeps its nominal), at least to
 # the end of its WIB day. An hour covers a bank's delayed notification and a customer who paid the
 # old QR after all; later money is the cashier's to attach by hand.
 LATE_WATCH = timedelta(hours=1)
 _CHUNK = 500  # keys per IN (...) query, well under SQLite's variable limit
+# Two routes' stamps of one payment may differ by this much (their clocks, the history's minutes).
+SAME_PAYMENT_SLACK = timedelta(minutes=2)
+# Money that arrived and settled nothing keeps its nominal from a new sale this long: a sale accepts
+# a payment stamped up to matching.DEFAULT_GRACE (5 min) before it began, plus a minute's precision.
+UNCLAIMED_HOLD = timedelta(minutes=6)
 LATE_STATES = ("expired", "cancelled")  # a QR was shown, so money may still come
 
 
@@ -231,7 +246,17 @@ def _backfill_3(db: sqlite3.Connection) -> None:
     )
 
 
-_BACKFILLS = {3: _backfill_3}
+def _backfill_4(db: sqlite3.Connection) -> None:
+    """Migration 4 in Python: when each payment already seen was made (history rows: to the minute)."""
+    rows = db.execute("SELECT key, at FROM payments").fetchall()
+    updates = []
+    for key, at in rows:
+        ts = _ts(datetime.fromisoformat(at))
+        updates.append((ts, ts + 59 if str(key).startswith("h:") else ts, key))
+    db.executemany("UPDATE payments SET ts = ?, until_ts = ? WHERE key = ?", updates)
+
+
+_BACKFILLS = {3: _backfill_3, 4: _backfill_4}
 
 
 # Every query on the sale path and the refresh path, by name: bounded by what can still matter and
@@ -241,7 +266,17 @@ QUERIES = {
         "SELECT nominal FROM sales WHERE day = ?1"
         " UNION SELECT nominal FROM sales WHERE state IN ('generating', 'awaiting')"
         " UNION SELECT nominal FROM sales INDEXED BY sales_late_until WHERE late_until > ?2"
+        " UNION SELECT amount FROM payments INDEXED BY payments_ts WHERE ts >= ?3 AND type = 'CR'"
+        " AND same_as IS NULL AND NOT EXISTS (SELECT 1 FROM sales WHERE issuer_reff = payments.key)"
     ),
+    # The other route's view of a payment: same amount, stamps that overlap, not yet paired.
+    "same_payment": (
+        "SELECT key FROM payments INDEXED BY payments_ts WHERE ts BETWEEN ?1 AND ?2 AND until_ts >= ?3"
+        " AND amount = ?4 AND type = 'CR' AND same_as IS NULL AND key != ?5 AND (substr(key, 1, 2) = 'h:') = ?6"
+        " AND NOT EXISTS (SELECT 1 FROM payments AS other WHERE other.same_as = payments.key)"
+        " ORDER BY abs(ts - ?7), key LIMIT 1"
+    ),
+    "aliases": "SELECT key, same_as FROM payments WHERE key IN ({marks}) AND same_as IS NOT NULL",
     "claimed_since": (
         "SELECT issuer_reff FROM sales INDEXED BY sales_paid_ts WHERE paid_ts >= ? AND issuer_reff IS NOT NULL"
     ),
@@ -257,7 +292,7 @@ QUERIES = {
     # quarter of the table per state": with them the planner would scan every sale ever made.
     "open_sales": "SELECT * FROM sales INDEXED BY sales_state WHERE state IN ('generating', 'awaiting') ORDER BY id",
     "sales_on": "SELECT * FROM sales WHERE day = ? ORDER BY id",
-    "payments_on": "SELECT * FROM payments WHERE day = ? ORDER BY at, key",
+    "payments_on": "SELECT * FROM payments WHERE day = ? AND same_as IS NULL ORDER BY at, key",
 }
 
 
@@ -400,31 +435,42 @@ class Journal:
     def settle(self, sale_id: int, entry: MutasiEntry, at: datetime, *, manual: bool = False) -> Sale:
         """Record the payment that settled a sale.
 
-        Late when the sale had already ended, or when the money arrived after its QR expired.
+        The payment is journaled with it, and the claim goes to the first view of that payment any
+        route gave (``same_as``), so its other view can never settle a second sale. Late when the
+        money was paid after the sale's end: its QR's expiry, or the cashier's cancel if earlier.
+        Money paid in time but seen later (a route that was quiet) is on time.
         """
         current = self.get(sale_id)
         if current.state == "paid":
             raise AlreadyClaimedError(f"sale {sale_id} is already paid")
         if not (current.is_open or current.state in LATE_STATES):
             raise JournalError(f"sale {sale_id} is {current.state}; no QR was shown, nothing can settle it")
-        late = not current.is_open or entry.date > current.expires_at
+        ended = current.expires_at
+        if current.state == "cancelled" and current.ended_at is not None:
+            ended = min(ended, current.ended_at)
+        late = entry.date > ended
         try:
-            self._write(
-                "UPDATE sales SET state = 'paid', issuer_reff = ?, paid_at = ?, paid_amount = ?, brand = ?,"
-                " buyer_reff = ?, settled_at = ?, late = ?, manual = ?, paid_ts = ? WHERE id = ? AND state != 'paid'",
-                (
-                    entry.key,
-                    entry.date.isoformat(),
-                    entry.amount,
-                    entry.brand_name,
-                    entry.buyer_reff,
-                    at.isoformat(),
-                    int(late),
-                    int(manual),
-                    _ts(entry.date),
-                    sale_id,
-                ),
-            )
+            with self._writing():
+                claim = self._record(entry)
+                cursor = self._db.execute(
+                    "UPDATE sales SET state = 'paid', issuer_reff = ?, paid_at = ?, paid_amount = ?, brand = ?,"
+                    " buyer_reff = ?, settled_at = ?, late = ?, manual = ?, paid_ts = ?"
+                    " WHERE id = ? AND state != 'paid'",
+                    (
+                        claim,
+                        entry.date.isoformat(),
+                        entry.amount,
+                        entry.brand_name,
+                        entry.buyer_reff,
+                        at.isoformat(),
+                        int(late),
+                        int(manual),
+                        _ts(entry.date),
+                        sale_id,
+                    ),
+                )
+                if cursor.rowcount != 1:
+                    raise AlreadyClaimedError(f"sale {sale_id} was paid meanwhile")
         except sqlite3.IntegrityError as exc:
             raise AlreadyClaimedError(f"payment {entry.key[:4]}… already settled another sale") from exc
         return self.get(sale_id)
@@ -449,11 +495,12 @@ class Journal:
         return _sale(row)
 
     def reserved_nominals(self, now: datetime) -> set[int]:
-        """Nominals no new sale may take: today's (WIB), every open sale's, and every sale's that
-        may still receive money (its late-watch window), whatever the date: a Rp 25.001 QR shown at
-        23:59 still reserves 25.001 after midnight."""
+        """Nominals no new sale may take: today's (WIB), every open sale's, every sale's that may
+        still receive money (its late-watch window), whatever the date: a Rp 25.001 QR shown at 23:59
+        still reserves 25.001 after midnight; and money that just arrived and settled nothing (a
+        sale would accept it, stamped up to 5 minutes before the sale began)."""
         day = now.astimezone(wib.WIB).date().isoformat()
-        rows = self._db.execute(QUERIES["reserved_nominals"], (day, _ts(now)))
+        rows = self._db.execute(QUERIES["reserved_nominals"], (day, _ts(now), _ts(now - UNCLAIMED_HOLD)))
         return {int(r[0]) for r in rows}
 
     def claimed_since(self, moment: datetime) -> set[str]:
@@ -479,13 +526,20 @@ class Journal:
         return [_sale(r) for r in self._db.execute(QUERIES["sales_on"], (day.isoformat(),))]
 
     def settled_by(self, keys: Iterable[str]) -> dict[str, Settlement]:
-        """For the payments on screen: the sale each one settled (by index, not all history)."""
-        found: dict[str, Settlement] = {}
-        for chunk in _chunks(list(keys)):
+        """For the payments on screen: the sale each one settled (by index, not all history),
+        whichever route's view of the payment made the claim."""
+        wanted = list(keys)
+        claim_of = {key: key for key in wanted}
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" for _ in chunk)
+            for key, same_as in self._db.execute(QUERIES["aliases"].format(marks=marks), chunk):
+                claim_of[str(key)] = str(same_as)
+        by_claim: dict[str, Settlement] = {}
+        for chunk in _chunks(sorted(set(claim_of.values()))):
             marks = ", ".join("?" for _ in chunk)
             for r in self._db.execute(QUERIES["settled_by"].format(marks=marks), chunk):
-                found[str(r[0])] = Settlement(int(r[1]), bool(r[2]), bool(r[3]))
-        return found
+                by_claim[str(r[0])] = Settlement(int(r[1]), bool(r[2]), bool(r[3]))
+        return {key: by_claim[claim] for key, claim in claim_of.items() if claim in by_claim}
 
     def late_watchable(self, now: datetime) -> list[Sale]:
         """Sales whose QR was shown, that ended unpaid, and for which money may still arrive."""
@@ -504,25 +558,49 @@ class Journal:
 
     def record_payments(self, entries: Iterable[MutasiEntry]) -> int:
         """Remember mutasi entries (idempotent); returns how many were new."""
-        rows = [
-            (
-                e.key,
-                e.date.astimezone(wib.WIB).date().isoformat(),
-                e.date.isoformat(),
-                e.amount,
-                e.type.strip().upper(),
-                e.brand_name,
-                e.buyer_reff,
-                e.issuer_reff,
-            )
-            for e in entries
-        ]
-        if not rows:
+        items = list(entries)
+        if not items:
             return 0
         with self._writing():
             before = self._db.total_changes
-            self._db.executemany("INSERT OR IGNORE INTO payments VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            for entry in items:
+                self._record(entry)
             return self._db.total_changes - before
+
+    def _record(self, entry: MutasiEntry) -> str:
+        """Journal one entry (inside a write) and return the key its claim goes under: its own, or
+        that of the other route's view of the same payment, seen first."""
+        key = entry.key
+        known = self._db.execute("SELECT same_as FROM payments WHERE key = ?", (key,)).fetchone()
+        if known is not None:
+            return str(known[0] or key)
+        ts, until = _ts(entry.date), _ts(entry.latest)
+        same_as = None
+        if entry.is_incoming:
+            slack = int(SAME_PAYMENT_SLACK.total_seconds())
+            found = self._db.execute(
+                QUERIES["same_payment"],
+                (ts - slack - 60, until + slack, ts - slack, entry.amount, key, int(not key.startswith("h:")), ts),
+            ).fetchone()
+            same_as = str(found[0]) if found else None
+        self._db.execute(
+            "INSERT INTO payments (key, day, at, amount, type, brand, buyer_reff, issuer_reff, ts, until_ts, same_as)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                entry.date.astimezone(wib.WIB).date().isoformat(),
+                entry.date.isoformat(),
+                entry.amount,
+                entry.type.strip().upper(),
+                entry.brand_name,
+                entry.buyer_reff,
+                entry.issuer_reff,
+                ts,
+                until,
+                same_as,
+            ),
+        )
+        return same_as or key
 
     def payments_on(self, day: date) -> list[MutasiEntry]:
         rows = self._db.execute(QUERIES["payments_on"], (day.isoformat(),))
@@ -536,6 +614,7 @@ class Journal:
                 issuer_reff=str(r["issuer_reff"]),
                 buyer_reff=str(r["buyer_reff"]),
                 balance=None,
+                claim_key=str(r["key"]),
             )
             for r in rows
         ]

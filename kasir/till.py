@@ -67,6 +67,7 @@ class Outcome:
     kind: Kind
     sale: Sale | None = None
     message: str = ""  # for the cashier, Indonesian
+    after_end: bool = False  # settled a sale that had already ended on screen: the cashier must be told
 
     @property
     def ok(self) -> bool:
@@ -147,6 +148,7 @@ class Till:
     # ---- money -----------------------------------------------------------------------
 
     def settle(self, sale_id: int, entry: MutasiEntry, *, manual: bool = False) -> Outcome:
+        before = self._get(sale_id)
         try:
             sale = self.journal.settle(sale_id, entry, self.clock(), manual=manual)
         except AlreadyClaimedError as exc:
@@ -161,7 +163,8 @@ class Till:
             log.warning("sale %s not settled: %s", sale_id, exc)
             return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
         log.info("sale %s settled%s%s", sale_id, " late" if sale.late else "", " by hand" if manual else "")
-        return Outcome(Kind.SETTLED, sale, self._paid_message(sale, entry))
+        after_end = before is not None and not state_of(before).is_open
+        return Outcome(Kind.SETTLED, sale, self._paid_message(sale, entry, after_end), after_end)
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> Outcome:
         """The cashier confirmed that this payment is for this sale."""
@@ -243,7 +246,7 @@ class Till:
             return None
 
     @staticmethod
-    def _paid_message(sale: Sale, entry: MutasiEntry) -> str:
+    def _paid_message(sale: Sale, entry: MutasiEntry, after_end: bool = False) -> str:
         received = format_rupiah(entry.amount)
         if sale.manual:
             difference = entry.amount - sale.nominal
@@ -255,4 +258,9 @@ class Till:
             return text
         if sale.late:
             return f"Pembayaran terlambat {received} masuk untuk penjualan #{sale.id} — dicatat LUNAS (terlambat)."
+        if after_end:  # paid in time, seen only after the QR ended on screen (a quiet route)
+            return (
+                f"Pembayaran {received} untuk penjualan #{sale.id} dibayar sebelum QR berakhir, baru terdeteksi"
+                " sekarang — dicatat LUNAS."
+            )
         return f"Penjualan #{sale.id} LUNAS: {received} via {entry.brand_name or 'QRIS'}."

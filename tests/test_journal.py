@@ -109,7 +109,7 @@ def test_a_sale_cancelled_before_its_qr_appeared_is_not_watched_for_late_money(j
 def test_a_manual_settlement_is_journaled_as_manual(journal: Journal) -> None:
     sale_id = new_sale(journal)
     journal.mark_ended(sale_id, "expired", EXPIRES)
-    sale = journal.settle(sale_id, payment(amount=25_000), EXPIRES, manual=True)
+    sale = journal.settle(sale_id, payment(amount=25_000, at=EXPIRES + timedelta(minutes=1)), EXPIRES, manual=True)
     assert sale.manual and sale.late and sale.paid_amount == 25_000 and sale.nominal == 25_001
     assert journal.settled_by(["R1"])["R1"].manual
 

@@ -33,7 +33,9 @@ def paid(amount: int, at: datetime, reff: str) -> MutasiEntry:
 # ---- every path query is served by an index ---------------------------------------------------
 
 PARAMS = {
-    "reserved_nominals": ("2026-11-25", 1_800_000_000),
+    "reserved_nominals": ("2026-11-25", 1_800_000_000, 1_800_000_000),
+    "same_payment": (1_800_000_000, 1_800_000_300, 1_800_000_000, 25_001, "A", 1, 1_800_000_000),
+    "aliases": ("A", "B"),
     "claimed_since": (1_800_000_000,),
     "claimed_among": ("A", "B"),
     "settled_by": ("A", "B"),
@@ -193,6 +195,6 @@ def test_a_version_2_journal_is_migrated_with_its_watch_windows(tmp_path: Path) 
     db.commit()
     db.close()
     journal = Journal(path)
-    assert journal.schema_version == 3
+    assert journal.schema_version == len(journal_module._MIGRATIONS)
     assert journal.get(1).late_until == made + timedelta(minutes=10) + LATE_WATCH
     journal.close()

@@ -42,7 +42,7 @@ def test_money_after_expiry_settles_the_sale_as_late_and_alerts_the_cashier(
     start_sale(qtbot, window)
     sale_id, nominal = controller.view.sale_id, controller.view.nominal
     qtbot.waitUntil(lambda: controller.view.state == "expired", timeout=10_000)
-    sim_of(window).pay(nominal, brand="ShopeePay")
+    sim_of(window).pay(nominal, brand="ShopeePay", at=wib.now() + timedelta(seconds=2))  # after the expiry
     refresh_mutasi(qtbot, window)
     sale = controller.journal.get(sale_id)
     assert sale.state == "paid" and sale.late and not sale.manual and sale.brand == "ShopeePay"
@@ -61,7 +61,7 @@ def test_money_after_a_cancel_settles_the_sale_as_late(open_app: OpenApp, qtbot:
     sale_id = controller.view.sale_id
     cancel_sale(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)  # back to idle: the late alert must not need the sale on screen
-    sim_of(window).pay(controller.journal.get(sale_id).nominal)
+    sim_of(window).pay(controller.journal.get(sale_id).nominal, at=wib.now() + timedelta(seconds=2))  # after the cancel
     refresh_mutasi(qtbot, window)
     assert controller.journal.get(sale_id).state == "paid" and controller.journal.get(sale_id).late
     assert controller.view.state == "idle"

@@ -404,3 +404,24 @@ def test_a_restart_check_with_money_for_another_sale_still_expires_this_one(till
     # The payment offered is already claimed by the first sale: it cannot settle the second.
     outcome = till.after_restart_check(till.journal.get(second), paid(25_001, clock.now, reff="R1"))
     assert outcome.kind is Kind.ENDED and outcome.sale is not None and outcome.sale.state == SaleState.EXPIRED
+
+
+def test_money_paid_in_time_but_seen_after_the_qr_ended_is_on_time_and_told_to_the_cashier(
+    till: Till, clock: FakeClock
+) -> None:
+    sale_id = shown(till)
+    paid_at = clock.now + timedelta(minutes=3)
+    clock.advance(minutes=11)  # the QR ended on screen; the route was quiet meanwhile
+    till.end(sale_id, SaleState.EXPIRED, "waktu habis")
+    outcome = till.settle(sale_id, paid(25_001, paid_at))
+    assert outcome.kind is Kind.SETTLED and outcome.after_end
+    assert outcome.sale is not None and not outcome.sale.late
+    assert "sebelum QR berakhir" in outcome.message
+
+
+def test_a_sale_made_right_after_unclaimed_money_arrived_never_takes_that_nominal(
+    till: Till, journal: Journal, clock: FakeClock
+) -> None:
+    journal.record_payments([paid(25_001, clock.now - timedelta(seconds=4), reff="STATIC")])
+    begun = till.begin(25_000, on_counter=None, can_make_qr=True)
+    assert begun.sale is not None and begun.sale.nominal != 25_001

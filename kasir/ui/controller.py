@@ -508,7 +508,7 @@ class SaleController(QObject):
         self.connection.emit("")
         if self._view.sale_id == sale.id:
             self._show(self._view_of(sale))
-        if sale.late and not sale.manual:
+        if (sale.late or outcome.after_end) and not sale.manual:  # the cashier saw this sale end
             self.notice.emit("warn", outcome.message)
             self.late_payment.emit(sale)
         if self.settings.sound and outcome.kind is Kind.SETTLED:
