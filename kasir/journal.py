@@ -277,6 +277,9 @@ QUERIES = {
         " ORDER BY abs(ts - ?7), key LIMIT 1"
     ),
     "aliases": "SELECT key, same_as FROM payments WHERE key IN ({marks}) AND same_as IS NOT NULL",
+    "views_between": (
+        "SELECT DISTINCT substr(key, 1, 2) = 'h:' FROM payments INDEXED BY payments_ts WHERE ts BETWEEN ? AND ?"
+    ),
     "claimed_since": (
         "SELECT issuer_reff FROM sales INDEXED BY sales_paid_ts WHERE paid_ts >= ? AND issuer_reff IS NOT NULL"
     ),
@@ -294,6 +297,32 @@ QUERIES = {
     "sales_on": "SELECT * FROM sales WHERE day = ? ORDER BY id",
     "payments_on": "SELECT * FROM payments WHERE day = ? AND same_as IS NULL ORDER BY at, key",
 }
+
+
+_INSERT_PAYMENT = (
+    "INSERT INTO payments (key, day, at, amount, type, brand, buyer_reff, issuer_reff, ts, until_ts, same_as)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _is_history(key: str) -> bool:
+    return key.startswith("h:")
+
+
+def _payment_row(entry: MutasiEntry, same_as: str | None) -> tuple[object, ...]:
+    return (
+        entry.key,
+        entry.date.astimezone(wib.WIB).date().isoformat(),
+        entry.date.isoformat(),
+        entry.amount,
+        entry.type.strip().upper(),
+        entry.brand_name,
+        entry.buyer_reff,
+        entry.issuer_reff,
+        _ts(entry.date),
+        _ts(entry.latest),
+        same_as,
+    )
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
@@ -558,14 +587,34 @@ class Journal:
 
     def record_payments(self, entries: Iterable[MutasiEntry]) -> int:
         """Remember mutasi entries (idempotent); returns how many were new."""
-        items = list(entries)
-        if not items:
+        fresh = {e.key: e for e in entries}
+        if not fresh:
             return 0
         with self._writing():
-            before = self._db.total_changes
-            for entry in items:
-                self._record(entry)
-            return self._db.total_changes - before
+            for chunk in _chunks(list(fresh)):
+                marks = ", ".join("?" for _ in chunk)
+                for (key,) in self._db.execute(f"SELECT key FROM payments WHERE key IN ({marks})", chunk):
+                    fresh.pop(str(key), None)
+            new = list(fresh.values())
+            if not new:
+                return 0
+            # Pairing two routes' views costs a query per row: only when both views can be present
+            # (the route changed). A list from one route, with nothing else around it, is one insert.
+            views = {_is_history(e.key) for e in new} | self._views_between(new)
+            if len(views) > 1:
+                for entry in new:
+                    self._record(entry)
+            else:
+                self._db.executemany(_INSERT_PAYMENT, [_payment_row(e, None) for e in new])
+            return len(new)
+
+    def _views_between(self, entries: list[MutasiEntry]) -> set[bool]:
+        """Which routes' views (history or not) the journal holds around these entries' stamps."""
+        slack = int(SAME_PAYMENT_SLACK.total_seconds())
+        low = min(_ts(e.date) for e in entries) - slack - 60
+        high = max(_ts(e.latest) for e in entries) + slack
+        rows = self._db.execute(QUERIES["views_between"], (low, high))
+        return {bool(r[0]) for r in rows}
 
     def _record(self, entry: MutasiEntry) -> str:
         """Journal one entry (inside a write) and return the key its claim goes under: its own, or
@@ -580,26 +629,10 @@ class Journal:
             slack = int(SAME_PAYMENT_SLACK.total_seconds())
             found = self._db.execute(
                 QUERIES["same_payment"],
-                (ts - slack - 60, until + slack, ts - slack, entry.amount, key, int(not key.startswith("h:")), ts),
+                (ts - slack - 60, until + slack, ts - slack, entry.amount, key, int(not _is_history(key)), ts),
             ).fetchone()
             same_as = str(found[0]) if found else None
-        self._db.execute(
-            "INSERT INTO payments (key, day, at, amount, type, brand, buyer_reff, issuer_reff, ts, until_ts, same_as)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                entry.date.astimezone(wib.WIB).date().isoformat(),
-                entry.date.isoformat(),
-                entry.amount,
-                entry.type.strip().upper(),
-                entry.brand_name,
-                entry.buyer_reff,
-                entry.issuer_reff,
-                ts,
-                until,
-                same_as,
-            ),
-        )
+        self._db.execute(_INSERT_PAYMENT, _payment_row(entry, same_as))
         return same_as or key
 
     def payments_on(self, day: date) -> list[MutasiEntry]:
