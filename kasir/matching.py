@@ -15,8 +15,11 @@ from datetime import datetime, timedelta
 
 from kasir.api import MutasiEntry
 
-# Public clients of the service allow 300 s. It is safe because a nominal stays reserved for as
-# long as money for it can still arrive, so no other sale's payment can have this amount.
+# Public clients of the service allow 300 s. A nominal stays reserved for as long as money for it
+# can still arrive, so no other sale's payment can have this amount; and money the app saw arrive
+# unclaimed keeps its nominal from new sales for journal.UNCLAIMED_HOLD (> this grace + a minute).
+# What is left: a payment of exactly the new nominal, made in the five minutes before the sale
+# began, that the app had not seen yet (a static-QR payment by chance) settles it.
 DEFAULT_GRACE = timedelta(seconds=300)
 
 

@@ -121,3 +121,10 @@ def test_money_paid_after_the_cashier_cancelled_is_late(journal: Journal) -> Non
     journal.mark_ended(first, "cancelled", NOW, "dibatalkan kasir")
     paid = journal.settle(first, seed_row(amount=16_001, at=NOW + timedelta(minutes=2)), NOW + timedelta(minutes=3))
     assert paid.late
+
+
+def test_unseen_money_is_held_at_least_as_long_as_a_sale_would_accept_it() -> None:
+    from kasir.journal import UNCLAIMED_HOLD
+    from kasir.matching import DEFAULT_GRACE
+
+    assert UNCLAIMED_HOLD >= DEFAULT_GRACE + timedelta(minutes=1)  # + a history stamp's minute
