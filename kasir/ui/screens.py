@@ -44,8 +44,11 @@ def place(window: QWidget, screen: QScreen | None, *, separate: bool = False) ->
             return
         primary = QGuiApplication.primaryScreen()
         if primary is not None:
+            # The right half, top: over the mutasi list, never over the keypad on the left.
             area = primary.availableGeometry()
-            window.resize(min(960, area.width() * 2 // 3), min(600, area.height() * 2 // 3))
+            width, height = min(960, area.width() // 2), min(600, area.height() * 2 // 3)
+            window.resize(width, height)
+            window.move(area.right() - width + 1, area.top())
         window.show()
         return
     window.hide()  # a full-screen window moves to another screen only when re-shown there

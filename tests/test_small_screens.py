@@ -1,0 +1,94 @@
+"""What the real-X screenshots (scripts/screenshots_x.py) showed on small screens, kept fixed."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QAction, QFontMetrics
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from kasir.settings import Settings
+from kasir.ui.customer_display import CustomerDisplay
+from kasir.ui.settings_dialog import SettingsDialog
+from kasir.ui.viewmodel import SaleView
+from tests.gui_helpers import OpenApp, demo, open_app
+
+__all__ = ["open_app"]  # fixture
+
+
+def _global_rect(widget: QLabel | object) -> QRect:
+    assert hasattr(widget, "mapToGlobal") and hasattr(widget, "rect")
+    rect: QRect = widget.rect()
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), rect.size())
+
+
+def test_the_separate_customer_window_leaves_the_keypad_visible(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One monitor, F7: the customer's own window went to the top left, over the keypad."""
+    monkeypatch.setattr("kasir.app.choose_screen", lambda *_args: None)  # one monitor
+    window = demo(open_app, qtbot, tmp_path)
+    assert not window.customer.isVisible()  # docked: the preview in the cashier's window
+    window.findChild(QAction, "customer_action").trigger()  # type: ignore[union-attr]
+    qtbot.waitUntil(window.customer.isVisible, timeout=5_000)
+    assert not window.customer.frameGeometry().intersects(_global_rect(window.keypad))
+
+
+def _awaiting(nominal: int) -> SaleView:
+    return SaleView(
+        "awaiting",
+        sale_id=1,
+        base=nominal - 1,
+        code=1,
+        nominal=nominal,
+        payload="000201" + "0" * 200,
+        merchant_name="TOKO DEMO KASIR",
+        nmid="ID2025000000001",
+        expires_at=datetime.now(UTC) + timedelta(minutes=10),
+    )
+
+
+def _side_labels(display: CustomerDisplay) -> list[QLabel]:
+    page = display._amount.parentWidget()
+    return [label for label in page.findChildren(QLabel) if label.isVisible() and label.text()]
+
+
+def test_the_customer_sees_every_line_whole_on_a_small_monitor(qtbot: QtBot) -> None:
+    """1024x600 and the one-monitor window: lines ran into each other, a big amount broke after "Rp"."""
+    display = CustomerDisplay("TOKO DEMO KASIR", demo=True)
+    qtbot.addWidget(display)
+    display.show()
+    qtbot.waitExposed(display)
+    for width, height in ((1024, 600), (683, 485)):  # a small second monitor; F7's window on 1366x768
+        display.resize(width, height)
+        display.show_sale(_awaiting(10_000_000))
+        qtbot.waitUntil(lambda w=width, h=height: display.size().width() == w and display.size().height() == h)
+        QApplication.processEvents()
+        amount = display._amount
+        assert QFontMetrics(amount.font()).horizontalAdvance(amount.text()) <= amount.contentsRect().width()
+        labels = sorted(_side_labels(display), key=lambda label: label.geometry().top())
+        for label in labels:
+            assert label.height() >= label.heightForWidth(label.width()) or not label.wordWrap(), label.text()
+            assert label.geometry().bottom() < height, label.text()
+        for upper, lower in itertools.pairwise(labels):
+            assert upper.geometry().bottom() < lower.geometry().top(), (upper.text(), lower.text())
+    display.allow_close()
+    display.close()
+
+
+def test_the_settings_fit_a_small_screen(qtbot: QtBot) -> None:
+    """Pengaturan was about 730 px tall: on a 1024x600 shop PC Simpan was below the screen."""
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.fit_height(560)  # a 600 px screen less its taskbar
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.frameGeometry().height() <= 560
+    save = dialog.save_button
+    assert save.isVisible() and dialog.rect().contains(QRect(save.mapTo(dialog, QPoint(0, 0)), save.size()))
+    assert dialog.fields_scroll.verticalScrollBar().maximum() > 0  # the rest is a scroll away, not cut off
