@@ -186,3 +186,9 @@ def test_the_window_remembers_its_place(open_app: OpenApp, qtbot: QtBot, tmp_pat
     second = open_app(["--demo", "--data-dir", str(tmp_path)])  # demo() would rewrite the settings
     assert not second.isMaximized()
     assert abs(second.geometry().width() - 1100) <= 4 and abs(second.geometry().height() - 640) <= 4
+
+
+def test_the_first_screen_says_what_to_do(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """Under X the window opened on "Siap" and an empty line: the hint came only after a first sale."""
+    window = demo(open_app, qtbot, tmp_path)
+    assert window.sale_detail.text() == "Ketik total lalu tekan Bayar."

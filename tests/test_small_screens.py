@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from kasir import wib
 from kasir.settings import Settings
 from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.settings_dialog import SettingsDialog
@@ -92,3 +93,10 @@ def test_the_settings_fit_a_small_screen(qtbot: QtBot) -> None:
     save = dialog.save_button
     assert save.isVisible() and dialog.rect().contains(QRect(save.mapTo(dialog, QPoint(0, 0)), save.size()))
     assert dialog.fields_scroll.verticalScrollBar().maximum() > 0  # the rest is a scroll away, not cut off
+
+
+def test_the_customer_sees_the_date_before_the_first_sale(qtbot: QtBot) -> None:
+    """Under X the idle customer screen had no date until a sale had come and gone."""
+    display = CustomerDisplay("TOKO DEMO KASIR")
+    qtbot.addWidget(display)
+    assert display._clock.text() == wib.now().strftime("%d/%m/%Y")

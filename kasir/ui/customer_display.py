@@ -73,6 +73,7 @@ class CustomerDisplay(QWidget):
         self._cancelled_page = self._message_page("Dibatalkan", "Transaksi dibatalkan kasir.", "#6e7781")
         self._preparing_page = self._message_page("Menyiapkan QR…", "Sebentar, QR pembayaran sedang dibuat.", "#0a66c2")
         self._demo_mark.setVisible(demo)
+        self.show_sale(self._view)  # the idle page complete (its date) before the first sale
         self.resize(960, 600)
 
     # ---- state property ----------------------------------------------------------
