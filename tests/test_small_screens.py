@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
@@ -38,6 +39,7 @@ def test_the_separate_customer_window_leaves_the_keypad_visible(
     window.findChild(QAction, "customer_action").trigger()  # type: ignore[union-attr]
     qtbot.waitUntil(window.customer.isVisible, timeout=5_000)
     assert not window.customer.frameGeometry().intersects(_global_rect(window.keypad))
+    assert window.screen().availableGeometry().contains(window.customer.frameGeometry())
 
 
 def _awaiting(nominal: int) -> SaleView:
@@ -100,3 +102,13 @@ def test_the_customer_sees_the_date_before_the_first_sale(qtbot: QtBot) -> None:
     display = CustomerDisplay("TOKO DEMO KASIR")
     qtbot.addWidget(display)
     assert display._clock.text() == wib.now().strftime("%d/%m/%Y")
+
+
+def test_the_customer_screen_never_asks_for_the_focus(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, qtlog: Any
+) -> None:
+    """showFullScreen() asks the window manager to activate the window (Qt refused it, with a warning)."""
+    window = demo(open_app, qtbot, tmp_path)
+    assert window.customer.isFullScreen()
+    asked = [record.message for record in qtlog.records if "requestActivate" in record.message]
+    assert asked == []
