@@ -112,3 +112,13 @@ def test_the_customer_screen_never_asks_for_the_focus(
     assert window.customer.isFullScreen()
     asked = [record.message for record in qtlog.records if "requestActivate" in record.message]
     assert asked == []
+
+
+def test_the_settings_do_not_scroll_on_a_tall_screen(qtbot: QtBot) -> None:
+    """On the 1080 px monitor Pengaturan scrolled anyway: its size was taken before it was styled."""
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.fit_height(1040)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.fields_scroll.verticalScrollBar().maximum() == 0, timeout=2_000)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QStandardPaths, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QLocale, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -133,13 +133,19 @@ class SettingsDialog(QDialog):
         self.fit_height(screen.availableGeometry().height())
 
     def fit_height(self, available: int) -> None:
-        """All fields at once when the screen is tall enough; else as many as fit, the rest scroll."""
+        """All fields at once when ``available`` px are enough; else as many as fit, the rest scroll."""
+        self._available = available
         content = self._fields.sizeHint()
         chrome = self._buttons.sizeHint().height() + self.error.sizeHint().height() + 60  # margins, title bar
         self.fields_scroll.setMinimumHeight(max(120, min(content.height(), available - chrome)))
         bar = self.fields_scroll.verticalScrollBar().sizeHint().width()
         self.fields_scroll.setMinimumWidth(content.width() + bar)
         self.resize(self.minimumSizeHint())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        # Again once shown: styled and laid out, the fields ask for more room than before.
+        QTimer.singleShot(0, self, lambda: self.fit_height(self._available))
 
     @staticmethod
     def _seconds(value: float, low: float, high: float) -> QDoubleSpinBox:
