@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QLocale, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -143,9 +143,9 @@ class SettingsDialog(QDialog):
         self.resize(self.minimumSizeHint())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        # Again before the window is mapped: shown (styled), the fields ask for more room than before.
+        self.fit_height(self._available)
         super().showEvent(event)
-        # Again once shown: styled and laid out, the fields ask for more room than before.
-        QTimer.singleShot(0, self, lambda: self.fit_height(self._available))
 
     @staticmethod
     def _seconds(value: float, low: float, high: float) -> QDoubleSpinBox:
