@@ -241,6 +241,9 @@ def _ask_yes(icon: QMessageBox.Icon, title: str, text: str, yes: str, no: str) -
 
 def create_window(argv: list[str]) -> QMainWindow:
     ctx = build_context(parse_args(argv))
+    from kasir.ui import qt_words
+
+    qt_words.install()  # Qt's own right-click menus in Indonesian
     controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal)
     customer = CustomerDisplay(ctx.settings.shop_name, demo=ctx.demo)
     window = MainWindow(customer, demo=ctx.demo)

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QAction, QFontMetrics
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QLocale, QPoint, QRect
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from kasir import wib
@@ -122,3 +122,42 @@ def test_the_settings_do_not_scroll_on_a_tall_screen(qtbot: QtBot) -> None:
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: dialog.fields_scroll.verticalScrollBar().maximum() == 0, timeout=2_000)
+
+
+def _words(actions: list[QAction]) -> list[str]:
+    return [a.text().split("\t")[0].replace("&", "") for a in actions if not a.isSeparator()]
+
+
+def test_qts_own_menus_speak_indonesian(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """Right-click in a field under X: Undo, Redo, Cut, Copy, Paste, Select All, Step up (Qt has no Indonesian)."""
+    demo(open_app, qtbot, tmp_path)
+    field = QLineEdit("25000")
+    qtbot.addWidget(field)
+    menu = field.createStandardContextMenu()
+    assert _words(menu.actions()) == ["Urungkan", "Ulangi", "Potong", "Salin", "Tempel", "Hapus", "Pilih semua"]
+    spin = QSpinBox()
+    qtbot.addWidget(spin)
+    spin.setRange(0, 10)
+    spin.setValue(5)
+    # a spin box's menu is built inside its contextMenuEvent; its step words come from the same table
+    assert QApplication.translate("QAbstractSpinBox", "&Step up") == "&Naikkan"
+    assert QApplication.translate("QAbstractSpinBox", "Step &down") == "&Turunkan"
+    assert QApplication.translate("QAbstractSpinBox", "&Select All") == "&Pilih semua"
+
+
+def test_the_recap_calendar_names_days_in_indonesian(qtbot: QtBot, tmp_path: Path) -> None:
+    """Rekap → Tanggal under X: the calendar said Mon Tue Wed, November."""
+    from kasir.ui.recap_dialog import RecapDialog
+
+    dialog = RecapDialog(tmp_path / "journal.sqlite3", datetime.now(UTC).date(), "TOKO")
+    qtbot.addWidget(dialog)
+    calendar = dialog.date_edit.calendarWidget()
+    assert calendar.locale().dayName(1, QLocale.FormatType.ShortFormat) == "Sen"
+    assert calendar.locale().monthName(8) == "Agustus"
+    dialog.reject()
+
+
+def test_qts_other_words_are_left_alone(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """A word the table does not know stays Qt's own (an empty answer would blank it)."""
+    demo(open_app, qtbot, tmp_path)
+    assert QKeySequence("Ctrl+A").toString(QKeySequence.SequenceFormat.NativeText) == "Ctrl+A"
