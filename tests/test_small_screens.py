@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, QRect
+from PySide6.QtCore import QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QSpinBox, QTreeView
 from pytestqt.qtbot import QtBot
 
 from kasir import wib
@@ -161,3 +161,18 @@ def test_qts_other_words_are_left_alone(open_app: OpenApp, qtbot: QtBot, tmp_pat
     """A word the table does not know stays Qt's own (an empty answer would blank it)."""
     demo(open_app, qtbot, tmp_path)
     assert QKeySequence("Ctrl+A").toString(QKeySequence.SequenceFormat.NativeText) == "Ctrl+A"
+
+
+def test_qts_file_and_print_dialogs_speak_indonesian(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """Ekspor CSV… and Cetak… under X: Name, Size, Type, Date Modified; Print, Options, Cancel."""
+    demo(open_app, qtbot, tmp_path)
+    dialog = QFileDialog(None, "Ekspor rekap ke CSV", str(tmp_path), "CSV (*.csv)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    view = dialog.findChild(QTreeView)
+    assert view is not None
+    columns = [view.model().headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
+    assert columns == ["Nama", "Ukuran", "Jenis", "Diubah"]
+    assert QApplication.translate("QPrintDialog", "Print") == "Cetak"
+    assert QApplication.translate("QPrintDialog", "&Options >>") == "&Pilihan >>"
+    assert QApplication.translate("QPlatformTheme", "Cancel") == "Batal"
