@@ -274,6 +274,12 @@ class Cashier:
         self.shots("paid")
         if self.layout == "two":
             self.grab("two-paid-customer", self.spec["customer"])
+            self.xdo("key", "F7")  # the customer screen shown again on its monitor: keys stay here
+            time.sleep(1)
+            self.xdo("type", "7")
+            self.check(self.on_gui(lambda: self.window.entry.value) == 7, "keys reach the cashier after F7")
+            self.xdo("key", "BackSpace")
+            self.check_customer_full_screen("after F7")
         self.xdo("key", "F4")
         self.until("Penjualan hari ini", lambda: self.active() == "Penjualan hari ini")
         self.shots("sales")
@@ -285,12 +291,20 @@ class Cashier:
         self.shots("recap")
         self.xdo("key", "Escape")
         self.until("back to the cashier", lambda: "MODE DEMO" in self.active())
+        if self.layout == "two":
+            self.check_customer_full_screen("after the dialogs")
         settings = self.on_gui(lambda: self.window.findChild(QAction, "settings_action"))
         self.on_gui_later(settings.trigger)  # Pengaturan has no F-key; the menu's action, as a click does
         self.until("Pengaturan", lambda: self.active() == "Pengaturan")
         self.shots("settings")
         self.xdo("key", "Escape")
         self.until("back to the cashier", lambda: "MODE DEMO" in self.active())
+
+    def check_customer_full_screen(self, when: str) -> None:
+        rect = self.on_gui(lambda: self.window.customer.frameGeometry().getRect())
+        full = self.on_gui(self.window.customer.isFullScreen)
+        w, h, x, y = self.spec["customer"]
+        self.check(full and rect == (x, y, w, h), f"customer display full screen on its monitor {when}: {rect}")
 
     def check_fits(self) -> None:
         def frame() -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QSpinBox, QTreeView
 from pytestqt.qtbot import QtBot
@@ -176,3 +176,27 @@ def test_qts_file_and_print_dialogs_speak_indonesian(open_app: OpenApp, qtbot: Q
     assert QApplication.translate("QPrintDialog", "Print") == "Cetak"
     assert QApplication.translate("QPrintDialog", "&Options >>") == "&Pilihan >>"
     assert QApplication.translate("QPlatformTheme", "Cancel") == "Batal"
+
+
+class _Hides(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.Hide:
+            self.count += 1
+        return False
+
+
+def test_f7_on_two_monitors_leaves_the_customer_screen_alone(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """Under openbox F7 hid and re-showed the full-screen display: it came back as a 960x600 window."""
+    window = demo(open_app, qtbot, tmp_path)
+    customer = window.customer
+    assert customer.isFullScreen() and customer.screen().name() == "pelanggan"
+    hides = _Hides()
+    customer.installEventFilter(hides)
+    window.findChild(QAction, "customer_action").trigger()  # type: ignore[union-attr]
+    assert hides.count == 0
+    assert customer.isVisible() and customer.isFullScreen() and customer.screen().name() == "pelanggan"
+    customer.removeEventFilter(hides)

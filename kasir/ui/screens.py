@@ -55,11 +55,16 @@ def place(window: QWidget, screen: QScreen | None, *, separate: bool = False) ->
             window.move(area.right() + 1 - width - frame_w, area.bottom() + 1 - height - frame_h)
         window.show()
         return
+    if window.isVisible() and window.isFullScreen() and window.screen() is screen:
+        return  # already there: hidden and shown again, it raced the window manager and came back small
     window.hide()  # a full-screen window moves to another screen only when re-shown there
     window.setScreen(screen)
     window.move(screen.geometry().topLeft())
-    # Not showFullScreen(): it also activates the window, which would take the keys from the cashier.
-    window.setWindowState(window.windowState() | Qt.WindowState.WindowFullScreen)
+    # A fresh full-screen request, whatever Qt last heard from the window manager; and not
+    # showFullScreen(), which also activates the window and would take the keys from the cashier.
+    full = Qt.WindowState.WindowFullScreen
+    window.setWindowState(window.windowState() & ~full)
+    window.setWindowState(window.windowState() | full)
     window.show()
 
 
