@@ -200,6 +200,9 @@ def finish_window(frame: FirstFrame) -> MainWindow:
     """Everything the first frame did not need; raises StartupError (the window is the caller's)."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     ctx = build_context(frame)
+    from kasir.ui import qt_words
+
+    qt_words.install()  # Qt's own right-click menus and standard buttons in Indonesian
     controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal)
     window, customer = frame.window, frame.customer
     customer.set_shop_name(ctx.settings.shop_name)

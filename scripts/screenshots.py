@@ -1,6 +1,17 @@
-"""Screenshots of the real app (demo mode) for the README: run under Xvfb.
+"""Screenshots of the real app (demo mode) for the README.
 
-xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+Widget grabs (any X server, or Xvfb; one window at a time):
+
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py docs/screenshots
+
+The counter as a cashier sees it (Linux; Xvfb, openbox, xrandr, xdotool, ImageMagick and zbarimg
+installed): a real X server with a window manager and a 40 px taskbar, keys typed with xdotool,
+whole-screen grabs, the QR decoded back from the picture:
+
+    .venv/bin/python scripts/screenshots.py --real-x one docs/screenshots   # one monitor, 1366x768
+    .venv/bin/python scripts/screenshots.py --real-x two docs/screenshots   # 1920x1080 + 1024x600
+
+See ``scripts/screenshots_x.py``.
 """
 
 from __future__ import annotations
@@ -96,4 +107,9 @@ def main(out: Path) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in ("--real-x", "--drive"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from screenshots_x import cli
+
+        raise SystemExit(cli(sys.argv[1:]))
     raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))

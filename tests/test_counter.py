@@ -229,3 +229,9 @@ def test_the_journaled_keys_held_in_memory_are_only_those_the_server_still_lists
     assert controller._recorded == {today[0].key}
     journaled = {e.issuer_reff for e in controller.journal.payments_on(at.date())}
     assert {"OLD0", "OLD49", "NEW1"} <= journaled  # bounded memory, nothing lost from the journal
+
+
+def test_the_first_screen_says_what_to_do(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """Under X the window opened on "Siap" and an empty line: the hint came only after a first sale."""
+    window = demo(open_app, qtbot, tmp_path)
+    assert window.sale_detail.text() == "Ketik total lalu tekan Bayar."

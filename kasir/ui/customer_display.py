@@ -7,7 +7,7 @@ takes focus from the cashier's window.
 from __future__ import annotations
 
 from PySide6.QtCore import Property, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from kasir import wib
@@ -20,6 +20,10 @@ CANCELLED_HOLD_MS = 3_000
 # LUNAS stays until the next sale starts (the cashier typing the next total puts it away): a
 # customer who looks up a few seconds late still sees that the money arrived.
 _PAGES = ("idle", "awaiting", "paid", "expired", "cancelled", "preparing")
+# Sizes are chosen for a monitor this large; a smaller window scales every line down with it
+# (a 1024x600 customer monitor, the one-monitor window beside the keypad).
+FULL_SIZE = (1000, 700)
+BASE_POINTS = "base_points"  # the QLabel property holding a line's full-size point size
 
 
 def _label(text: str = "", *, size: int = 24, bold: bool = False, color: str = "#1d2733") -> QLabel:
@@ -31,6 +35,7 @@ def _label(text: str = "", *, size: int = 24, bold: bool = False, color: str = "
     font.setBold(bold)
     label.setFont(font)
     label.setStyleSheet(f"color: {color};")
+    label.setProperty(BASE_POINTS, size)
     return label
 
 
@@ -63,6 +68,7 @@ class CustomerDisplay(QWidget):
         self._cancelled_page = self._message_page("Dibatalkan", "Transaksi dibatalkan kasir.", "#6e7781")
         self._preparing_page = self._message_page("Menyiapkan QR…", "Sebentar, QR pembayaran sedang dibuat.", "#0a66c2")
         self._demo_mark.setVisible(demo)
+        self.show_sale(self._view)  # the idle page complete (its date) before the first sale
         self.resize(960, 600)
 
     # ---- state property ----------------------------------------------------------
@@ -102,6 +108,7 @@ class CustomerDisplay(QWidget):
         side.addStretch(1)
         side.addWidget(_label("Total bayar", size=22, color="#57606a"))
         self._amount = _label("", size=64, bold=True)
+        self._amount.setWordWrap(False)  # "Rp" and the digits on one line: the font shrinks instead
         side.addWidget(self._amount)
         self._code_note = _label("", size=18, color="#57606a")
         side.addWidget(self._code_note)
@@ -119,7 +126,8 @@ class CustomerDisplay(QWidget):
         side.addWidget(self._countdown)
         self._checking = _label("", size=16, color="#57606a")
         side.addWidget(self._checking)
-        side.addWidget(_label("Scan dengan aplikasi bank atau e-wallet apa pun.\nBayar tepat sesuai nominal.", size=16))
+        how = "Scan dengan aplikasi bank\natau e-wallet apa pun.\nBayar tepat sesuai nominal."
+        side.addWidget(_label(how, size=16))
         side.addStretch(1)
         row.addLayout(side, 2)
         self._stack.addWidget(page)
@@ -164,6 +172,7 @@ class CustomerDisplay(QWidget):
         if page == "awaiting":
             self._qr.show_qr(view.payload, view.matrix)
             self._amount.setText(format_rupiah(view.nominal))
+            self._fit_amount()
             self._code_note.setText(f"termasuk kode unik {view.code}")
             self._merchant.setText(view.merchant_name)
             self._nmid.setText(f"NMID {view.nmid}" if view.nmid else "")
@@ -191,11 +200,27 @@ class CustomerDisplay(QWidget):
     # ---- window behaviour --------------------------------------------------------
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
-        # Shrink the text, never the QR: the amount scales with the window height.
-        font = self._amount.font()
-        font.setPointSize(max(28, min(96, self.height() // 12)))
-        self._amount.setFont(font)
+        # Shrink the text, never the QR.
+        scale = min(1.0, self.width() / FULL_SIZE[0], self.height() / FULL_SIZE[1])
+        for label in self.findChildren(QLabel):
+            base = label.property(BASE_POINTS)
+            if isinstance(base, int) and label is not self._amount:
+                font = label.font()
+                font.setPointSize(max(9, round(base * scale)))
+                label.setFont(font)
+        self._fit_amount()
         super().resizeEvent(event)
+
+    def _fit_amount(self) -> None:
+        """The amount as large as the height allows, on one line in the column beside the QR."""
+        room = (self.width() - 48) * 2 // 5 - 16  # the side column: 2 of 5 parts, less margins
+        font = self._amount.font()
+        size = max(20, min(96, self.height() // 12))
+        font.setPointSize(size)
+        while size > 14 and QFontMetrics(font).horizontalAdvance(self._amount.text()) > room:
+            size -= 2
+            font.setPointSize(size)
+        self._amount.setFont(font)
 
     def set_one_monitor(self, one: bool) -> None:
         self._one_monitor = one

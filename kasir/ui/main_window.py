@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.entry.refused.connect(self._amount_refused)
         self.typed.connect(self._input_changed)
         self._build_status()
+        self.show_sale(self._view)  # the idle screen's hint from the first frame, not after a sale
         # Fits a 1366x768 shop PC with a taskbar, and works from 1024x600 up.
         self.setMinimumSize(980, 540)
         self.resize(1280, 720)

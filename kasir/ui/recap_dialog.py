@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kasir import recap
+from kasir.ui.qt_words import INDONESIAN
 from kasir.ui.tasks import TaskRunner
 
 
@@ -54,6 +55,8 @@ class RecapDialog(QDialog):
         self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_edit.setObjectName("recap_date")
         self.date_edit.setCalendarPopup(True)
+        self.date_edit.setLocale(INDONESIAN)  # the calendar's days and months: Sen, Sel…, Agustus
+        self.date_edit.calendarWidget().setLocale(INDONESIAN)
         self.date_edit.setDisplayFormat("dd-MM-yyyy")
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         top.addWidget(self.date_edit)

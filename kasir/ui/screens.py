@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -44,14 +44,28 @@ def place(window: QWidget, screen: QScreen | None, *, separate: bool = False) ->
             return
         primary = QGuiApplication.primaryScreen()
         if primary is not None:
+            # The right half, bottom: over the mutasi list, never over the keypad on the left, and
+            # below the sale's state. Anchored at the bottom, its title bar (with the close button)
+            # stays on screen even where Qt does not know the frame yet and places the inside.
             area = primary.availableGeometry()
-            window.resize(min(960, area.width() * 2 // 3), min(600, area.height() * 2 // 3))
+            width, height = min(960, area.width() // 2), min(600, area.height() * 2 // 3)
+            window.resize(width, height)
+            outer, inner = window.frameGeometry(), window.geometry()  # the same until decorated
+            frame_w, frame_h = (outer.width() - inner.width()) or 4, (outer.height() - inner.height()) or 32
+            window.move(area.right() + 1 - width - frame_w, area.bottom() + 1 - height - frame_h)
         window.show()
         return
+    if window.isVisible() and window.isFullScreen() and window.screen() is screen:
+        return  # already there: hidden and shown again, it raced the window manager and came back small
     window.hide()  # a full-screen window moves to another screen only when re-shown there
     window.setScreen(screen)
     window.move(screen.geometry().topLeft())
-    window.showFullScreen()
+    # A fresh full-screen request, whatever Qt last heard from the window manager; and not
+    # showFullScreen(), which also activates the window and would take the keys from the cashier.
+    full = Qt.WindowState.WindowFullScreen
+    window.setWindowState(window.windowState() & ~full)
+    window.setWindowState(window.windowState() | full)
+    window.show()
 
 
 def fit_geometry(saved: QRect, screens: list[QScreen]) -> QRect | None:

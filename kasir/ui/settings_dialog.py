@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QStandardPaths
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QLocale, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -108,13 +109,43 @@ class SettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")  # Qt's own text is English
         buttons.accepted.connect(self._validate_and_accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        # The fields scroll when the screen is short (1024x600): Simpan and Batal stay in view.
+        content = QWidget()
+        fields = QVBoxLayout(content)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.addLayout(form)
         self.printer_settings = PrinterSettings(settings, parent)  # receipts (issue 13)
-        layout.addWidget(self.printer_settings)
+        fields.addWidget(self.printer_settings)
+        self.fields_scroll = QScrollArea()
+        self.fields_scroll.setObjectName("settings_scroll")
+        self.fields_scroll.setWidget(content)
+        self._fields = content
+        self.fields_scroll.setWidgetResizable(True)
+        self.fields_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.fields_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.fields_scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self._buttons = buttons
         self._describe_qris()
+        screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+        self.fit_height(screen.availableGeometry().height())
+
+    def fit_height(self, available: int) -> None:
+        """All fields at once when ``available`` px are enough; else as many as fit, the rest scroll."""
+        self._available = available
+        content = self._fields.sizeHint()
+        chrome = self._buttons.sizeHint().height() + self.error.sizeHint().height() + 60  # margins, title bar
+        self.fields_scroll.setMinimumHeight(max(120, min(content.height(), available - chrome)))
+        bar = self.fields_scroll.verticalScrollBar().sizeHint().width()
+        self.fields_scroll.setMinimumWidth(content.width() + bar)
+        self.resize(self.minimumSizeHint())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        # Again before the window is mapped: shown (styled), the fields ask for more room than before.
+        self.fit_height(self._available)
+        super().showEvent(event)
 
     @staticmethod
     def _seconds(value: float, low: float, high: float) -> QDoubleSpinBox:
