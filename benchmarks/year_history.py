@@ -142,6 +142,8 @@ def load(progress: bool = False) -> Fixture:
     meta = folder / "fixture.json"
     if meta.exists():
         data = json.loads(meta.read_text(encoding="utf-8"))
+        for path in (folder / "year.sqlite3", folder / "busy.sqlite3"):
+            Journal(path).close()  # brought to this app's schema once (the recap reads it read-only)
         return Fixture(
             folder / "year.sqlite3",
             folder / "busy.sqlite3",
