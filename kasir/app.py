@@ -286,7 +286,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     )
     window.pay_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     window.cancel_button.clicked.connect(lambda: _cancel_or_clear(window, controller))
-    window.refresh_button.clicked.connect(controller.refresh_mutasi)
+    window.refresh_button.clicked.connect(controller.refresh_mutasi_now)
     window.typed.connect(controller.acknowledge)  # the cashier moved on to the next customer
     window.retry_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     if not ctx.demo:
@@ -302,7 +302,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     menus = (
         ("Laporan", "Penjualan hari ini…", lambda: open_sales(window, controller), "sales_action", "F4"),
         ("Laporan", "Rekap harian…", lambda: open_recap(window, controller), "recap_action", "F6"),
-        ("Laporan", "Muat ulang mutasi", controller.refresh_mutasi, "refresh_action", "F5"),
+        ("Laporan", "Muat ulang mutasi", controller.refresh_mutasi_now, "refresh_action", "F5"),
         (
             "Tampilan",
             "Layar pelanggan terpisah",

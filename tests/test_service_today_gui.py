@@ -253,3 +253,20 @@ def test_closing_the_app_with_a_hung_request_takes_under_two_seconds(
     started = time.monotonic()
     window.force_close()
     assert time.monotonic() - started < 2.0
+
+
+def test_a_server_pause_is_said_on_the_label_on_f5_and_goes_when_it_ends(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # QA: a Retry-After of a day left "server kasir (tiap 3 detik) · jeda server 9:55" on the label
+    # while nothing was asked, F5 did nothing and said nothing, and "jeda 0:25" stayed after the pause.
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    sim_of(window).inject("retry_day", count=1, path="/kasir/orkut/status-pembayaran")
+    start_sale(qtbot, window)
+    qtbot.waitUntil(lambda: "dijeda server (" in window.payment_source_label.text(), timeout=10_000)
+    assert "tiap" not in window.payment_source_label.text().split("·")[0]
+    qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
+    assert "Server meminta jeda" in window.notice_label.text()
+    controller.watcher.choice.cooldowns.clear()  # the pause ends
+    qtbot.waitUntil(lambda: "dijeda" not in window.payment_source_label.text(), timeout=5_000)

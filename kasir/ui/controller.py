@@ -122,6 +122,7 @@ class SaleController(QObject):
         self._mutasi_timer.timeout.connect(self.refresh_mutasi)
         self._mutasi_busy = False
         self._seconds_left = -1
+        self._sources_text = ""
         # Keys of the last list that is already in the journal: only the rows the server still
         # lists (the day's), so an app left open for a month holds no more than a day's keys.
         self._recorded: set[str] = set()
@@ -463,6 +464,7 @@ class SaleController(QObject):
 
     def _check_expiry(self) -> None:
         self._check_clock()
+        self._tick_sources()
         view = self._view
         if view.state == SaleState.AWAITING and view.sale_id and view.expires_at and self.clock() >= view.expires_at:
             self._end(view.sale_id, SaleState.EXPIRED, "waktu habis")
@@ -581,13 +583,12 @@ class SaleController(QObject):
     def source_text(self) -> str:
         pay = self.watcher.choice
         parts = [f"Cek pembayaran: {sources.LABEL[pay.current]}" if pay.current else "Cek pembayaran: belum"]
-        if pay.current is not None:
+        resting = pay.cooldown_left()
+        if resting.total_seconds() > 0:  # nothing is asked meanwhile: never claim a cadence
+            parts[0] = f"Cek pembayaran: dijeda server ({_clock_text(resting)})"
+        elif pay.current is not None:
             every = pay.interval_s(self.settings.poll_interval_s, self.settings.history_interval_s)
             parts[0] += f" (tiap {_seconds(every)})"
-        resting = pay.cooldown_left()
-        if resting.total_seconds() > 0:
-            minutes, seconds = divmod(int(resting.total_seconds()), 60)
-            parts.append(f"jeda server {minutes}:{seconds:02d}")
         qr = Source.LOCAL if self.settings.generate_mode == "local" else self.qr_choice.current
         if qr is not None:
             parts.append(f"QR: {sources.LABEL[qr]}")
@@ -598,7 +599,24 @@ class SaleController(QObject):
     def _announce_sources(self) -> None:
         text = self.source_text()
         log.info("sources: %s", text)
+        self._sources_text = text
         self.sources_changed.emit(text)
+
+    def _tick_sources(self) -> None:
+        """A server's pause counts down on the label, and goes the moment it ends."""
+        text = self.source_text()
+        if text != self._sources_text:
+            self._sources_text = text
+            self.sources_changed.emit(text)
+
+    def refresh_mutasi_now(self) -> None:
+        """F5 / Muat ulang: as refresh_mutasi, but the cashier is told why when nothing can be asked."""
+        resting = self.panel_choice.cooldown_left()
+        if self.session is not None and resting.total_seconds() > 0:
+            self.notice.emit(
+                "warn", f"Server meminta jeda. Mutasi dan pembayaran dicek lagi dalam {_clock_text(resting)}."
+            )
+        self.refresh_mutasi()
 
     def _check_clock(self) -> None:
         if not self.server_clock.known:
@@ -770,6 +788,11 @@ def _rules(settings: Settings) -> TillRules:
         expiry=timedelta(seconds=settings.expiry_s),
         kode_unik=KodeUnikRange(settings.kode_unik_low, settings.kode_unik_high),
     )
+
+
+def _clock_text(left: timedelta) -> str:
+    minutes, seconds = divmod(int(left.total_seconds()), 60)
+    return f"{minutes}:{seconds:02d}"
 
 
 def _seconds(value: float) -> str:
