@@ -241,3 +241,26 @@ def test_the_side_panel_draws_a_row_once_per_refresh_not_at_every_paint(qtbot) -
     assert len(drawn) == 1
     assert model.data(model.index(0, 4)) == "Tidak cocok"
     assert model.data(model.index(0, 1)) == "Rp 25.001"
+
+
+def test_money_that_arrives_while_the_journal_cannot_be_written_is_said_plainly(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: journal deleted or disk full, then the customer pays: the screen kept "Menunggu
+    # pembayaran" and a generic journal error; the cashier could ask for the money twice.
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window)
+    nominal = controller.view.nominal
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise JournalError("database or disk is full")
+
+    monkeypatch.setattr(controller.journal, "settle", full_disk)
+    sim_of(window).pay(nominal)
+    qtbot.waitUntil(lambda: "sudah masuk" in window.notice_label.text(), timeout=10_000)
+    assert "Jangan minta pelanggan membayar lagi" in window.notice_label.text()
+    assert window.connection_banner.isVisible() and "belum tercatat" in window.connection_banner.text()
+    monkeypatch.undo()  # space freed: the next try writes it
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert not window.connection_banner.isVisible()

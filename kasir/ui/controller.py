@@ -23,7 +23,7 @@ from kasir.credentials import API_KEY, AUTH_TOKEN, CachedStore, CredentialStore
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.journal import Journal, JournalError, Sale
 from kasir.matching import find_settlement
-from kasir.money import KodeUnikRange
+from kasir.money import KodeUnikRange, format_rupiah
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
@@ -489,8 +489,14 @@ class SaleController(QObject):
         if sale is None or sale.state != SaleState.AWAITING:
             return
         if outcome.kind is Kind.STORAGE_FAILED:
-            # The money is there; the disk is not. Keep watching and try again, never drop the sale.
-            self._error(outcome.message)
+            # The money is there; the disk is not. Keep watching and try again, never drop the sale,
+            # and never let the cashier ask the customer to pay twice.
+            text = (
+                f"Pembayaran {format_rupiah(entry.amount)} sudah masuk ({entry.brand_name or 'QRIS'}) tetapi belum"
+                f" tercatat: {outcome.message} Jangan minta pelanggan membayar lagi."
+            )
+            self.notice.emit("error", text)
+            self.connection.emit(text)  # the banner stays until the settle is written
             self._watch(sale, delay_ms=2_000)
         else:  # claimed by another sale: this one keeps waiting for its own payment
             log.warning("payment already claimed; sale %s keeps waiting", sale_id)
