@@ -58,11 +58,15 @@ RANGES: dict[str, tuple[float, float]] = {
     "poll_interval_s": (0.2, 60.0),
     "mutasi_interval_s": (2.0, 600.0),
     "history_interval_s": (0.3, 600.0),
-    "expiry_s": (1, 3600),  # Pengaturan offers whole minutes; tests use seconds
+    # A QR the customer cannot scan and pay in time is worse than none: at least a minute.
+    "expiry_s": (60, 3600),
     "kode_unik_low": (0, 9999),
     "kode_unik_high": (0, 9999),
     "printer_width": (32, 48),
 }
+# Zero or less is not a small value but no value (a hand-edited file): those take the default
+# rather than the range's edge (expiry_s 0 became a 1-second QR).
+_DEFAULT_WHEN_NOT_POSITIVE = frozenset({"poll_interval_s", "mutasi_interval_s", "history_interval_s", "expiry_s"})
 _CHOICES = {"generate_mode": ("server", "local"), "printer_kind": ("", "network", "device", "system")}
 
 
@@ -114,8 +118,8 @@ def from_mapping(raw: dict[str, Any]) -> Settings:
             if isinstance(default, bool) and isinstance(value, bool):
                 values[f.name] = value
         elif isinstance(default, (int, float)) and isinstance(value, (int, float)):
-            if value != value:  # NaN
-                log.warning("setting %s is NaN; using the default", f.name)
+            if value != value or (value <= 0 and f.name in _DEFAULT_WHEN_NOT_POSITIVE):  # NaN, 0, -5
+                log.warning("setting %s=%r is not a usable value; using the default", f.name, value)
                 continue
             low, high = RANGES.get(f.name, (float("-inf"), float("inf")))
             clamped = min(high, max(low, value))

@@ -37,12 +37,14 @@ __all__ = ["memory_keyring", "open_app"]  # fixtures
 def test_money_after_expiry_settles_the_sale_as_late_and_alerts_the_cashier(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    window = demo(open_app, qtbot, tmp_path, expiry_s=1)
+    window = demo(open_app, qtbot, tmp_path)
     controller = controller_of(window)
     start_sale(qtbot, window)
-    sale_id, nominal = controller.view.sale_id, controller.view.nominal
+    sale_id, nominal, expires = controller.view.sale_id, controller.view.nominal, controller.view.expires_at
+    assert expires is not None
+    controller.clock = lambda: expires + timedelta(seconds=1)  # the QR's time is up
     qtbot.waitUntil(lambda: controller.view.state == "expired", timeout=10_000)
-    sim_of(window).pay(nominal, brand="ShopeePay", at=wib.now() + timedelta(seconds=2))  # after the expiry
+    sim_of(window).pay(nominal, brand="ShopeePay", at=expires + timedelta(seconds=30))  # after the expiry
     refresh_mutasi(qtbot, window)
     sale = controller.journal.get(sale_id)
     assert sale.state == "paid" and sale.late and not sale.manual and sale.brand == "ShopeePay"

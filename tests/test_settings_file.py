@@ -36,9 +36,14 @@ def test_no_settings_file_means_the_defaults(tmp_path: Path) -> None:
     [
         ("poll_interval_s", math.nan, Settings().poll_interval_s),
         ("poll_interval_s", 1e308, RANGES["poll_interval_s"][1]),
-        ("mutasi_interval_s", 0, RANGES["mutasi_interval_s"][0]),
-        ("history_interval_s", -5, RANGES["history_interval_s"][0]),
+        ("mutasi_interval_s", 0, Settings().mutasi_interval_s),
+        ("mutasi_interval_s", 0.5, RANGES["mutasi_interval_s"][0]),
+        ("history_interval_s", -5, Settings().history_interval_s),
         ("expiry_s", 10**12, RANGES["expiry_s"][1]),
+        # QA: 0 and -5 became a 1-second QR that expired before anyone could scan it
+        ("expiry_s", 0, Settings().expiry_s),
+        ("expiry_s", -5, Settings().expiry_s),
+        ("expiry_s", 5, 60),
     ],
 )
 def test_intervals_and_limits_are_clamped_to_sane_ranges(
