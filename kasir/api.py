@@ -190,6 +190,14 @@ class MutasiEntry:
         return self.type.strip().upper() == "CR"
 
     @property
+    def when_text(self) -> str:
+        """The time of day as a cashier reads it; never a time the row did not give."""
+        if "tanggal" in self.problem:
+            return "waktu tidak diketahui"
+        minute_only = self.precision >= timedelta(minutes=1)  # "18:02" must not read as 18:02:00
+        return self.date.astimezone(wib.WIB).strftime("%H:%M" if minute_only else "%H:%M:%S")
+
+    @property
     def latest(self) -> datetime:
         return self.date + self.precision - timedelta(microseconds=1)
 

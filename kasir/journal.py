@@ -85,6 +85,7 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE payments ADD COLUMN ts INTEGER;
     ALTER TABLE payments ADD COLUMN until_ts INTEGER;
     ALTER TABLE payments ADD COLUMN same_as TEXT;
+    ALTER TABLE payments ADD COLUMN problem TEXT;
     CREATE INDEX payments_ts ON payments (ts);
     CREATE INDEX payments_same_as ON payments (same_as);
     """,
@@ -300,9 +301,13 @@ QUERIES = {
 
 
 _INSERT_PAYMENT = (
-    "INSERT INTO payments (key, day, at, amount, type, brand, buyer_reff, issuer_reff, ts, until_ts, same_as)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO payments (key, day, at, amount, type, brand, buyer_reff, issuer_reff, ts, until_ts, same_as, problem)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+# A row first seen with a date that could not be read, now seen whole: it gets its real time.
+_DATE_NOW_READ = "UPDATE payments SET day = ?, at = ?, ts = ?, until_ts = ?, problem = NULL WHERE key = ?"
 
 
 def _is_history(key: str) -> bool:
@@ -322,6 +327,7 @@ def _payment_row(entry: MutasiEntry, same_as: str | None) -> tuple[object, ...]:
         _ts(entry.date),
         _ts(entry.latest),
         same_as,
+        entry.problem or None,
     )
 
 
@@ -593,8 +599,14 @@ class Journal:
         with self._writing():
             for chunk in _chunks(list(fresh)):
                 marks = ", ".join("?" for _ in chunk)
-                for (key,) in self._db.execute(f"SELECT key FROM payments WHERE key IN ({marks})", chunk):
-                    fresh.pop(str(key), None)
+                for key, problem in self._db.execute(
+                    f"SELECT key, problem FROM payments WHERE key IN ({marks})", chunk
+                ):
+                    seen = fresh.pop(str(key))
+                    if problem and "tanggal" in str(problem) and "tanggal" not in seen.problem:
+                        self._db.execute(
+                            _DATE_NOW_READ, (*_payment_row(seen, None)[1:3], *_payment_row(seen, None)[8:10], key)
+                        )
             new = list(fresh.values())
             if not new:
                 return 0
@@ -647,6 +659,7 @@ class Journal:
                 issuer_reff=str(r["issuer_reff"]),
                 buyer_reff=str(r["buyer_reff"]),
                 balance=None,
+                problem=str(r["problem"] or ""),
                 claim_key=str(r["key"]),
             )
             for r in rows

@@ -182,7 +182,7 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
                 "",
                 "",
                 str(entry.amount),
-                _time(entry.date),
+                "" if entry.problem else _time(entry.date),
                 entry.brand_name,
                 entry.buyer_reff,
                 entry.issuer_reff,
@@ -242,10 +242,7 @@ def to_html(recap: DayRecap, shop_name: str = "") -> str:
         _table(
             "Uang masuk tanpa penjualan",
             ("Waktu", "Nominal", "Dompet", "Pembeli"),
-            [
-                (e.date.astimezone(wib.WIB).strftime("%H:%M:%S"), format_rupiah(e.amount), e.brand_name, e.buyer_reff)
-                for e in recap.unmatched
-            ],
+            [(e.when_text, format_rupiah(e.amount), e.brand_name, e.buyer_reff) for e in recap.unmatched],
         ),
     ]
     return "".join(parts)

@@ -128,3 +128,24 @@ def test_unseen_money_is_held_at_least_as_long_as_a_sale_would_accept_it() -> No
     from kasir.matching import DEFAULT_GRACE
 
     assert DEFAULT_GRACE + timedelta(minutes=1) <= UNCLAIMED_HOLD  # + a history stamp's minute
+
+
+def unreadable(amount: int = 21_001, seen_at: datetime = NOW) -> MutasiEntry:
+    return MutasiEntry(seen_at, amount, "CR", "", "DANA", "R21", "", None, problem="tanggal tidak terbaca")
+
+
+def test_a_payment_whose_date_could_not_be_read_is_never_given_an_invented_time(journal: Journal) -> None:
+    from kasir.ui.attach_dialog import describe_entry
+
+    journal.record_payments([unreadable()])
+    (kept,) = journal.payments_on(NOW.date())
+    assert kept.when_text == "waktu tidak diketahui"
+    assert "pukul" not in describe_entry(kept) and "waktu tidak diketahui" in describe_entry(kept)
+
+
+def test_the_same_payment_seen_later_with_its_date_gets_its_real_time(journal: Journal) -> None:
+    journal.record_payments([unreadable(seen_at=NOW)])
+    real = seed_row(amount=21_001, reff="R21", at=NOW - timedelta(minutes=3))
+    journal.record_payments([real])
+    (kept,) = journal.payments_on(NOW.date())
+    assert kept.date == real.date and kept.problem == ""

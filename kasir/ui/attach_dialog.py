@@ -32,9 +32,10 @@ def describe_sale(sale: Sale) -> str:
 
 
 def describe_entry(entry: MutasiEntry) -> str:
-    at = entry.date.astimezone(wib.WIB).strftime("%H:%M:%S")
+    at = entry.when_text
     who = f" dari {entry.buyer_reff}" if entry.buyer_reff else ""
-    return f"{format_rupiah(entry.amount)} via {entry.brand_name or 'QRIS'} pukul {at}{who}"
+    when = at if "tidak" in at else f"pukul {at}"
+    return f"{format_rupiah(entry.amount)} via {entry.brand_name or 'QRIS'} {when}{who}"
 
 
 class AttachDialog(QDialog):

@@ -104,10 +104,7 @@ class MutasiModel(QAbstractTableModel):
 
     def _text(self, entry: MutasiEntry, column: int) -> str:
         if column == 0:
-            if "tanggal" in entry.problem:
-                return "?"
-            minute_only = entry.precision.total_seconds() >= 60  # "18:02" must not read as 18:02:00
-            return entry.date.astimezone(wib.WIB).strftime("%H:%M" if minute_only else "%H:%M:%S")
+            return "?" if "tanggal" in entry.problem else entry.when_text  # a narrow column
         if column == 1:
             return format_rupiah(entry.amount if entry.is_incoming else -entry.amount)
         if column == 2:
