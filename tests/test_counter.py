@@ -235,3 +235,39 @@ def test_the_first_screen_says_what_to_do(open_app: OpenApp, qtbot: QtBot, tmp_p
     """Under X the window opened on "Siap" and an empty line: the hint came only after a first sale."""
     window = demo(open_app, qtbot, tmp_path)
     assert window.sale_detail.text() == "Ketik total lalu tekan Bayar."
+
+
+def test_the_esc_hint_goes_when_the_qr_is_cancelled(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert "sekali lagi" in window.notice_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert controller_of(window).view.state == "cancelled"
+    assert "sekali lagi" not in window.notice_label.text()
+
+
+def test_a_note_about_the_total_goes_when_bayar_takes_the_total(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    type_total(qtbot, window, "9999999")
+    qtbot.keyClick(window, Qt.Key.Key_9)  # past the limit: refused with a note
+    assert window.amount_note.text()
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller_of(window).view.state == "awaiting", timeout=10_000)
+    assert window.entry.value == 0 and window.amount_note.text() == ""
+
+
+def test_a_failed_panel_refresh_banner_goes_with_the_next_good_answer(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    sim_of(window).inject("http500", count=1, path="/kasir/orkut/mutasi")
+    controller.refresh_mutasi()
+    qtbot.waitUntil(lambda: window.connection_banner.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    controller.refresh_mutasi()  # the server answers again
+    qtbot.waitUntil(lambda: not window.connection_banner.isVisible(), timeout=10_000)

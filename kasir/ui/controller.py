@@ -122,6 +122,7 @@ class SaleController(QObject):
         self._mutasi_timer.timeout.connect(self.refresh_mutasi)
         self._mutasi_busy = False
         self._seconds_left = -1
+        self._panel_trouble = False  # the banner holds a failed panel refresh: its next success clears it
         self._sources_text = ""
         # Keys of the last list that is already in the journal: only the rows the server still
         # lists (the day's), so an app left open for a month holds no more than a day's keys.
@@ -753,6 +754,9 @@ class SaleController(QObject):
 
         def done(served: Served[list[MutasiEntry]]) -> None:
             self._mutasi_busy = False
+            if self._panel_trouble:
+                self._panel_trouble = False
+                self.connection.emit("")
             if self.panel_choice.record(served):
                 self._restart_mutasi_timer()
                 self._announce_sources()
@@ -773,6 +777,7 @@ class SaleController(QObject):
             elif isinstance(error, UnauthorizedError):
                 self._on_key_refused()
             else:
+                self._panel_trouble = True
                 self.connection.emit(message_for(error, "Mutasi gagal dimuat."))
 
         self.panel_tasks.call(job, done, failed)

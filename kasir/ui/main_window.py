@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.entry = AmountEntry(self)
         self._view = SaleView("idle")
         self._notice_sale: int | None = None  # the sale a message is about; it goes when the sale does
+        self._notice_open = False  # said while that sale was open ("Esc sekali lagi"): it goes when it ends
         self._close_hooks: list[object] = []
         self.closed = False  # set once the close hooks ran: nothing may start after that
         self._menus: dict[str, QMenu] = {}
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         columns.addLayout(self._build_mutasi(), 5)
         self.entry.changed.connect(lambda v: self.amount_display.setText(format_rupiah(v)))
         self.entry.refused.connect(self._amount_refused)
+        # A note about the total ("maksimal …") goes with the total: after Bayar, Hapus or Esc.
+        self.entry.changed.connect(lambda v: None if v else self.amount_note.setText(""))
         self.typed.connect(self._input_changed)
         self._build_status()
         self.show_sale(self._view)  # the idle screen's hint from the first frame, not after a sale
@@ -309,18 +312,22 @@ class MainWindow(QMainWindow):
             self.entry.set_value(view.base)  # a failed QR keeps the total: Enter tries again
         if view.sale_id is not None and view.sale_id != self._notice_sale:
             self._clear_notice()  # a message about the previous sale goes with it
+        elif self._notice_open and not waiting:
+            self._clear_notice()  # said while the QR waited ("Esc sekali lagi", "dilanjutkan"): no longer true
 
     def show_notice(self, level: str, text: str) -> None:
         color = {"error": "#cf222e", "warn": "#9a6700"}.get(level, "#1d2733")
         self.notice_label.setStyleSheet(f"color: {color};")
         self.notice_label.setText(text)
         self._notice_sale = self._view.sale_id
+        self._notice_open = SaleState(self._view.state).is_open
         self.statusBar().showMessage(text, 15_000)
 
     def _clear_notice(self) -> None:
         self.notice_label.setText("")
         self.statusBar().clearMessage()
         self._notice_sale = self._view.sale_id
+        self._notice_open = False
 
     def _input_changed(self) -> None:
         """A message about the input ("ketik total…", the limit) goes once the cashier types."""

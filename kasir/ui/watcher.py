@@ -78,6 +78,7 @@ class PaymentWatcher(QObject):
         self._session: Session | None = None
         self._claimed: frozenset[str] = frozenset()
         self._failures = 0
+        self._troubled = False  # a trouble message is on screen: the next answer clears it
         self._paused = False
 
     @property
@@ -156,6 +157,7 @@ class PaymentWatcher(QObject):
 
     def _still_waiting(self) -> None:
         if self._watch is not None and self._tasks.busy:
+            self._troubled = True
             self.trouble.emit("Server lambat menjawab. Pembayaran tetap diperiksa…")
 
     def _answered(self, watch: Watch, result: PollResult) -> None:
@@ -164,11 +166,12 @@ class PaymentWatcher(QObject):
             self.source_changed.emit()
         if result.served.source in sources.HISTORY_SHAPED:
             self.entries_seen.emit(result.served.value)
+        if self._failures or self._troubled:  # any answer, even for a sale that ended, clears it
+            self._failures = 0
+            self._troubled = False
+            self.recovered.emit()
         if self._watch != watch:
             return
-        if self._failures:
-            self._failures = 0
-            self.recovered.emit()
         if result.match is not None:
             self.paid.emit(watch.sale_id, result.match)
             return
@@ -201,5 +204,6 @@ class PaymentWatcher(QObject):
             delay_s = min(MAX_BACKOFF_S, self.interval_ms() / 1000 * 2 ** min(self._failures, 5))
         if not isinstance(error, ApiError):
             log.error("payment poll failed: %r", error)
+        self._troubled = True
         self.trouble.emit(message)
         self._schedule(int(delay_s * 1000))
