@@ -6,14 +6,16 @@ and ``gateway`` (only the operator's ``/orkut/pg-hidepulsa``).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kasir import qris, wib
-from kasir.simulator import OrkutSimulator, qr_png
+from kasir.simulator import DEMO_API_KEY, OrkutSimulator, qr_png
 from kasir.ui.login_dialog import LoginDialog
 from kasir.ui.main_window import MainWindow
 from kasir.ui.settings_dialog import SettingsDialog
@@ -25,6 +27,7 @@ from tests.gui_helpers import (
     refresh_mutasi,
     sim_of,
     start_sale,
+    type_total,
     write_settings,
 )
 
@@ -270,3 +273,25 @@ def test_a_server_pause_is_said_on_the_label_on_f5_and_goes_when_it_ends(
     assert "Server meminta jeda" in window.notice_label.text()
     controller.watcher.choice.cooldowns.clear()  # the pause ends
     qtbot.waitUntil(lambda: "dijeda" not in window.payment_source_label.text(), timeout=5_000)
+
+
+@pytest.mark.parametrize(
+    ("fault", "path", "said"),
+    [
+        ("wrong_shape", "/kasir/orkut/status-pembayaran", "status-pembayaran: HTTP 200"),
+        ("html", "/kasir/orkut/status-pembayaran", "not a JSON object"),
+        ("bad_qr_crc", "/kasir/orkut/generate", "CRC"),
+        ("foreign_qr", "/kasir/orkut/generate", "merchant lain"),
+    ],
+)
+def test_every_refused_answer_leaves_a_log_line_saying_why(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture, fault: str, path: str, said: str
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    qtbot.waitUntil(lambda: bool(controller_of(window).shop_qris), timeout=10_000)  # another merchant is known
+    sim_of(window).inject(fault, count=1, path=path)
+    caplog.set_level(logging.WARNING)
+    type_total(qtbot, window, "25000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(said in r.getMessage() for r in caplog.records), timeout=10_000)
+    assert all(DEMO_API_KEY not in r.getMessage() for r in caplog.records)

@@ -72,7 +72,9 @@ class _Worker(QObject):
                 self._client_made = True
             result = job(self._client)
         except Exception as exc:
-            if not isinstance(exc, KasirError):  # a bug, not a told failure: keep its traceback
+            if isinstance(exc, KasirError):  # told to the cashier; the log says what it was, no secret in it
+                log.warning("%s: %r", self.thread().objectName() or "worker", exc)
+            else:  # a bug, not a told failure: keep its traceback
                 log.exception("background job failed")
             self.done.emit(request_id, _Outcome(None, exc))
             return
