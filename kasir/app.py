@@ -292,7 +292,9 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     if not ctx.demo:
         controller.login_needed.connect(lambda: _open_login(window, controller))
     controller.key_needed.connect(
-        lambda: _open_login(window, controller, reason="API key ditolak server. Masukkan API key lagi.")
+        lambda: _open_login(
+            window, controller, reason="API key ditolak server. Masukkan API key lagi.", key_refused=True
+        )
     )
     window.add_menu_action(
         "Akun", "Masuk lagi…", lambda: _open_login(window, controller, demo=ctx.simulator), "login_action"
@@ -443,7 +445,12 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
 
 
 def _open_login(
-    window: MainWindow, controller: SaleController, reason: str = "", demo: OrkutSimulator | None = None
+    window: MainWindow,
+    controller: SaleController,
+    reason: str = "",
+    demo: OrkutSimulator | None = None,
+    *,
+    key_refused: bool = False,
 ) -> None:
     from kasir.ui.login_dialog import Credentials, LoginDialog
 
@@ -466,6 +473,7 @@ def _open_login(
         window,
         reason=reason,
         demo_hint=hint,
+        stored_key="" if key_refused else controller.credentials.get(API_KEY) or "",
     )
     if demo is not None:
         dialog.demo_requested.connect(lambda: _demo_login(controller, demo))

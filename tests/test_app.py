@@ -269,3 +269,21 @@ def test_the_app_hands_the_interpreter_to_the_gui_thread_within_a_millisecond(
 
     demo(open_app, qtbot, tmp_path)
     assert sys.getswitchinterval() == pytest.approx(0.001)
+
+
+def test_after_a_session_ends_the_login_dialog_keeps_the_key_the_server_never_refused(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    from kasir.ui.login_dialog import LoginDialog
+
+    with OrkutSimulator() as sim:
+        seed_account(memory_keyring, sim, tmp_path)
+        window = open_app(["--api-url", sim.url, "--data-dir", str(tmp_path)])
+        start_sale(qtbot, window)
+        sim.expire_sessions()
+        qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
+        dialog = window.findChild(LoginDialog, "login_dialog")
+        assert dialog is not None
+        assert dialog.api_key_input.text() == sim.api_key  # not typed again
+        assert dialog.api_key_input.echoMode() != dialog.api_key_input.EchoMode.Normal  # never shown
+        window.force_close()

@@ -47,6 +47,7 @@ class LoginDialog(QDialog):
         *,
         reason: str = "",
         demo_hint: str = "",
+        stored_key: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("login_dialog")
@@ -57,6 +58,10 @@ class LoginDialog(QDialog):
         self.finished.connect(lambda _code: self._tasks.stop())
 
         self.api_key_input = self._input("api_key_input", "API key dari penyedia API", secret=True)
+        if stored_key:  # a key the server never refused is not asked again (a session that ended)
+            self.api_key_input.setText(stored_key)
+            self.api_key_input.setPlaceholderText("")
+            self.api_key_input.setToolTip("API key tersimpan. Ganti hanya jika penyedia memberi key baru.")
         self.username_input = self._input("username_input", "Nama pengguna OrderKuota")
         self.username_input.setText(username)
         self.password_input = self._input("password_input", "Kata sandi OrderKuota", secret=True)
