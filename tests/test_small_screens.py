@@ -200,3 +200,12 @@ def test_f7_on_two_monitors_leaves_the_customer_screen_alone(open_app: OpenApp, 
     assert hides.count == 0
     assert customer.isVisible() and customer.isFullScreen() and customer.screen().name() == "pelanggan"
     customer.removeEventFilter(hides)
+
+
+def test_a_notice_is_said_once_and_wraps_instead_of_being_cut_in_the_status_bar(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    window.show_notice("error", "Berkas jurnal penjualan hilang, diganti atau terpotong saat aplikasi berjalan. " * 2)
+    assert window.notice_label.wordWrap() and window.notice_label.text()
+    assert window.statusBar().currentMessage() == ""

@@ -321,11 +321,10 @@ class MainWindow(QMainWindow):
         self.notice_label.setText(text)
         self._notice_sale = self._view.sale_id
         self._notice_open = SaleState(self._view.state).is_open
-        self.statusBar().showMessage(text, 15_000)
+        # Not also in the status bar: there it was cut off at 1366 px and said everything twice.
 
     def _clear_notice(self) -> None:
         self.notice_label.setText("")
-        self.statusBar().clearMessage()
         self._notice_sale = self._view.sale_id
         self._notice_open = False
 
