@@ -149,3 +149,46 @@ def test_the_same_payment_seen_later_with_its_date_gets_its_real_time(journal: J
     journal.record_payments([real])
     (kept,) = journal.payments_on(NOW.date())
     assert kept.date == real.date and kept.problem == ""
+
+
+def test_a_version_3_journal_gets_when_each_payment_was_made(tmp_path: Path) -> None:
+    import sqlite3
+
+    from kasir import journal as journal_module
+
+    path = tmp_path / "journal.sqlite3"
+    db = sqlite3.connect(path)
+    for script in journal_module._MIGRATIONS[:3]:
+        db.executescript(script)
+    for key in ("R1", "h:7"):
+        db.execute(
+            "INSERT INTO payments VALUES (?, ?, ?, 17001, 'CR', 'DANA', '', '')",
+            (key, NOW.date().isoformat(), NOW.isoformat()),
+        )
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    journal = Journal(path)
+    rows = {r["key"]: (r["ts"], r["until_ts"]) for r in journal._db.execute("SELECT key, ts, until_ts FROM payments")}
+    stamp = int(NOW.timestamp())
+    assert rows == {"R1": (stamp, stamp), "h:7": (stamp, stamp + 59)}  # the history's stamps: to the minute
+    journal.close()
+
+
+def test_money_out_seen_through_both_routes_is_kept_and_never_paired(journal: Journal) -> None:
+    out_seed = MutasiEntry(NOW, 17_001, "DB", "", "DANA", "OUT1", "", None)
+    journal.record_payments([history_row(history_id="9")])  # the history is there: pairing is on
+    journal.record_payments([out_seed])
+    aliases = journal._db.execute("SELECT count(*) FROM payments WHERE same_as IS NOT NULL").fetchone()[0]
+    assert aliases == 0
+
+
+def test_a_sale_paid_between_the_check_and_the_write_is_already_claimed(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = sale(journal, 17_000)
+    stale = journal.get(first)
+    journal.settle(first, seed_row(), NOW)
+    monkeypatch.setattr(journal, "get", lambda _sale_id: stale)  # what the other writer had not seen yet
+    with pytest.raises(AlreadyClaimedError):
+        journal.settle(first, seed_row(reff="OTHER"), NOW)
