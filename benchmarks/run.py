@@ -342,7 +342,7 @@ def measure_payment_to_paid(
                 ticker.reset()
                 started = time.perf_counter()
                 sim.pay(controller.view.nominal)
-                pump(lambda: window.customer.property("state") == "paid", timeout_s=cycle * 3 + 5)
+                pump(lambda: window.customer.property("state") == "paid", timeout_s=max(30.0, cycle * 3 + 5))
                 latencies.append(time.perf_counter() - started)
                 pump(lambda: not controller._mutasi_busy)  # the refresh LUNAS starts, taken in
                 stalls.append(ticker.longest())

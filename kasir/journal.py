@@ -85,9 +85,12 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE payments ADD COLUMN ts INTEGER;
     ALTER TABLE payments ADD COLUMN until_ts INTEGER;
     ALTER TABLE payments ADD COLUMN same_as TEXT;
-    ALTER TABLE payments ADD COLUMN problem TEXT;
     CREATE INDEX payments_ts ON payments (ts);
     CREATE INDEX payments_same_as ON payments (same_as);
+    """,
+    # 5: what could not be read of a payment ("tanggal tidak terbaca"): its time is not invented
+    """
+    ALTER TABLE payments ADD COLUMN problem TEXT;
     """,
 )
 # How long after its expiry a sale still waits for late money (and keeps its nominal), at least to
