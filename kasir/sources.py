@@ -18,7 +18,7 @@ caller retries it with backoff, because a passing outage must not move a shop of
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -56,6 +56,23 @@ LABEL = {
 # The history is the upstream's "QRIS merchant" menu, which answers "terlalu sering … coba
 # kembali 5 menit" to clients that ask too often; the seed's status route is cheap.
 HISTORY_SHAPED = frozenset({Source.GATEWAY, Source.HISTORY})
+
+# What a rate limit pauses: the route a source's request lands on, per job. CONTRACT.md says public
+# clients "treat HTTP 469 and 'terlalu sering ... coba kembali 5 menit' as a five-minute pause for that
+# account" — but those clients ask one thing only, the account's QRIS history, so what they pause is
+# that account's history menu. ``/mutasi`` and the gateway's ``mutasi_orkut`` both answer that menu
+# (``qris_history``) for the same account: a pause on either holds for both, for the payment watcher
+# and the side panel alike. The proxy's own ``/kasir/orkut/*`` routes are other routes: a
+# ``Retry-After`` from ``status-pembayaran`` pauses that route, and payments are still detected through
+# the next route of PAYMENT_ORDER, at its own cadence, unless that one answers "terlalu sering" too.
+HISTORY_MENU = "qris_history"
+PAYMENT_ROUTES = {
+    Source.SEED: "/kasir/orkut/status-pembayaran",
+    Source.GATEWAY: HISTORY_MENU,
+    Source.HISTORY: HISTORY_MENU,
+}
+PANEL_ROUTES = {Source.SEED: "/kasir/orkut/mutasi", Source.GATEWAY: HISTORY_MENU, Source.HISTORY: HISTORY_MENU}
+QR_ROUTES = {Source.SEED: "/kasir/orkut/generate", Source.GATEWAY: "qris_generate", Source.LOCAL: "local"}
 MIN_HISTORY_INTERVAL_S = 10.0  # what Pengaturan offers; tests may set less in settings.json
 
 
@@ -116,8 +133,9 @@ class SourceFailedError(ApiError):
 class SourceChoice:
     """One job's sources in their fixed order, and what the session has learned about them.
 
-    ``cooldowns`` may be shared between choices: the history is one upstream menu whether the
-    payment watcher or the side panel asks, and its "coba kembali 5 menit" holds for both.
+    ``cooldowns`` is keyed by route (``routes``, see PAYMENT_ROUTES) and may be shared between
+    choices: the history is one upstream menu whether the payment watcher or the side panel asks,
+    and its "coba kembali 5 menit" holds for both; a pause on one route never silences another.
     """
 
     name: str
@@ -125,7 +143,8 @@ class SourceChoice:
     clock: Clock
     reprobe_after: timedelta = REPROBE_AFTER
     current: Source | None = None
-    cooldowns: dict[Source, datetime] = field(default_factory=dict)
+    routes: Mapping[Source, str] = field(default_factory=dict)
+    cooldowns: dict[str, datetime] = field(default_factory=dict)
     _missing_since: dict[Source, datetime] = field(default_factory=dict)
 
     def candidates(self) -> tuple[Source, ...]:
@@ -158,19 +177,47 @@ class SourceChoice:
         """At login: every source gets another chance."""
         self._missing_since.clear()
 
+    def route(self, source: Source) -> str:
+        """The route (upstream menu) a request of this job to ``source`` lands on: what a pause holds."""
+        return self.routes.get(source, source.value)
+
     def cool_down(self, source: Source, seconds: float) -> None:
-        self.cooldowns[source] = self.clock() + timedelta(seconds=seconds)
+        self.cooldowns[self.route(source)] = self.clock() + timedelta(seconds=seconds)
+        log.warning("%s: %s paused by the server for %.0f s", self.name, self.route(source), seconds)
+
+    def _rest(self, source: Source, now: datetime) -> timedelta:
+        until = self.cooldowns.get(self.route(source))
+        return max(until - now, timedelta(0)) if until else timedelta(0)
+
+    def ready(self) -> tuple[Source, ...]:
+        """The candidates that may be asked now: not known missing, not paused by the server."""
+        now = self.clock()
+        return tuple(s for s in self.candidates() if not self._rest(s, now))
+
+    def resting(self) -> tuple[tuple[Source, timedelta], ...]:
+        """The candidates the server paused, with how long each still rests."""
+        now = self.clock()
+        return tuple((s, left) for s in self.candidates() if (left := self._rest(s, now)))
 
     def cooldown_left(self, source: Source | None = None) -> timedelta:
-        """How long the first usable source must still rest (zero when it may be asked now)."""
-        target = source or (self.candidates() or self.order)[0]
-        until = self.cooldowns.get(target)
-        left = (until - self.clock()) if until else timedelta(0)
-        return max(left, timedelta(0))
+        """How long ``source`` must still rest; without one, how long until any candidate may be
+        asked (zero while one may be asked now)."""
+        now = self.clock()
+        if source is not None:
+            return self._rest(source, now)
+        return min((self._rest(s, now) for s in self.candidates()), default=timedelta(0))
+
+    def serving(self) -> Source | None:
+        """The source the next request goes to: the one serving while it may be asked, else the
+        first that may; None while every candidate rests."""
+        ready = self.ready()
+        if self.current in ready:
+            return self.current
+        return ready[0] if ready else None
 
     def interval_s(self, fast_s: float, history_s: float) -> float:
-        """The cadence of the source now serving: history-shaped routes have their own, slower one."""
-        source = self.current or (self.candidates() or self.order)[0]
+        """The cadence of the source asked now: history-shaped routes have their own, slower one."""
+        source = self.serving() or self.current or (self.candidates() or self.order)[0]
         return history_s if source in HISTORY_SHAPED else fast_s
 
 

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from kasir import qris, wib
 from kasir.simulator import DEMO_API_KEY, OrkutSimulator, qr_png
+from kasir.sources import Source
 from kasir.ui.login_dialog import LoginDialog
 from kasir.ui.main_window import MainWindow
 from kasir.ui.settings_dialog import SettingsDialog
@@ -258,21 +259,77 @@ def test_closing_the_app_with_a_hung_request_takes_under_two_seconds(
     assert time.monotonic() - started < 2.0
 
 
-def test_a_server_pause_is_said_on_the_label_on_f5_and_goes_when_it_ends(
+STATUS = "/kasir/orkut/status-pembayaran"
+
+
+def test_a_pause_on_the_status_route_leaves_payments_detected_through_the_history(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    # QA: a Retry-After of a day left "server kasir (tiap 3 detik) · jeda server 9:55" on the label
-    # while nothing was asked, F5 did nothing and said nothing, and "jeda 0:25" stayed after the pause.
-    window = demo(open_app, qtbot, tmp_path)
-    controller = controller_of(window)
-    sim_of(window).inject("retry_day", count=1, path="/kasir/orkut/status-pembayaran")
+    # QA: one Retry-After: 86400 on status-pembayaran stopped every status and mutasi request for
+    # the 10-minute cool-down; the customer's Rp 16.001 was never seen and the sale expired on screen.
+    window = demo(open_app, qtbot, tmp_path, **FAST_HISTORY)
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    start_sale(qtbot, window, "16000")
+    assert controller.view.nominal == 16_001
+    sim.inject("retry_day", count=1, path=STATUS)
+    qtbot.waitUntil(lambda: controller.watcher.choice.cooldown_left(Source.SEED).total_seconds() > 0, timeout=10_000)
+    asked = sim.calls.get(STATUS, 0)
+    sim.pay(16_001)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert sim.calls.get(STATUS, 0) == asked  # the paused route was left alone
+    assert sim.calls.get("/mutasi", 0) >= 1  # the next route of PAYMENT_ORDER saw the money
+    sale = controller.journal.get(controller.view.sale_id or 0)
+    assert not sale.late
+    label = window.payment_source_label.text()
+    assert label.startswith("Cek pembayaran: riwayat mutasi (tiap 0,3 detik")  # its own cadence
+    assert "server kasir dijeda" in label  # and the paused route is named as paused
+    assert "Mutasi: server kasir" in label  # the panel's own route was never paused
+
+
+def test_a_pause_on_every_payment_route_is_said_on_the_label_on_f5_and_goes_when_it_ends(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # QA: "server kasir (tiap 3 detik) · jeda server 9:55" while nothing was asked, F5 silent,
+    # and "jeda server 0:25" still on the label after the pause had ended.
+    window = demo(open_app, qtbot, tmp_path, **FAST_HISTORY)
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy and sim.calls.get("/mutasi", 0) >= 1, timeout=10_000)
+    sim.inject("retry_day", count=1, path=STATUS)
+    sim.inject("retry_day", count=1, path="/mutasi")  # the history answers the same
     start_sale(qtbot, window)
-    qtbot.waitUntil(lambda: "dijeda server (" in window.payment_source_label.text(), timeout=10_000)
-    assert "tiap" not in window.payment_source_label.text().split("·")[0]
-    qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
-    assert "Server meminta jeda" in window.notice_label.text()
+    qtbot.waitUntil(lambda: "Cek pembayaran: dijeda server (" in window.payment_source_label.text(), timeout=10_000)
+    assert "tiap" not in window.payment_source_label.text().split("·")[0]  # nothing is asked: no cadence
+    asked = sim.calls.get(STATUS, 0) + sim.calls.get("/mutasi", 0)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert "Server meminta jeda, cek pembayaran lagi dalam 10 menit" in window.notice_label.text()
+    assert sim.calls.get(STATUS, 0) + sim.calls.get("/mutasi", 0) == asked
     controller.watcher.choice.cooldowns.clear()  # the pause ends
-    qtbot.waitUntil(lambda: "dijeda" not in window.payment_source_label.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "jeda" not in window.payment_source_label.text(), timeout=5_000)
+
+
+def test_f5_while_the_panels_routes_rest_says_when_the_next_check_comes(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path, **FAST_HISTORY)
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy and sim.calls.get("/mutasi", 0) >= 1, timeout=10_000)
+    sim.inject("retry_day", count=1, path="/kasir/orkut/mutasi")
+    refresh_mutasi_failing(qtbot, window)
+    sim.inject("retry_day", count=1, path="/mutasi")
+    refresh_mutasi_failing(qtbot, window)
+    assert "Mutasi: dijeda server (" in window.payment_source_label.text()
+    asked = sim.calls.get("/kasir/orkut/mutasi", 0) + sim.calls.get("/mutasi", 0)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert "Server meminta jeda, cek mutasi lagi dalam 10 menit" in window.notice_label.text()
+    assert sim.calls.get("/kasir/orkut/mutasi", 0) + sim.calls.get("/mutasi", 0) == asked
+
+
+def refresh_mutasi_failing(qtbot: QtBot, window: MainWindow) -> None:
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    with qtbot.waitSignal(controller.connection, timeout=10_000):
+        controller.refresh_mutasi()
 
 
 @pytest.mark.parametrize(

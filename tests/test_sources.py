@@ -83,15 +83,58 @@ def test_when_every_source_is_missing_all_are_still_asked_so_the_cashier_sees_wh
 
 def test_a_cool_down_is_shared_by_the_choices_that_use_the_same_route() -> None:
     clock = FakeClock()
-    shared: dict[Source, datetime] = {}
-    payments = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, cooldowns=shared)
-    panel = SourceChoice("mutasi", sources.PANEL_ORDER, clock, cooldowns=shared)
+    shared: dict[str, datetime] = {}
+    payments = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, routes=sources.PAYMENT_ROUTES, cooldowns=shared)
+    panel = SourceChoice("mutasi", sources.PANEL_ORDER, clock, routes=sources.PANEL_ROUTES, cooldowns=shared)
     for choice in (payments, panel):
         choice.record(Served([], Source.HISTORY, (Source.SEED, Source.GATEWAY)))
     payments.cool_down(Source.HISTORY, 300)
     assert panel.cooldown_left() == timedelta(seconds=300)
     clock.now += timedelta(seconds=301)
     assert panel.cooldown_left() == timedelta(0)
+
+
+def test_a_pause_on_the_status_route_leaves_the_other_payment_routes_asked() -> None:
+    # QA: one Retry-After on status-pembayaran stopped every payment check for 10 minutes.
+    clock = FakeClock()
+    shared: dict[str, datetime] = {}
+    payments = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, routes=sources.PAYMENT_ROUTES, cooldowns=shared)
+    panel = SourceChoice("mutasi", sources.PANEL_ORDER, clock, routes=sources.PANEL_ROUTES, cooldowns=shared)
+    payments.record(Served([], Source.SEED))
+    payments.cool_down(Source.SEED, 600)
+    assert payments.ready() == (Source.GATEWAY, Source.HISTORY)
+    assert payments.cooldown_left() == timedelta(0)  # something can still be asked
+    assert payments.cooldown_left(Source.SEED) == timedelta(seconds=600)
+    assert payments.serving() is Source.GATEWAY
+    assert payments.interval_s(3.0, 10.0) == 10.0  # the route asked now, at its own cadence
+    assert panel.ready() == sources.PANEL_ORDER  # /kasir/orkut/mutasi is another route
+    clock.now += timedelta(seconds=600)
+    assert payments.ready() == sources.PAYMENT_ORDER
+    assert payments.serving() is Source.SEED
+
+
+def test_the_gateway_and_the_history_are_one_upstream_menu_and_rest_together() -> None:
+    clock = FakeClock()
+    shared: dict[str, datetime] = {}
+    payments = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, routes=sources.PAYMENT_ROUTES, cooldowns=shared)
+    panel = SourceChoice("mutasi", sources.PANEL_ORDER, clock, routes=sources.PANEL_ROUTES, cooldowns=shared)
+    payments.cool_down(Source.GATEWAY, 300)  # "terlalu sering" from the account's QRIS history
+    assert payments.ready() == (Source.SEED,)
+    assert panel.ready() == (Source.SEED,)
+    payments.cool_down(Source.SEED, 120)
+    assert payments.ready() == ()
+    assert payments.serving() is None
+    assert payments.cooldown_left() == timedelta(seconds=120)  # until the first route may be asked
+    assert panel.ready() == (Source.SEED,)
+
+
+def test_a_missing_route_is_not_waited_for() -> None:
+    clock = FakeClock()
+    payments = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, routes=sources.PAYMENT_ROUTES)
+    payments.record(Served([], Source.HISTORY, (Source.SEED, Source.GATEWAY)))
+    payments.cool_down(Source.HISTORY, 300)
+    assert payments.ready() == ()
+    assert payments.cooldown_left() == timedelta(seconds=300)
 
 
 def test_the_history_has_its_own_slower_cadence() -> None:

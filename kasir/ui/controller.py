@@ -9,6 +9,7 @@ till) before any screen shows it.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -89,10 +90,14 @@ class SaleController(QObject):
         self.till = Till(journal, clock, _rules(settings))
         self._view: SaleView = IDLE
         self.server_clock = ServerClock()
-        cooldowns: dict[Source, datetime] = {}
-        self.qr_choice = SourceChoice("QR", sources.QR_ORDER, clock)
-        self.panel_choice = SourceChoice("mutasi", sources.PANEL_ORDER, clock, cooldowns=cooldowns)
-        payment_choice = SourceChoice("pembayaran", sources.PAYMENT_ORDER, clock, cooldowns=cooldowns)
+        cooldowns: dict[str, datetime] = {}  # by route: the history's pause holds for panel and payments
+        self.qr_choice = SourceChoice("QR", sources.QR_ORDER, clock, routes=sources.QR_ROUTES)
+        self.panel_choice = SourceChoice(
+            "mutasi", sources.PANEL_ORDER, clock, routes=sources.PANEL_ROUTES, cooldowns=cooldowns
+        )
+        payment_choice = SourceChoice(
+            "pembayaran", sources.PAYMENT_ORDER, clock, routes=sources.PAYMENT_ROUTES, cooldowns=cooldowns
+        )
         self.tasks = TaskRunner("api", self._factory(), self)
         # The side panel has its own worker: a hung refresh must never hold up a QR or a payment poll.
         self.panel_tasks = TaskRunner("mutasi", self._factory(), self)
@@ -589,18 +594,22 @@ class SaleController(QObject):
 
     def source_text(self) -> str:
         pay = self.watcher.choice
-        parts = [f"Cek pembayaran: {sources.LABEL[pay.current]}" if pay.current else "Cek pembayaran: belum"]
-        resting = pay.cooldown_left()
-        if resting.total_seconds() > 0:  # nothing is asked meanwhile: never claim a cadence
-            parts[0] = f"Cek pembayaran: dijeda server ({_clock_text(resting)})"
-        elif pay.current is not None:
-            every = pay.interval_s(self.settings.poll_interval_s, self.settings.history_interval_s)
-            parts[0] += f" (tiap {_seconds(every)})"
+        serving, resting = pay.serving(), pay.resting()
+        if serving is None:  # every route rests: nothing is asked meanwhile, so never claim a cadence
+            parts = [f"Cek pembayaran: dijeda server ({_clock_text(pay.cooldown_left())})"]
+        elif pay.current is None:
+            parts = ["Cek pembayaran: belum"]
+        else:
+            every = _seconds(pay.interval_s(self.settings.poll_interval_s, self.settings.history_interval_s))
+            paused = "".join(f"; {sources.LABEL[s]} dijeda {_clock_text(left)}" for s, left in resting)
+            parts = [f"Cek pembayaran: {sources.LABEL[serving]} (tiap {every}{paused})"]
         qr = Source.LOCAL if self.settings.generate_mode == "local" else self.qr_choice.current
         if qr is not None:
             parts.append(f"QR: {sources.LABEL[qr]}")
-        if self.panel_choice.current is not None:
-            parts.append(f"Mutasi: {sources.LABEL[self.panel_choice.current]}")
+        if not self.panel_choice.ready():
+            parts.append(f"Mutasi: dijeda server ({_clock_text(self.panel_choice.cooldown_left())})")
+        elif self.panel_choice.current is not None:
+            parts.append(f"Mutasi: {sources.LABEL[self.panel_choice.serving() or self.panel_choice.current]}")
         return " · ".join(parts)
 
     def _announce_sources(self) -> None:
@@ -618,11 +627,14 @@ class SaleController(QObject):
 
     def refresh_mutasi_now(self) -> None:
         """F5 / Muat ulang: as refresh_mutasi, but the cashier is told why when nothing can be asked."""
-        resting = self.panel_choice.cooldown_left()
-        if self.session is not None and resting.total_seconds() > 0:
-            self.notice.emit(
-                "warn", f"Server meminta jeda. Mutasi dan pembayaran dicek lagi dalam {_clock_text(resting)}."
-            )
+        resting = {
+            "mutasi": self.panel_choice.cooldown_left(),
+            "pembayaran": self.watcher.choice.cooldown_left() if self.watcher.watching else timedelta(0),
+        }
+        paused = [what for what, left in resting.items() if left > timedelta(0)]
+        if self.session is not None and paused:
+            left = min(resting[what] for what in paused)
+            self.notice.emit("warn", f"Server meminta jeda, cek {' dan '.join(paused)} lagi dalam {_wait_text(left)}.")
         self.refresh_mutasi()
 
     def _check_clock(self) -> None:
@@ -742,11 +754,11 @@ class SaleController(QObject):
             and history_age.total_seconds() < self.settings.history_interval_s
         ):
             return  # the watcher brought the history a moment ago; asking again invites "terlalu sering"
-        if self.panel_choice.cooldown_left().total_seconds() > 0:
+        candidates = self.panel_choice.ready()  # a route the server paused is left alone
+        if not candidates:
             self._announce_sources()
             return
         self._mutasi_busy = True
-        candidates = self.panel_choice.candidates()
 
         def job(client: OrkutClient | None) -> Served[list[MutasiEntry]]:
             client = client_required(client)
@@ -804,6 +816,12 @@ def _rules(settings: Settings) -> TillRules:
 def _clock_text(left: timedelta) -> str:
     minutes, seconds = divmod(int(left.total_seconds()), 60)
     return f"{minutes}:{seconds:02d}"
+
+
+def _wait_text(left: timedelta) -> str:
+    """A wait in whole minutes, rounded up (seconds under one minute): "10 menit", "25 detik"."""
+    seconds = math.ceil(left.total_seconds())
+    return f"{math.ceil(seconds / 60)} menit" if seconds >= 60 else f"{seconds} detik"
 
 
 def _seconds(value: float) -> str:

@@ -2,8 +2,9 @@
 
 The route is chosen by :class:`kasir.sources.SourceChoice` (seed status → gateway history →
 ``/mutasi`` history); each has its own cadence, and only one request is ever in flight.
-Network trouble slows polling down (backoff) and says so, a rate limit waits out its (clamped)
-cool-down and shows it, an expired session or a refused API key pauses polling until the
+Network trouble slows polling down (backoff) and says so, a rate limit pauses its route for the
+(clamped) cool-down and shows it while the next route is asked (when every route rests, polling
+waits for the first to wake), an expired session or a refused API key pauses polling until the
 cashier logs in again. A request that takes longer than one interval shows the banner while
 it is still running. The sale itself is never dropped by anything that happens here.
 """
@@ -137,13 +138,14 @@ class PaymentWatcher(QObject):
             if not self._paused:
                 self._schedule(self.interval_ms())
             return
-        resting = self.choice.cooldown_left()
-        if resting.total_seconds() > 0:
-            self._schedule(int(resting.total_seconds() * 1000) + 50)
+        # A route the server paused is left alone; the next route of the order is asked meanwhile.
+        candidates = self.choice.ready()
+        if not candidates:
+            self._schedule(int(self.choice.cooldown_left().total_seconds() * 1000) + 50)
             return
         # Payment times are the server's: compare them with the QR's moment on the server's clock.
         terms = SaleTerms(watch.nominal, watch.created_at + self.server_clock.offset)
-        claimed, candidates = self._claimed, self.choice.candidates()
+        claimed = self._claimed
 
         def job(client: OrkutClient | None) -> PollResult:
             client = client_required(client)
@@ -199,7 +201,9 @@ class PaymentWatcher(QObject):
         if isinstance(error, RateLimitedError):
             self.choice.cool_down(source or self.choice.order[0], error.cooldown_s)
             self.source_changed.emit()  # the label shows the cool-down
-            delay_s = error.cooldown_s
+            # Another route may still be asked, at its own cadence; else wait for the first to wake.
+            waiting = self.choice.cooldown_left().total_seconds()
+            delay_s = self.interval_ms() / 1000 if not waiting else waiting + 0.05
         else:
             delay_s = min(MAX_BACKOFF_S, self.interval_ms() / 1000 * 2 ** min(self._failures, 5))
         if not isinstance(error, ApiError):
