@@ -325,6 +325,16 @@ def test_f5_while_the_panels_routes_rest_says_when_the_next_check_comes(
     assert sim.calls.get("/kasir/orkut/mutasi", 0) + sim.calls.get("/mutasi", 0) == asked
 
 
+def test_f5_right_after_the_history_was_read_says_why_it_is_not_asked_again(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo_on("today", open_app, qtbot, tmp_path, history_interval_s=60.0)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy and controller._history_at is not None, timeout=10_000)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert "Mutasi baru saja dimuat" in window.notice_label.text()  # never silent
+
+
 def refresh_mutasi_failing(qtbot: QtBot, window: MainWindow) -> None:
     controller = controller_of(window)
     qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)

@@ -635,7 +635,14 @@ class SaleController(QObject):
         if self.session is not None and paused:
             left = min(resting[what] for what in paused)
             self.notice.emit("warn", f"Server meminta jeda, cek {' dan '.join(paused)} lagi dalam {_wait_text(left)}.")
-        self.refresh_mutasi()
+        if not self.refresh_mutasi() and self.session is not None and "mutasi" not in paused:
+            every = _seconds(self.settings.history_interval_s)
+            self.notice.emit(
+                "info",
+                "Mutasi sedang dimuat…"
+                if self._mutasi_busy
+                else f"Mutasi baru saja dimuat; riwayat dicek paling cepat tiap {every}.",
+            )
 
     def _check_clock(self) -> None:
         if not self.server_clock.known:
@@ -743,21 +750,22 @@ class SaleController(QObject):
         self.notice.emit("info", f"QRIS toko dibaca dari akun: {learned.found.summary}.")
         self.account_changed.emit()
 
-    def refresh_mutasi(self) -> None:
+    def refresh_mutasi(self) -> bool:
+        """Ask for the panel's list; False when nothing was asked (busy, just read, or paused)."""
         session = self.session
         if session is None or self._mutasi_busy:
-            return
+            return False
         history_age = self.clock() - self._history_at if self._history_at else None
         if (
             self.panel_choice.current in sources.HISTORY_SHAPED
             and history_age is not None
             and history_age.total_seconds() < self.settings.history_interval_s
         ):
-            return  # the watcher brought the history a moment ago; asking again invites "terlalu sering"
+            return False  # the watcher brought the history a moment ago; asking again invites "terlalu sering"
         candidates = self.panel_choice.ready()  # a route the server paused is left alone
         if not candidates:
             self._announce_sources()
-            return
+            return False
         self._mutasi_busy = True
 
         def job(client: OrkutClient | None) -> Served[list[MutasiEntry]]:
@@ -793,6 +801,7 @@ class SaleController(QObject):
                 self.connection.emit(message_for(error, "Mutasi gagal dimuat."))
 
         self.panel_tasks.call(job, done, failed)
+        return True
 
 
 def _os_reason(exc: OSError) -> str:
