@@ -335,20 +335,20 @@ class OrkutClient:
         holder = next((h for h in _holders(data) if "qr_string" in h), None)
         qr_string = holder.get("qr_string") if holder else None
         if not isinstance(qr_string, str) or not qr_string.strip():
-            raise BadResponseError("generate: no qr_string")
+            raise BadResponseError(f"/kasir/orkut/generate: no qr_string{_keys(data)}")
         try:
             answered = parse_rupiah(holder.get("nominal", nominal) if holder else nominal)
         except MoneyError as exc:
-            raise BadResponseError("generate: bad nominal") from exc
+            raise BadResponseError("/kasir/orkut/generate: unreadable nominal") from exc
         return GeneratedQr(answered, qr_string.strip(), _opt_str(holder.get("image_url") if holder else None))
 
     def payment_status(self, session: Session, nominal: int) -> list[MutasiEntry]:
         data = self._post("/kasir/orkut/status-pembayaran", {**self._auth(session), "nominal": str(nominal)})
-        return _seed_entries(data, "status-pembayaran")
+        return _seed_entries(data, "/kasir/orkut/status-pembayaran")
 
     def mutasi(self, session: Session) -> list[MutasiEntry]:
         data = self._post("/kasir/orkut/mutasi", self._auth(session))
-        return _seed_entries(data, "mutasi")
+        return _seed_entries(data, "/kasir/orkut/mutasi")
 
     # ---- the operator's gateway ------------------------------------------------------
 
@@ -357,7 +357,7 @@ class OrkutClient:
         holder = next((h for h in _holders(data) if "qris_content" in h), None)
         content = holder.get("qris_content") if holder else None
         if not isinstance(content, str) or not content.strip():
-            raise BadResponseError("qris_generate: no qris_content")
+            raise BadResponseError(f"{GATEWAY_PATH} qris_generate: no qris_content{_keys(data)}")
         return GeneratedQr(nominal, content.strip(), None)
 
     def gateway_history(self, session: Session) -> list[MutasiEntry]:
@@ -369,7 +369,7 @@ class OrkutClient:
             "merchant": session.merchant.account_id,
             "mutasi": "in",
         }
-        return _history_entries(self._gateway(body), "mutasi_orkut")
+        return _history_entries(self._gateway(body), f"{GATEWAY_PATH} mutasi_orkut")
 
     def _gateway(self, body: Mapping[str, str]) -> dict[str, Any]:
         try:
@@ -456,8 +456,7 @@ class OrkutClient:
         if status >= 500:
             raise ServerError(f"{path}: HTTP {status}", server_message=message, status=status)
         if data is None:
-            kind = "empty body" if not answer.body.strip() else "not a JSON object"
-            raise BadResponseError(f"{path}: HTTP {status}, {kind}")
+            raise BadResponseError(f"{path}: HTTP {status}, {_unreadable(answer)}")
         if status >= 400 or _is_failure(data):
             if authed and _mentions(message, _SESSION_PHRASES):
                 raise SessionExpiredError(f"{path}: session refused", server_message=message)
@@ -510,6 +509,30 @@ def _holders(data: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         if not isinstance(inner, Mapping):
             return
         current = inner
+
+
+def _unreadable(answer: bounded.Answer) -> str:
+    """What is wrong with a body that is not a JSON object, for the log (never the body itself)."""
+    body = answer.body.strip()
+    if not body:
+        return "empty body"
+    content_type = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type == "text/html" or body[:1] == b"<":
+        return f"HTML page ({content_type or 'no Content-Type'}), not JSON"
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return f"malformed JSON ({len(body)} bytes)"
+    return f"JSON {_JSON_KINDS.get(type(data), type(data).__name__)}, not an object"
+
+
+_JSON_KINDS = {list: "list", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
+
+
+def _keys(data: Mapping[str, Any]) -> str:
+    """The top-level key names of an answer of the wrong shape, for the log: names, never values."""
+    names = sorted(k for k in data if isinstance(k, str) and len(k) <= 24 and k.isidentifier())[:8]
+    return f" (keys: {', '.join(names)})" if names else " (no keys)"
 
 
 def _message(data: Mapping[str, Any] | None) -> str | None:
@@ -570,13 +593,13 @@ def _seed_entries(data: Mapping[str, Any], what: str) -> list[MutasiEntry]:
     """``{"status": "success", "data": [...]}``; "no data" or ``data: null`` means none (yet)."""
     for holder in _holders(data):
         if not _says_success(holder) and holder is data:
-            raise BadResponseError(f"{what}: no success status")
+            raise BadResponseError(f"{what}: no success status{_keys(data)}")
         rows = holder.get("data", ...)
         if isinstance(rows, list):
             return [_seed_entry(row, what) for row in rows]
         if rows is None or (rows is ... and _says_no_data(holder)):
             return []  # "no data" with status success means: nothing (yet)
-    raise BadResponseError(f"{what}: answer of unknown shape")
+    raise BadResponseError(f"{what}: answer of unknown shape{_keys(data)}")
 
 
 def _seed_entry(row: object, what: str) -> MutasiEntry:
@@ -611,7 +634,7 @@ def _history_entries(data: Mapping[str, Any], what: str) -> list[MutasiEntry]:
             raise BadResponseError(f"{what}: qris_history.results is not a list")
     if _says_no_data(data):
         return []
-    raise BadResponseError(f"{what}: no qris_history in the answer")
+    raise BadResponseError(f"{what}: no qris_history in the answer{_keys(data)}")
 
 
 def _history_entry(row: object, what: str) -> MutasiEntry:

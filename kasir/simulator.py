@@ -57,7 +57,8 @@ FAULTS = (
     "html",  # HTTP 200 with an HTML error page
     "malformed",  # truncated JSON
     "empty",  # empty body
-    "wrong_shape",  # JSON of an unexpected shape
+    "wrong_shape",  # JSON of an unexpected shape (a list)
+    "wrong_keys",  # a JSON object with none of the keys the route answers
     "hang",  # no answer until the client gives up (bounded)
     "drop",  # connection closed without an answer
     "session_expired",  # the token is refused
@@ -594,6 +595,7 @@ class OrkutSimulator:
             "malformed": (200, b'{"status": "success", "data": [{"date": ', as_json),
             "empty": (200, b"", as_json),
             "wrong_shape": (200, b'["unexpected", 1, 2]', as_json),
+            "wrong_keys": (200, b'{"status": "success", "result": "ok"}', as_json),
             "session_expired": (
                 200,
                 b'{"success": false, "message": "Token expired, silakan login ulang"}',

@@ -72,7 +72,11 @@ PAYMENT_ROUTES = {
     Source.HISTORY: HISTORY_MENU,
 }
 PANEL_ROUTES = {Source.SEED: "/kasir/orkut/mutasi", Source.GATEWAY: HISTORY_MENU, Source.HISTORY: HISTORY_MENU}
-QR_ROUTES = {Source.SEED: "/kasir/orkut/generate", Source.GATEWAY: "qris_generate", Source.LOCAL: "local"}
+QR_ROUTES = {
+    Source.SEED: "/kasir/orkut/generate",
+    Source.GATEWAY: "/orkut/pg-hidepulsa qris_generate",
+    Source.LOCAL: "local",
+}
 MIN_HISTORY_INTERVAL_S = 10.0  # what Pengaturan offers; tests may set less in settings.json
 
 
@@ -80,6 +84,19 @@ class ShopQrisMissingError(ApiError):
     default_message = (
         "QRIS toko belum diketahui, jadi QR tidak dapat dibuat tanpa server. Pilih gambar QRIS toko di Pengaturan."
     )
+
+
+class RefusedQrError(qris.QrisError):
+    """A server's QR payload that the gate refused: the cashier reads the reason; its repr, which is
+    the worker's log line, also names the route and the payload's first 20 characters, never more."""
+
+    def __init__(self, error: qris.QrisError, source: Source, payload: str) -> None:
+        super().__init__(str(error), error.findings)
+        self.source, self.payload_head, self.payload_size = source, payload[:20], len(payload)
+
+    def __repr__(self) -> str:
+        route = QR_ROUTES.get(self.source, self.source.value)
+        return f"RefusedQrError({route}: {self}; payload {self.payload_head}… ({self.payload_size} chars))"
 
 
 T = TypeVar("T")

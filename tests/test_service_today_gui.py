@@ -346,7 +346,7 @@ def refresh_mutasi_failing(qtbot: QtBot, window: MainWindow) -> None:
     ("fault", "path", "said"),
     [
         ("wrong_shape", "/kasir/orkut/status-pembayaran", "status-pembayaran: HTTP 200"),
-        ("html", "/kasir/orkut/status-pembayaran", "not a JSON object"),
+        ("html", "/kasir/orkut/status-pembayaran", "HTML page"),
         ("bad_qr_crc", "/kasir/orkut/generate", "CRC"),
         ("foreign_qr", "/kasir/orkut/generate", "merchant lain"),
     ],

@@ -336,6 +336,8 @@ class SaleController(QObject):
                 # The server failed (not "not served"): the shop's own QRIS still makes a good QR.
                 if base is None or exc.source is Source.LOCAL:
                     raise exc.error from None
+                said = f" (server: {exc.error.server_message})" if exc.error.server_message else ""
+                log.warning("QR refused: %s%s; made here from the shop's QRIS", exc.error.detail, said)
                 payload = qris.to_dynamic(base, nominal)
                 return Generated(prepare(payload, nominal, base), Source.LOCAL, exc.user_message, exc.missing)
             except sources.NoSourceError as exc:
@@ -343,7 +345,10 @@ class SaleController(QObject):
                     raise SessionExpiredError("no session") from None
                 raise sources.ShopQrisMissingError("no static QRIS") if base is None else exc from None
             # A payload that fails the gate is refused outright, never replaced silently.
-            qr = prepare(served.value.qr_string, nominal, base)
+            try:
+                qr = prepare(served.value.qr_string, nominal, base)
+            except qris.QrisError as exc:
+                raise sources.RefusedQrError(exc, served.source, served.value.qr_string) from None
             return Generated(qr, served.source, "", served.missing)
 
         return job
