@@ -279,8 +279,11 @@ class MainWindow(QMainWindow):
         text = STATE_TEXT.get(state, state)
         if state == "paid" and view.late:
             text = "LUNAS (terlambat)"
+        color = STATE_COLOR.get(state, "#1d2733")
+        if view.unrecorded:  # paid, but not in the journal yet: no longer "Menunggu pembayaran"
+            text, color = "Sudah dibayar — belum tercatat", STATE_COLOR["failed"]
         self.sale_state.setText(text)
-        self.sale_state.setStyleSheet(f"color: {STATE_COLOR.get(state, '#1d2733')};")
+        self.sale_state.setStyleSheet(f"color: {color};")
         if state == "idle":
             self.sale_nominal.setText("")
             self.sale_detail.setText("Ketik total lalu tekan Bayar.")
@@ -298,14 +301,18 @@ class MainWindow(QMainWindow):
                     detail += f"\nDiterima {format_rupiah(received)} ({way} {gap})"
             if view.message and state in ("failed", "cancelled", "expired"):
                 detail += f"\n{view.message}"
+            if view.unrecorded:
+                detail += f"\n{view.unrecorded}"
             self.sale_detail.setText(detail)
-        if state == "awaiting":
+        if state == "awaiting" and not view.unrecorded:
             self.preview.show_qr(view.payload, view.matrix)
         else:
             self.preview.clear()
         waiting = SaleState(state).is_open
         self.pay_button.setStyleSheet(PAY_WAITING_STYLE if waiting else PAY_STYLE)
-        self.pay_button.setText("QR sedang tampil" if waiting else "Bayar (Enter)")
+        self.pay_button.setText(
+            ("Menunggu pencatatan" if view.unrecorded else "QR sedang tampil") if waiting else "Bayar (Enter)"
+        )
         self.cancel_button.setText("Batalkan QR (Esc 2×)" if waiting else "Batal (Esc)")
         self.retry_button.setVisible(state == "failed")
         if state == "failed" and self.entry.value == 0 and view.base:

@@ -1,0 +1,78 @@
+"""Messages on the cashier's screen say what is true, and go when it no longer is (QA, round "msgs")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kasir.journal import FILENAME, JournalError
+from tests.gui_helpers import (
+    OpenApp,
+    controller_of,
+    demo,
+    open_app,
+    refresh_mutasi,
+    sim_of,
+    start_sale,
+)
+
+__all__ = ["open_app"]  # fixture
+
+UNRECORDED = "Pembayaran Rp 13.001 sudah masuk tetapi belum tercatat"
+
+
+def test_money_in_that_the_journal_cannot_take_stays_said_until_it_is_written(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: disk full while a QR waits, then the customer pays: the screen kept "Menunggu pembayaran"
+    # with the QR, and the panel's next refresh put a generic journal error over the warning.
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window, "13000")
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise JournalError("database or disk is full")
+
+    monkeypatch.setattr(controller.journal, "settle", full_disk)
+    sim_of(window).pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: UNRECORDED in window.sale_detail.text(), timeout=10_000)
+
+    def still_said() -> None:
+        assert window.sale_state.text() != "Menunggu pembayaran" and "belum tercatat" in window.sale_state.text()
+        assert "Jangan minta pelanggan membayar lagi." in window.sale_detail.text()
+        assert window.preview.property("payload") == ""  # no QR to pay a second time
+        assert window.customer.property("state") != "awaiting"
+        assert window.connection_banner.isVisible() and UNRECORDED in window.connection_banner.text()
+
+    still_said()
+    refresh_mutasi(qtbot, window)  # the panel sees the same money and the journal refuses again
+    still_said()
+    controller.watcher.recovered.emit()  # a later good answer from the server
+    still_said()
+    real_clock = controller.clock
+    monkeypatch.setattr(controller, "clock", lambda: real_clock() + timedelta(minutes=30))
+    controller._check_expiry()  # paid before its expiry: the QR's time running out changes nothing
+    still_said()
+    monkeypatch.undo()  # the clock back, and space freed
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)  # the next try writes it
+    assert window.sale_state.text() == "LUNAS"
+    assert "belum tercatat" not in window.sale_detail.text() + window.notice_label.text()
+    assert not window.connection_banner.isVisible()
+
+
+def test_money_in_after_the_journal_file_vanished_is_said_over_the_generic_error(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window, "13000")
+    (tmp_path / "demo" / FILENAME).unlink()
+    sim_of(window).pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: UNRECORDED in window.sale_detail.text(), timeout=10_000)
+    refresh_mutasi(qtbot, window)
+    assert "belum tercatat" in window.sale_state.text()
+    assert UNRECORDED in window.connection_banner.text()
+    assert "(jurnal tidak dapat ditulis)" in window.sale_detail.text()
