@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kasir import settings as settings_io
 from kasir.journal import FILENAME, JournalError
 from tests.gui_helpers import (
     OpenApp,
@@ -76,3 +78,37 @@ def test_money_in_after_the_journal_file_vanished_is_said_over_the_generic_error
     assert "belum tercatat" in window.sale_state.text()
     assert UNRECORDED in window.connection_banner.text()
     assert "(jurnal tidak dapat ditulis)" in window.sale_detail.text()
+
+
+@pytest.mark.parametrize(("written", "kept"), [(0, 600), (-5, 600), (10**12, 3600)])
+def test_a_qr_validity_out_of_range_in_the_settings_file_never_makes_an_absurd_qr(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, written: int, kept: int
+) -> None:
+    # QA: expiry_s 0 or negative was clamped to 1 s and saved back: every QR expired at once.
+    window = demo(open_app, qtbot, tmp_path, expiry_s=written)
+    controller = controller_of(window)
+    start_sale(qtbot, window, "13000")
+    sale = controller.journal.get(controller.view.sale_id or 0)
+    assert (sale.expires_at - sale.created_at).total_seconds() == kept >= 60
+    saved = json.loads((tmp_path / "demo" / "settings.json").read_text(encoding="utf-8"))
+    assert saved["expiry_s"] == kept
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "kept"),
+    [
+        # A negative kode unik is no value (Pengaturan offers 0-9999): the default, not the edge 0,
+        # which would hand out the bare total, the amount a customer who forgets the code pays.
+        ("kode_unik_low", -5, 1),
+        ("kode_unik_high", -5, 999),
+        # The paper is 58 mm (32 columns) or 80 mm (48): anything else is no width at all.
+        ("printer_width", 40, 32),
+        ("printer_width", 10**6, 32),
+        ("printer_width", 0, 32),
+    ],
+)
+def test_other_numbers_out_of_range_in_the_settings_file_take_a_sane_value(
+    tmp_path: Path, key: str, written: int, kept: int
+) -> None:
+    (tmp_path / "settings.json").write_text(json.dumps({key: written}), encoding="utf-8")
+    assert getattr(settings_io.load(tmp_path), key) == kept
