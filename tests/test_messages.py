@@ -7,18 +7,25 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from kasir import recap, wib
 from kasir import settings as settings_io
+from kasir.app import open_attach
 from kasir.journal import FILENAME, JournalError
+from kasir.ui.receipt_printing import slip_for
 from tests.gui_helpers import (
     OpenApp,
     controller_of,
     demo,
+    mutasi_notes,
     open_app,
     refresh_mutasi,
+    select_mutasi_row,
     sim_of,
     start_sale,
+    write_settings,
 )
 
 __all__ = ["open_app"]  # fixture
@@ -112,3 +119,38 @@ def test_other_numbers_out_of_range_in_the_settings_file_take_a_sane_value(
 ) -> None:
     (tmp_path / "settings.json").write_text(json.dumps({key: written}), encoding="utf-8")
     assert getattr(settings_io.load(tmp_path), key) == kept
+
+
+def test_a_payment_whose_date_cannot_be_read_is_attached_without_an_invented_time(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # QA: the panel said "? … tanggal tidak terbaca" but the attach dialog "Rp 21.001 via DANA pukul
+    # 13:50:40" (when it was fetched); once attached, the customer screen, the receipt and the recap
+    # took that fetch time as the time it was paid.
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--demo-shape", "date_garbage", "--data-dir", str(tmp_path)])
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    start_sale(qtbot, window, "21000")
+    sale_id = controller.view.sale_id or 0
+    sim.pay(controller.view.nominal)
+    refresh_mutasi(qtbot, window)
+    assert mutasi_notes(window) == ["Tidak cocok — tanggal tidak terbaca"]
+    select_mutasi_row(window, 0)
+    dialog = open_attach(window, controller)
+    assert dialog is not None
+    said = dialog.findChildren(QLabel)[0].text()
+    assert "Rp 21.001 via DANA waktu tidak diketahui" in said and "pukul" not in said
+    dialog.sales_list.setCurrentRow(0)
+    dialog.confirm.setChecked(True)
+    dialog.accept()
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    sale = controller.journal.get(sale_id)
+    invented = sale.paid_at.astimezone(wib.WIB).strftime("%H:%M") if sale.paid_at else "?"
+    assert window.customer._paid_detail.text() == "DANA"  # the customer's screen: no invented time
+    slip = slip_for(controller.journal, sale, controller.settings, 32, copy=False)
+    assert not any(invented in line for line in slip.lines)
+    assert any(line.startswith("Jam") and line.endswith("tidak diketahui") for line in slip.lines)
+    day = recap.for_day(controller.journal, controller.clock().date())
+    [row] = [r for r in recap.iter_csv_rows(day) if r[0] == "penjualan"]
+    assert row[8] == "waktu tidak diketahui"

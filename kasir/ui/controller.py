@@ -126,6 +126,8 @@ class SaleController(QObject):
         # Money for a sale that arrived while the journal refused the settle: sale id -> what the
         # cashier reads. Said on the sale and in the banner until the settle is written.
         self._unrecorded: dict[int, str] = {}
+        # Sales attached by hand to money whose date could not be read: no paid time on the screens.
+        self._paid_time_unknown: set[int] = set()
         self._sources_text = ""
         # Keys of the last list that is already in the journal: only the rows the server still
         # lists (the day's), so an app left open for a month holds no more than a day's keys.
@@ -181,7 +183,7 @@ class SaleController(QObject):
             nominal=sale.nominal,
             expires_at=sale.expires_at,
             source=sale.source or "",
-            paid_at=sale.paid_at,
+            paid_at=None if sale.id in self._paid_time_unknown else sale.paid_at,
             brand=sale.brand or "",
             late=sale.late,
             paid_amount=sale.paid_amount,
@@ -597,6 +599,8 @@ class SaleController(QObject):
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> bool:
         """The cashier confirmed that this payment is for this sale: settle it by hand."""
+        if "tanggal" in entry.problem:
+            self._paid_time_unknown.add(sale_id)
         outcome = self.till.attach(entry, sale_id)
         if outcome.kind is not Kind.SETTLED or outcome.sale is None:
             self.notice.emit("error", outcome.message)
