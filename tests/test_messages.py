@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +18,7 @@ from kasir.journal import FILENAME, JournalError
 from kasir.ui.receipt_printing import slip_for
 from tests.gui_helpers import (
     OpenApp,
+    cancel_sale,
     controller_of,
     demo,
     mutasi_notes,
@@ -25,6 +27,8 @@ from tests.gui_helpers import (
     select_mutasi_row,
     sim_of,
     start_sale,
+    type_total,
+    wait_for_polls,
     write_settings,
 )
 
@@ -154,3 +158,64 @@ def test_a_payment_whose_date_cannot_be_read_is_attached_without_an_invented_tim
     day = recap.for_day(controller.journal, controller.clock().date())
     [row] = [r for r in recap.iter_csv_rows(day) if r[0] == "penjualan"]
     assert row[8] == "waktu tidak diketahui"
+
+
+def test_the_second_esc_prompt_goes_when_the_qr_is_cancelled(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window, "13000")
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert "sekali lagi" in window.notice_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert controller_of(window).view.state == "cancelled"
+    assert "sekali lagi" not in window.notice_label.text()
+
+
+def test_the_limit_note_goes_when_bayar_takes_the_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    type_total(qtbot, window, "99999999")  # the eighth digit is refused
+    assert "Total maksimal" in window.amount_note.text()
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller_of(window).view.state == "awaiting", timeout=10_000)
+    assert window.amount_display.text() == "Rp 0"
+    assert window.amount_note.text() == ""
+
+
+def test_the_slow_server_banner_goes_once_the_server_answers_again(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    sim = sim_of(window)
+    start_sale(qtbot, window, "13000")
+    sim.inject("hang", count=1, path="/kasir/orkut/status-pembayaran")
+    qtbot.waitUntil(lambda: "lambat" in window.connection_banner.text(), timeout=10_000)
+    cancel_sale(qtbot, window)  # the watcher stops asking: its complaint must not stay for good
+    refresh_mutasi(qtbot, window)  # a later good answer
+    assert not window.connection_banner.isVisible()
+
+
+def test_the_panel_timeout_banner_goes_when_payment_checks_answer(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    sim.inject("drop", count=1, path="/kasir/orkut/mutasi")
+    with qtbot.waitSignal(controller.connection, timeout=10_000):
+        controller.refresh_mutasi()
+    assert window.connection_banner.isVisible()
+    start_sale(qtbot, window, "13000")
+    wait_for_polls(qtbot, sim, 2)  # the server answers the payment checks
+    qtbot.waitUntil(lambda: not window.connection_banner.isVisible(), timeout=10_000)
+
+
+def test_the_resumed_sale_note_goes_when_that_sale_is_paid(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window, "13000")
+    window.force_close()
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: "dilanjutkan" in window.notice_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    sim_of(window).pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert "dilanjutkan" not in window.notice_label.text()

@@ -105,8 +105,11 @@ class SaleController(QObject):
             server_clock=self.server_clock,
         )
         self.watcher.paid.connect(self._on_paid)
-        self.watcher.trouble.connect(self._banner)
-        self.watcher.recovered.connect(lambda: self._banner(""))
+        self.watcher.trouble.connect(self._trouble)
+        self.watcher.recovered.connect(lambda: self._trouble(""))
+        # Any good answer to a payment check, not only the first after the watcher's own trouble:
+        # a panel refresh that timed out is not the connection's state while payments are answered.
+        self.watcher._tasks.succeeded.connect(lambda: self._trouble(""))
         self.watcher.session_expired.connect(self._on_session_expired)
         self.watcher.key_refused.connect(self._on_key_refused)
         self.watcher.source_changed.connect(self._announce_sources)
@@ -122,7 +125,11 @@ class SaleController(QObject):
         self._mutasi_timer.timeout.connect(self.refresh_mutasi)
         self._mutasi_busy = False
         self._seconds_left = -1
-        self._panel_trouble = False  # the banner holds a failed panel refresh: its next success clears it
+        # The banner's two kinds of text: a standing one (session ended, key refused, journal gone)
+        # until login or restart, and a passing one (a slow or failed request) until a good answer
+        # or the end of the sale whose checks were troubled.
+        self._standing_text = ""
+        self._trouble_text = ""
         # Money for a sale that arrived while the journal refused the settle: sale id -> what the
         # cashier reads. Said on the sale and in the banner until the settle is written.
         self._unrecorded: dict[int, str] = {}
@@ -462,6 +469,7 @@ class SaleController(QObject):
     def _end(self, sale_id: int, state: SaleState, reason: str) -> None:
         if self.watcher.watching == sale_id:
             self.watcher.stop()
+            self._trouble("")  # nothing is asked for it any more: its slow checks are no longer news
         outcome = self.till.end(sale_id, state, reason)
         if outcome.kind is Kind.STORAGE_FAILED:
             self._error(outcome.message)
@@ -529,16 +537,26 @@ class SaleController(QObject):
         if self._view.sale_id == sale.id:
             self._show(self._view_of(sale))
         self.notice.emit("error", f"{text} {reason}")
-        self._banner("")
+        self._banner()
 
-    def _banner(self, text: str) -> None:
-        """The banner: ``text`` ("" when fine), under any money that arrived and is not yet written."""
-        self.connection.emit("\n".join([*self._unrecorded.values(), *([text] if text else [])]))
+    def _banner(self) -> None:
+        """Money that arrived and is not yet written first, then the standing text, then trouble."""
+        parts = [*self._unrecorded.values(), self._standing_text, self._trouble_text]
+        self.connection.emit("\n".join(dict.fromkeys(p for p in parts if p)))
+
+    def _standing(self, text: str) -> None:
+        self._standing_text = text
+        self._banner()
+
+    def _trouble(self, text: str) -> None:
+        if text != self._trouble_text:
+            self._trouble_text = text
+            self._banner()
 
     def _error(self, message: str) -> None:
         self.notice.emit("error", message)
         if self.journal.gone:  # not a passing fault: the banner stays until the app is restarted
-            self._banner(message)
+            self._standing(message)
 
     def _announce_settled(self, outcome: Outcome) -> None:
         sale = outcome.sale
@@ -547,7 +565,8 @@ class SaleController(QObject):
         if self.watcher.watching == sale.id:
             self.watcher.stop()
         self._unrecorded.pop(sale.id, None)  # written at last
-        self._banner("")
+        self._trouble_text = ""
+        self._banner()
         if self._view.sale_id == sale.id:
             self._show(self._view_of(sale))
         if (sale.late or outcome.after_end) and not sale.manual:  # the cashier saw this sale end
@@ -617,11 +636,11 @@ class SaleController(QObject):
 
     def _on_session_expired(self) -> None:
         self.credentials.delete(AUTH_TOKEN)
-        self._banner("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
+        self._standing("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
         self.login_needed.emit()
 
     def _on_key_refused(self) -> None:
-        self._banner("API key ditolak server — masukkan API key lagi (Akun → Masuk lagi). Transaksi tetap tersimpan.")
+        self._standing("API key ditolak server — masukkan API key lagi (Akun → Masuk lagi). Transaksi tetap tersimpan.")
         self.key_needed.emit()
 
     # ---- which route served, and the PC's clock ------------------------------------
@@ -689,7 +708,8 @@ class SaleController(QObject):
         self._reconfigure()
         for choice in (self.qr_choice, self.panel_choice, self.watcher.choice):
             choice.reprobe()  # a new login may mean a new server: every route gets another chance
-        self._banner("")
+        self._standing_text = self._trouble_text = ""
+        self._banner()
         self.account_changed.emit()
         self.refresh_account()
         self.refresh_mutasi()
@@ -793,9 +813,7 @@ class SaleController(QObject):
 
         def done(served: Served[list[MutasiEntry]]) -> None:
             self._mutasi_busy = False
-            if self._panel_trouble:
-                self._panel_trouble = False
-                self._banner("")
+            self._trouble("")
             if self.panel_choice.record(served):
                 self._restart_mutasi_timer()
                 self._announce_sources()
@@ -816,8 +834,7 @@ class SaleController(QObject):
             elif isinstance(error, UnauthorizedError):
                 self._on_key_refused()
             else:
-                self._panel_trouble = True
-                self._banner(message_for(error, "Mutasi gagal dimuat."))
+                self._trouble(message_for(error, "Mutasi gagal dimuat."))
 
         self.panel_tasks.call(job, done, failed)
 
