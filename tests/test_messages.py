@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -219,3 +220,35 @@ def test_the_resumed_sale_note_goes_when_that_sale_is_paid(open_app: OpenApp, qt
     sim_of(window).pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert "dilanjutkan" not in window.notice_label.text()
+
+
+def test_bayar_with_no_total_says_what_to_do_next_to_the_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert window.amount_note.text() == "Ketik total belanja dulu, lalu tekan Bayar."
+    assert controller_of(window).view.state == "idle"
+    type_total(qtbot, window, "5")
+    assert window.amount_note.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("pasted", "shown"), [("Rp 25.000", "Rp 25.000"), ("25000", "Rp 25.000"), (" 7.500 ", "Rp 7.500")]
+)
+def test_a_pasted_total_is_taken(open_app: OpenApp, qtbot: QtBot, tmp_path: Path, pasted: str, shown: str) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    QGuiApplication.clipboard().setText(pasted)
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.amount_display.text() == shown
+    assert window.amount_note.text() == ""
+
+
+@pytest.mark.parametrize("pasted", ["abc", "25.000,50", "99999999999", "-5000"])
+def test_a_paste_that_is_no_total_is_said_and_changes_nothing(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, pasted: str
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    type_total(qtbot, window, "12000")
+    QGuiApplication.clipboard().setText(pasted)
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.amount_display.text() == "Rp 12.000"
+    assert window.amount_note.text() != ""

@@ -62,6 +62,7 @@ class LearnedQris:
 class SaleController(QObject):
     view_changed = Signal(object)  # SaleView
     notice = Signal(str, str)  # level (info, warn, error), cashier-facing text
+    input_note = Signal(str)  # a note about the typed total, said beside it; it goes when the cashier types
     connection = Signal(str)  # "" when fine, else a quiet banner text
     login_needed = Signal()
     key_needed = Signal()  # the server refused the API key: the login dialog must ask for it again
@@ -409,7 +410,7 @@ class SaleController(QObject):
             if typed == 0:
                 return False
         if typed == 0 and not state.is_open:
-            self.notice.emit("warn", "Ketik total belanja dulu, lalu tekan Bayar.")
+            self.input_note.emit("Ketik total belanja dulu, lalu tekan Bayar.")
             return False
         self.pay(typed)
         return SaleState(self._view.state) is SaleState.GENERATING
