@@ -252,3 +252,30 @@ def test_a_paste_that_is_no_total_is_said_and_changes_nothing(
     qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert window.amount_display.text() == "Rp 12.000"
     assert window.amount_note.text() != ""
+
+
+def test_the_reprint_chooser_speaks_indonesian(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
+
+    from kasir.ui.receipt_printing import ReceiptPrinter, choose_and_reprint
+
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    start_sale(qtbot, window, "13000")
+    sim_of(window).pay(controller.view.nominal)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    printer = ReceiptPrinter(controller.journal, lambda: controller.settings, window)
+    seen: list[str] = []
+
+    def answer() -> None:
+        [chooser] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
+        seen.extend(b.text() for b in chooser.findChild(QDialogButtonBox).buttons())
+        chooser.reject()
+
+    QTimer.singleShot(0, answer)
+    try:
+        choose_and_reprint(window, printer, controller.journal)
+    finally:
+        printer.stop()
+    assert sorted(seen) == ["Batal", "Cetak"]

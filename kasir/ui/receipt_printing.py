@@ -277,9 +277,16 @@ def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journa
         return UNKNOWN_TIME if sale.id in unknown else f"{(sale.paid_at or sale.created_at).astimezone(WIB):%H:%M}"
 
     labels = [f"#{s.id}  {when(s)}  {format_rupiah(s.nominal)}  {s.brand or ''}" for s in sales]
-    label, ok = QInputDialog.getItem(parent, "Cetak ulang struk", "Penjualan LUNAS hari ini:", labels, 0, False)
-    if ok and label:
-        printer.reprint(sales[labels.index(label)].id)
+    chooser = QInputDialog(parent)  # not getItem(): its buttons say "OK", and no Indonesian Qt ships
+    chooser.setWindowTitle("Cetak ulang struk")
+    chooser.setLabelText("Penjualan LUNAS hari ini:")
+    chooser.setComboBoxItems(labels)
+    chooser.setComboBoxEditable(False)
+    chooser.setOkButtonText("Cetak")
+    chooser.setCancelButtonText("Batal")
+    if chooser.exec() == QInputDialog.DialogCode.Accepted and chooser.textValue() in labels:
+        printer.reprint(sales[labels.index(chooser.textValue())].id)
+    chooser.deleteLater()
 
 
 def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
