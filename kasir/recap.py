@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import html
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,9 +68,20 @@ class DayRecap:
     by_brand: dict[str, Bucket] = field(default_factory=dict)
     by_hour: dict[int, Bucket] = field(default_factory=dict)
     state_counts: dict[str, int] = field(default_factory=dict)
+    paid_time_unknown: frozenset[int] = frozenset()  # sales paid by money whose date could not be read
 
     def count(self, state: str) -> int:
         return self.state_counts.get(state, 0)
+
+
+UNKNOWN_TIME = "waktu tidak diketahui"
+
+
+def paid_time_unknown(sales: Iterable[Sale], payments: Iterable[MutasiEntry]) -> frozenset[int]:
+    """The paid sales settled (by hand) with money whose date could not be read: their ``paid_at``
+    is only when the app saw that money, never a time to print as when it was paid."""
+    unreadable = {p.key for p in payments if "tanggal" in p.problem}
+    return frozenset(s.id for s in sales if s.state == "paid" and s.issuer_reff in unreadable)
 
 
 def _paid_amount(sale: Sale) -> int:
@@ -84,6 +95,7 @@ def build(
     by_brand: dict[str, Bucket] = {}
     by_hour: dict[int, Bucket] = {}
     states: dict[str, int] = {}
+    unknown = paid_time_unknown(sales, payments)
     for sale in sales:
         states[sale.state] = states.get(sale.state, 0) + 1
         if sale.state != "paid":
@@ -94,7 +106,7 @@ def build(
         manual = manual.add(amount) if sale.manual else manual
         brand = sale.brand or "Lainnya"
         by_brand[brand] = by_brand.get(brand, Bucket()).add(amount)
-        hour = (sale.paid_at or sale.created_at).astimezone(wib.WIB).hour
+        hour = (sale.created_at if sale.id in unknown else sale.paid_at or sale.created_at).astimezone(wib.WIB).hour
         by_hour[hour] = by_hour.get(hour, Bucket()).add(amount)
     # Money that settled a sale of another day (made 23:58, paid 00:01) is not "without a sale".
     claimed = {s.issuer_reff for s in sales if s.issuer_reff} | set(claimed_elsewhere)
@@ -111,6 +123,7 @@ def build(
         by_brand=dict(sorted(by_brand.items(), key=lambda kv: -kv[1].total)),
         by_hour=dict(sorted(by_hour.items())),
         state_counts=states,
+        paid_time_unknown=unknown,
     )
 
 
@@ -162,7 +175,7 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
                 str(sale.code),
                 str(sale.nominal),
                 str(_paid_amount(sale)) if sale.state == "paid" else "",
-                _time(sale.paid_at),
+                UNKNOWN_TIME if sale.id in recap.paid_time_unknown else _time(sale.paid_at),
                 sale.brand or "",
                 sale.buyer_reff or "",
                 sale.issuer_reff or "",

@@ -94,13 +94,17 @@ def _pair(label: str, value: str, width: int) -> list[str]:
     return [label] + [chunk.rjust(width) for chunk in _wrap(value, width)]
 
 
-def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False) -> Receipt:
+def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, paid_time_known: bool = True) -> Receipt:
+    """``paid_time_known`` False: paid with money whose date could not be read (attached by hand);
+    the date is the day it was recorded and the time is not invented."""
     if width not in WIDTHS:
         raise ValueError(f"receipt width must be one of {WIDTHS}, not {width}")
     if sale.state != "paid":
         raise ReceiptError(f"sale {sale.id} is {sale.state}")
     rule = "-" * width
     paid_at = (sale.paid_at or sale.settled_at or sale.created_at).astimezone(WIB)
+    if not paid_time_known:
+        paid_at = (sale.settled_at or paid_at).astimezone(WIB)
     lines: list[str] = []
     if copy:
         lines += _center("*** SALINAN ***", width)
@@ -110,7 +114,7 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False) ->
     lines.append(rule)
     lines += _pair("No. penjualan", f"#{sale.id}", width)
     lines += _pair("Tanggal", f"{paid_at:%d-%m-%Y}", width)
-    lines += _pair("Jam", f"{paid_at:%H:%M} WIB", width)
+    lines += _pair("Jam", f"{paid_at:%H:%M} WIB" if paid_time_known else "tidak diketahui", width)
     lines.append(rule)
     lines += _pair("Total", format_rupiah(sale.base), width)
     lines += _pair("Kode unik", format_rupiah(sale.code), width)

@@ -53,7 +53,9 @@ class Settings:
 
 
 # Sane ranges, applied at load whatever the file says (Pengaturan offers narrower ones). A NaN or a
-# zero interval must not abort the start or send the server 25 requests a second.
+# zero interval must not abort the start or send the server 25 requests a second. A positive value
+# out of range takes the nearer bound: it says what the shop meant (often, seldom, long), only
+# too much of it (a 1e308 s poll is a slow poll, a 5 s QR a short one).
 RANGES: dict[str, tuple[float, float]] = {
     "poll_interval_s": (0.2, 60.0),
     "mutasi_interval_s": (2.0, 600.0),
@@ -62,11 +64,17 @@ RANGES: dict[str, tuple[float, float]] = {
     "expiry_s": (60, 3600),
     "kode_unik_low": (0, 9999),
     "kode_unik_high": (0, 9999),
-    "printer_width": (32, 48),
 }
 # Zero or less is not a small value but no value (a hand-edited file): those take the default
 # rather than the range's edge (expiry_s 0 became a 1-second QR).
 _DEFAULT_WHEN_NOT_POSITIVE = frozenset({"poll_interval_s", "mutasi_interval_s", "history_interval_s", "expiry_s"})
+# A negative kode unik is no value either; its range's edge, 0, would hand out the bare total (the
+# amount a customer who forgets the code pays), so it takes the default. 0 itself is a choice
+# Pengaturan offers.
+_DEFAULT_WHEN_NEGATIVE = frozenset({"kode_unik_low", "kode_unik_high"})
+# Values that are one of a few, not a range: anything else takes the default. A receipt is 32
+# columns (58 mm paper) or 48 (80 mm); 40 fits neither, and 32 prints readably on both.
+_NUMBER_CHOICES: dict[str, tuple[int, ...]] = {"printer_width": (32, 48)}
 _CHOICES = {"generate_mode": ("server", "local"), "printer_kind": ("", "network", "device", "system")}
 
 
@@ -118,7 +126,7 @@ def from_mapping(raw: dict[str, Any]) -> Settings:
             if isinstance(default, bool) and isinstance(value, bool):
                 values[f.name] = value
         elif isinstance(default, (int, float)) and isinstance(value, (int, float)):
-            if value != value or (value <= 0 and f.name in _DEFAULT_WHEN_NOT_POSITIVE):  # NaN, 0, -5
+            if value != value or _no_value(f.name, value):  # NaN, 0, -5, a receipt 40 columns wide
                 log.warning("setting %s=%r is not a usable value; using the default", f.name, value)
                 continue
             low, high = RANGES.get(f.name, (float("-inf"), float("inf")))
@@ -134,6 +142,15 @@ def from_mapping(raw: dict[str, Any]) -> Settings:
     if settings.kode_unik_low > settings.kode_unik_high:
         settings = settings.with_changes(kode_unik_low=defaults.kode_unik_low, kode_unik_high=defaults.kode_unik_high)
     return settings
+
+
+def _no_value(name: str, value: float) -> bool:
+    """Not a usable value at all (the default is taken), as opposed to too much of one (clamped)."""
+    if name in _NUMBER_CHOICES:
+        return value not in _NUMBER_CHOICES[name]
+    if name in _DEFAULT_WHEN_NOT_POSITIVE:
+        return value <= 0
+    return name in _DEFAULT_WHEN_NEGATIVE and value < 0
 
 
 def keep_aside(error: SettingsUnreadableError, now: datetime) -> SettingsUnreadableError:

@@ -284,6 +284,17 @@ def test_after_a_session_ends_the_login_dialog_keeps_the_key_the_server_never_re
         qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=10_000)
         dialog = window.findChild(LoginDialog, "login_dialog")
         assert dialog is not None
-        assert dialog.api_key_input.text() == sim.api_key  # not typed again
+        # Not asked again, and not even in the widget: the field says it is kept.
+        assert dialog.api_key_input.text() == ""
+        assert dialog.api_key_input.placeholderText() == "(tersimpan — isi hanya untuk mengganti)"
         assert dialog.api_key_input.echoMode() != dialog.api_key_input.EchoMode.Normal  # never shown
+        dialog.password_input.setText(sim.password)
+        qtbot.mouseClick(dialog.request_otp_button, Qt.MouseButton.LeftButton)  # the stored key is used
+        qtbot.waitUntil(dialog.otp_input.isEnabled, timeout=10_000)
+        dialog.otp_input.setText(sim.otp)
+        qtbot.mouseClick(dialog.verify_otp_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert memory_keyring.get_password("kasir-qris", "api_key") == sim.api_key
+        qtbot.waitUntil(lambda: controller_of(window).logged_in, timeout=10_000)
         window.force_close()

@@ -77,9 +77,9 @@ def test_a_message_about_the_previous_sale_is_gone_during_the_next(
 def test_typing_clears_an_input_message(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     window = demo(open_app, qtbot, tmp_path)
     qtbot.keyClick(window, Qt.Key.Key_Return)  # Bayar with nothing typed
-    assert "Ketik total" in window.notice_label.text()
+    assert "Ketik total" in window.amount_note.text()  # beside the total, where the cashier looks
     type_total(qtbot, window, "1")
-    assert window.notice_label.text() == ""
+    assert window.amount_note.text() == ""
 
 
 def test_digits_past_the_limit_are_refused_with_a_note_not_dropped_silently(

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
@@ -249,7 +249,7 @@ def test_render_image_is_a_narrow_white_slip(qtbot: QtBot) -> None:
 
 @pytest.mark.usefixtures("memory_keyring")
 def test_laporan_cetak_ulang_offers_todays_paid_sales_latest_first_and_prints_salinan(
-    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, loopback_printer: LoopbackPrinter, monkeypatch: pytest.MonkeyPatch
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, loopback_printer: LoopbackPrinter
 ) -> None:
     window = demo(open_app, qtbot, tmp_path, printer_kind="network", printer_target=loopback_printer.target)
     printer = printer_of(window)
@@ -260,11 +260,15 @@ def test_laporan_cetak_ulang_offers_todays_paid_sales_latest_first_and_prints_sa
         pay_in_demo(qtbot, window, "20000")
     offered: list[str] = []
 
-    def pick_the_older(_parent: object, _title: str, _label: str, items: list[str], *_rest: object) -> tuple[str, bool]:
-        offered.extend(items)
-        return items[-1], True
+    def pick_the_older() -> None:
+        from PySide6.QtWidgets import QApplication, QInputDialog
 
-    monkeypatch.setattr("kasir.ui.receipt_printing.QInputDialog.getItem", pick_the_older)
+        [chooser] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
+        offered.extend(chooser.comboBoxItems())
+        chooser.setTextValue(offered[-1])
+        chooser.accept()
+
+    QTimer.singleShot(0, pick_the_older)  # the chooser is modal: answered once it shows
     with qtbot.waitSignal(printer.printed, timeout=10_000) as printed:
         action = window.findChild(QAction, "reprint_action")
         assert action is not None

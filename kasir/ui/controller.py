@@ -63,6 +63,7 @@ class LearnedQris:
 class SaleController(QObject):
     view_changed = Signal(object)  # SaleView
     notice = Signal(str, str)  # level (info, warn, error), cashier-facing text
+    input_note = Signal(str)  # a note about the typed total, said beside it; it goes when the cashier types
     connection = Signal(str)  # "" when fine, else a quiet banner text
     login_needed = Signal()
     key_needed = Signal()  # the server refused the API key: the login dialog must ask for it again
@@ -110,8 +111,11 @@ class SaleController(QObject):
             server_clock=self.server_clock,
         )
         self.watcher.paid.connect(self._on_paid)
-        self.watcher.trouble.connect(self.connection.emit)
-        self.watcher.recovered.connect(lambda: self.connection.emit(""))
+        self.watcher.trouble.connect(self._trouble)
+        self.watcher.recovered.connect(lambda: self._trouble(""))
+        # Any good answer to a payment check, not only the first after the watcher's own trouble:
+        # a panel refresh that timed out is not the connection's state while payments are answered.
+        self.watcher._tasks.succeeded.connect(lambda: self._trouble(""))
         self.watcher.session_expired.connect(self._on_session_expired)
         self.watcher.key_refused.connect(self._on_key_refused)
         self.watcher.source_changed.connect(self._announce_sources)
@@ -127,7 +131,16 @@ class SaleController(QObject):
         self._mutasi_timer.timeout.connect(self.refresh_mutasi)
         self._mutasi_busy = False
         self._seconds_left = -1
-        self._panel_trouble = False  # the banner holds a failed panel refresh: its next success clears it
+        # The banner's two kinds of text: a standing one (session ended, key refused, journal gone)
+        # until login or restart, and a passing one (a slow or failed request) until a good answer
+        # or the end of the sale whose checks were troubled.
+        self._standing_text = ""
+        self._trouble_text = ""
+        # Money for a sale that arrived while the journal refused the settle: sale id -> what the
+        # cashier reads. Said on the sale and in the banner until the settle is written.
+        self._unrecorded: dict[int, str] = {}
+        # Sales attached by hand to money whose date could not be read: no paid time on the screens.
+        self._paid_time_unknown: set[int] = set()
         self._sources_text = ""
         # Keys of the last list that is already in the journal: only the rows the server still
         # lists (the day's), so an app left open for a month holds no more than a day's keys.
@@ -183,11 +196,12 @@ class SaleController(QObject):
             nominal=sale.nominal,
             expires_at=sale.expires_at,
             source=sale.source or "",
-            paid_at=sale.paid_at,
+            paid_at=None if sale.id in self._paid_time_unknown else sale.paid_at,
             brand=sale.brand or "",
             late=sale.late,
             paid_amount=sale.paid_amount,
             manual=sale.manual,
+            unrecorded=self._unrecorded.get(sale.id, "") if sale.state == SaleState.AWAITING else "",
         )
         same_sale = self._view.sale_id == sale.id
         if same_sale:
@@ -406,7 +420,7 @@ class SaleController(QObject):
             if typed == 0:
                 return False
         if typed == 0 and not state.is_open:
-            self.notice.emit("warn", "Ketik total belanja dulu, lalu tekan Bayar.")
+            self.input_note.emit("Ketik total belanja dulu, lalu tekan Bayar.")
             return False
         self.pay(typed)
         return SaleState(self._view.state) is SaleState.GENERATING
@@ -417,6 +431,8 @@ class SaleController(QObject):
         state = SaleState(self._view.state)
         if typed:
             return "clear"
+        if self._refuse_cancel_of_paid():
+            return "refused"
         if state.is_open:
             now = self.clock()
             if self._cancel_armed_at is not None and now - self._cancel_armed_at <= CANCEL_CONFIRM:
@@ -441,7 +457,16 @@ class SaleController(QObject):
         self._restore(sale)
         return True
 
+    def _refuse_cancel_of_paid(self) -> bool:
+        """A sale whose money arrived (not yet written) is paid: it is not cancelled."""
+        if self._view.sale_id not in self._unrecorded:
+            return False
+        self.notice.emit("warn", "Pembayaran untuk QR ini sudah masuk, jadi tidak dibatalkan. Tunggu sampai tercatat.")
+        return True
+
     def cancel(self) -> None:
+        if self._refuse_cancel_of_paid():
+            return
         if SaleState(self._view.state).is_open and self._view.sale_id is not None:
             self._end(self._view.sale_id, SaleState.CANCELLED, "dibatalkan kasir")
         elif SaleState(self._view.state).is_finished:
@@ -455,6 +480,7 @@ class SaleController(QObject):
     def _end(self, sale_id: int, state: SaleState, reason: str) -> None:
         if self.watcher.watching == sale_id:
             self.watcher.stop()
+            self._trouble("")  # nothing is asked for it any more: its slow checks are no longer news
         outcome = self.till.end(sale_id, state, reason)
         if outcome.kind is Kind.STORAGE_FAILED:
             self._error(outcome.message)
@@ -477,14 +503,16 @@ class SaleController(QObject):
         self._check_clock()
         self._tick_sources()
         view = self._view
-        if view.state == SaleState.AWAITING and view.sale_id and view.expires_at and self.clock() >= view.expires_at:
+        # Money that arrived in time and waits to be written keeps its sale open: it is paid, not expired.
+        waiting = view.state == SaleState.AWAITING and not view.unrecorded
+        if waiting and view.sale_id and view.expires_at and self.clock() >= view.expires_at:
             self._end(view.sale_id, SaleState.EXPIRED, "waktu habis")
         self._tell_countdown()
 
     def _tell_countdown(self) -> None:
         view = self._view
         left = -1
-        if view.state == SaleState.AWAITING and view.expires_at is not None:
+        if view.state == SaleState.AWAITING and view.expires_at is not None and not view.unrecorded:
             left = seconds_left(view.expires_at, self.clock())
         if left != self._seconds_left:
             self._seconds_left = left
@@ -502,21 +530,44 @@ class SaleController(QObject):
         if outcome.kind is Kind.STORAGE_FAILED:
             # The money is there; the disk is not. Keep watching and try again, never drop the sale,
             # and never let the cashier ask the customer to pay twice.
-            text = (
-                f"Pembayaran {format_rupiah(entry.amount)} sudah masuk ({entry.brand_name or 'QRIS'}) tetapi belum"
-                f" tercatat: {outcome.message} Jangan minta pelanggan membayar lagi."
-            )
-            self.notice.emit("error", text)
-            self.connection.emit(text)  # the banner stays until the settle is written
+            self._unrecorded_money(sale, entry.amount, outcome.message)
             self._watch(sale, delay_ms=2_000)
         else:  # claimed by another sale: this one keeps waiting for its own payment
             log.warning("payment already claimed; sale %s keeps waiting", sale_id)
             self._watch(sale, delay_ms=self.watcher.interval_ms())
 
+    def _unrecorded_money(self, sale: Sale, amount: int, reason: str) -> None:
+        """Money for the sale on the counter arrived and the journal refused the settle. The sale
+        says so instead of "Menunggu pembayaran" (its QR off both screens), and the banner keeps it
+        above anything else, until a later try writes it (:meth:`_announce_settled`)."""
+        text = (
+            f"Pembayaran {format_rupiah(amount)} sudah masuk tetapi belum tercatat (jurnal tidak dapat ditulis)."
+            " Jangan minta pelanggan membayar lagi."
+        )
+        self._unrecorded[sale.id] = text
+        if self._view.sale_id == sale.id:
+            self._show(self._view_of(sale))
+        self.notice.emit("error", f"{text} {reason}")
+        self._banner()
+
+    def _banner(self) -> None:
+        """Money that arrived and is not yet written first, then the standing text, then trouble."""
+        parts = [*self._unrecorded.values(), self._standing_text, self._trouble_text]
+        self.connection.emit("\n".join(dict.fromkeys(p for p in parts if p)))
+
+    def _standing(self, text: str) -> None:
+        self._standing_text = text
+        self._banner()
+
+    def _trouble(self, text: str) -> None:
+        if text != self._trouble_text:
+            self._trouble_text = text
+            self._banner()
+
     def _error(self, message: str) -> None:
         self.notice.emit("error", message)
         if self.journal.gone:  # not a passing fault: the banner stays until the app is restarted
-            self.connection.emit(message)
+            self._standing(message)
 
     def _announce_settled(self, outcome: Outcome) -> None:
         sale = outcome.sale
@@ -524,7 +575,9 @@ class SaleController(QObject):
             return
         if self.watcher.watching == sale.id:
             self.watcher.stop()
-        self.connection.emit("")
+        self._unrecorded.pop(sale.id, None)  # written at last
+        self._trouble_text = ""
+        self._banner()
         if self._view.sale_id == sale.id:
             self._show(self._view_of(sale))
         if (sale.late or outcome.after_end) and not sale.manual:  # the cashier saw this sale end
@@ -552,7 +605,13 @@ class SaleController(QObject):
             if outcome.kind is Kind.SETTLED:
                 self._announce_settled(outcome)
             elif outcome.kind is Kind.STORAGE_FAILED:
-                self._error(outcome.message)
+                sale = outcome.sale
+                if sale is not None and sale.id == self._view.sale_id and sale.state == SaleState.AWAITING:
+                    # The list brought the money of the sale on the counter (an automatic settle is
+                    # for its exact nominal): the same "paid, not written" as the watcher's.
+                    self._unrecorded_money(sale, sale.nominal, outcome.message)
+                else:
+                    self._error(outcome.message)
 
     def _history_seen(self, entries: list[MutasiEntry]) -> None:
         """The watcher brought the history anyway: the panel uses it instead of asking again."""
@@ -570,6 +629,8 @@ class SaleController(QObject):
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> bool:
         """The cashier confirmed that this payment is for this sale: settle it by hand."""
+        if "tanggal" in entry.problem:
+            self._paid_time_unknown.add(sale_id)
         outcome = self.till.attach(entry, sale_id)
         if outcome.kind is not Kind.SETTLED or outcome.sale is None:
             self.notice.emit("error", outcome.message)
@@ -586,13 +647,11 @@ class SaleController(QObject):
 
     def _on_session_expired(self) -> None:
         self.credentials.delete(AUTH_TOKEN)
-        self.connection.emit("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
+        self._standing("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
         self.login_needed.emit()
 
     def _on_key_refused(self) -> None:
-        self.connection.emit(
-            "API key ditolak server — masukkan API key lagi (Akun → Masuk lagi). Transaksi tetap tersimpan."
-        )
+        self._standing("API key ditolak server — masukkan API key lagi (Akun → Masuk lagi). Transaksi tetap tersimpan.")
         self.key_needed.emit()
 
     # ---- which route served, and the PC's clock ------------------------------------
@@ -674,7 +733,8 @@ class SaleController(QObject):
         self._reconfigure()
         for choice in (self.qr_choice, self.panel_choice, self.watcher.choice):
             choice.reprobe()  # a new login may mean a new server: every route gets another chance
-        self.connection.emit("")
+        self._standing_text = self._trouble_text = ""
+        self._banner()
         self.account_changed.emit()
         self.refresh_account()
         self.refresh_mutasi()
@@ -779,9 +839,7 @@ class SaleController(QObject):
 
         def done(served: Served[list[MutasiEntry]]) -> None:
             self._mutasi_busy = False
-            if self._panel_trouble:
-                self._panel_trouble = False
-                self.connection.emit("")
+            self._trouble("")
             if self.panel_choice.record(served):
                 self._restart_mutasi_timer()
                 self._announce_sources()
@@ -802,8 +860,7 @@ class SaleController(QObject):
             elif isinstance(error, UnauthorizedError):
                 self._on_key_refused()
             else:
-                self._panel_trouble = True
-                self.connection.emit(message_for(error, "Mutasi gagal dimuat."))
+                self._trouble(message_for(error, "Mutasi gagal dimuat."))
 
         self.panel_tasks.call(job, done, failed)
         return True

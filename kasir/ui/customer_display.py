@@ -167,6 +167,8 @@ class CustomerDisplay(QWidget):
 
     def show_sale(self, view: SaleView) -> None:
         page = {"generating": "preparing", "failed": "idle"}.get(view.state, view.state)
+        if view.unrecorded:  # the money arrived (only the shop's journal lags): no QR to pay twice
+            page = "paid"
         self._view = view
         self._hold.stop()
         if page == "awaiting":

@@ -58,10 +58,12 @@ class LoginDialog(QDialog):
         self.finished.connect(lambda _code: self._tasks.stop())
 
         self.api_key_input = self._input("api_key_input", "API key dari penyedia API", secret=True)
-        if stored_key:  # a key the server never refused is not asked again (a session that ended)
-            self.api_key_input.setText(stored_key)
-            self.api_key_input.setPlaceholderText("")
-            self.api_key_input.setToolTip("API key tersimpan. Ganti hanya jika penyedia memberi key baru.")
+        # A key the server never refused is not asked again (a session that ended). It stays out of
+        # the widget too: the field says it is kept, and is used when the field is left empty.
+        self._stored_key = stored_key
+        if stored_key:
+            self.api_key_input.setPlaceholderText("(tersimpan — isi hanya untuk mengganti)")
+            self.api_key_input.setToolTip("API key tersimpan. Isi hanya jika penyedia memberi key baru.")
         self.username_input = self._input("username_input", "Nama pengguna OrderKuota")
         self.username_input.setText(username)
         self.password_input = self._input("password_input", "Kata sandi OrderKuota", secret=True)
@@ -130,9 +132,13 @@ class LoginDialog(QDialog):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         return edit
 
+    def _api_key(self) -> str:
+        """The key typed, or else the stored one."""
+        return self.api_key_input.text().strip() or self._stored_key
+
     def _client_factory(self) -> Callable[[], OrkutClient]:
         """Read the key here, on the GUI thread: the factory itself runs on the worker."""
-        url, key = self._api_url, self.api_key_input.text().strip()
+        url, key = self._api_url, self._api_key()
         return lambda: OrkutClient(url, key, read_timeout=20.0)
 
     def _say(self, text: str, error: bool = False) -> None:
@@ -141,7 +147,7 @@ class LoginDialog(QDialog):
 
     def _request_otp(self) -> None:
         username, password = self.username_input.text().strip(), self.password_input.text()
-        if not (self.api_key_input.text().strip() and username and password):
+        if not (self._api_key() and username and password):
             self._say("API key, nama pengguna dan kata sandi wajib diisi.", error=True)
             return
         self.password_input.clear()  # used once, then forgotten
@@ -199,7 +205,7 @@ class LoginDialog(QDialog):
             return
         self.logged_in.emit(
             Credentials(
-                api_key=self.api_key_input.text().strip(),
+                api_key=self._api_key(),
                 username=self.username_input.text().strip(),
                 token=self._login.token,
                 merchant=merchant,

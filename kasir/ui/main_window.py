@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,6 +31,8 @@ from kasir.ui.qr_view import QrView
 from kasir.ui.viewmodel import SaleView
 
 QUICK_AMOUNTS = (10_000, 20_000, 50_000, 100_000)
+# A pasted total: digits, or rupiah as written ("Rp 25.000", dots between thousands); no decimals.
+_PASTED_TOTAL = re.compile(r"(?:Rp\.?)?\s*(\d{1,3}(?:\.\d{3})+|\d+)", re.IGNORECASE)
 STATE_TEXT = {state.value: state.label for state in SaleState}
 STATE_COLOR = {"paid": "#1a7f37", "failed": "#cf222e", "expired": "#9a6700", "awaiting": "#0a66c2"}
 
@@ -279,8 +283,11 @@ class MainWindow(QMainWindow):
         text = STATE_TEXT.get(state, state)
         if state == "paid" and view.late:
             text = "LUNAS (terlambat)"
+        color = STATE_COLOR.get(state, "#1d2733")
+        if view.unrecorded:  # paid, but not in the journal yet: no longer "Menunggu pembayaran"
+            text, color = "Sudah dibayar — belum tercatat", STATE_COLOR["failed"]
         self.sale_state.setText(text)
-        self.sale_state.setStyleSheet(f"color: {STATE_COLOR.get(state, '#1d2733')};")
+        self.sale_state.setStyleSheet(f"color: {color};")
         if state == "idle":
             self.sale_nominal.setText("")
             self.sale_detail.setText("Ketik total lalu tekan Bayar.")
@@ -298,14 +305,18 @@ class MainWindow(QMainWindow):
                     detail += f"\nDiterima {format_rupiah(received)} ({way} {gap})"
             if view.message and state in ("failed", "cancelled", "expired"):
                 detail += f"\n{view.message}"
+            if view.unrecorded:
+                detail += f"\n{view.unrecorded}"
             self.sale_detail.setText(detail)
-        if state == "awaiting":
+        if state == "awaiting" and not view.unrecorded:
             self.preview.show_qr(view.payload, view.matrix)
         else:
             self.preview.clear()
         waiting = SaleState(state).is_open
         self.pay_button.setStyleSheet(PAY_WAITING_STYLE if waiting else PAY_STYLE)
-        self.pay_button.setText("QR sedang tampil" if waiting else "Bayar (Enter)")
+        self.pay_button.setText(
+            ("Menunggu pencatatan" if view.unrecorded else "QR sedang tampil") if waiting else "Bayar (Enter)"
+        )
         self.cancel_button.setText("Batalkan QR (Esc 2×)" if waiting else "Batal (Esc)")
         self.retry_button.setVisible(state == "failed")
         if state == "failed" and self.entry.value == 0 and view.base:
@@ -363,8 +374,22 @@ class MainWindow(QMainWindow):
             self.cancel_button.click()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F12):
             self.pay_button.click()  # always: during a sale the controller says why not
+        elif event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_total(QGuiApplication.clipboard().text())
         else:
             super().keyPressEvent(event)
+
+    def paste_total(self, text: str) -> None:
+        """Ctrl+V: a total copied from a chat or a price list replaces the typed one."""
+        found = _PASTED_TOTAL.fullmatch(text.strip())
+        value = int(found.group(1).replace(".", "")) if found else 0
+        if not found or value == 0:
+            self.amount_note.setText("Yang ditempel bukan total belanja. Contoh: 25000 atau Rp 25.000.")
+        elif value > self.entry.limit:
+            self.amount_note.setText(f"Total maksimal {format_rupiah(self.entry.limit)}; yang ditempel tidak dipakai.")
+        else:
+            self.typed.emit()
+            self.entry.set_value(value)
 
     def _on_key(self, key: str) -> None:
         self.keypad.pressed.emit(key)  # the keypad's own signal: typed follows from it

@@ -22,6 +22,7 @@ from kasir.escpos_out import PrinterError, PrinterNotConfiguredError
 from kasir.journal import Journal, Sale
 from kasir.money import format_rupiah
 from kasir.qrcheck import qr_matrix
+from kasir.recap import UNKNOWN_TIME, paid_time_unknown
 from kasir.receipt import Receipt, ReceiptError, ShopInfo
 from kasir.settings import Settings
 from kasir.ui.controller import SaleController
@@ -188,7 +189,7 @@ class ReceiptPrinter(QObject):
         try:
             sale = self._journal.get(sale_id)
             as_copy = sale_id in self._printed | self._in_flight if copy is None else copy
-            slip = receipt.build(sale, shop_of(settings), choice.width, copy=as_copy)
+            slip = slip_for(self._journal, sale, settings, choice.width, copy=as_copy)
         except (ReceiptError, KeyError) as exc:
             self.failed.emit(message_of(exc) if isinstance(exc, ReceiptError) else "Penjualan tidak ditemukan.")
             return False
@@ -254,6 +255,13 @@ def find_printer(widget: QObject | None) -> ReceiptPrinter | None:
     return None
 
 
+def slip_for(journal: Journal, sale: Sale, settings: Settings, width: int, *, copy: bool) -> Receipt:
+    """The struk of a paid sale; money whose date could not be read prints no invented time."""
+    seen_on = (sale.paid_at or sale.created_at).astimezone(WIB).date()
+    known = sale.id not in paid_time_unknown([sale], journal.payments_on(seen_on))
+    return receipt.build(sale, shop_of(settings), width, copy=copy, paid_time_known=known)
+
+
 def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journal) -> None:
     """ "Laporan → Cetak ulang struk…": pick one of today's paid sales, print it marked SALINAN."""
     from kasir.wib import today as wib_today
@@ -263,13 +271,22 @@ def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journa
         printer.failed.emit("Belum ada penjualan LUNAS hari ini.")
         return
     sales.reverse()  # the latest first: a reprint is nearly always for the customer still at the counter
-    labels = [
-        f"#{s.id}  {(s.paid_at or s.created_at).astimezone(WIB):%H:%M}  {format_rupiah(s.nominal)}  {s.brand or ''}"
-        for s in sales
-    ]
-    label, ok = QInputDialog.getItem(parent, "Cetak ulang struk", "Penjualan LUNAS hari ini:", labels, 0, False)
-    if ok and label:
-        printer.reprint(sales[labels.index(label)].id)
+    unknown = paid_time_unknown(sales, journal.payments_on(wib_today()))
+
+    def when(sale: Sale) -> str:
+        return UNKNOWN_TIME if sale.id in unknown else f"{(sale.paid_at or sale.created_at).astimezone(WIB):%H:%M}"
+
+    labels = [f"#{s.id}  {when(s)}  {format_rupiah(s.nominal)}  {s.brand or ''}" for s in sales]
+    chooser = QInputDialog(parent)  # not getItem(): its buttons say "OK", and no Indonesian Qt ships
+    chooser.setWindowTitle("Cetak ulang struk")
+    chooser.setLabelText("Penjualan LUNAS hari ini:")
+    chooser.setComboBoxItems(labels)
+    chooser.setComboBoxEditable(False)
+    chooser.setOkButtonText("Cetak")
+    chooser.setCancelButtonText("Batal")
+    if chooser.exec() == QInputDialog.DialogCode.Accepted and chooser.textValue() in labels:
+        printer.reprint(sales[labels.index(chooser.textValue())].id)
+    chooser.deleteLater()
 
 
 def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:

@@ -102,6 +102,7 @@ class _Worker(QObject):
 class TaskRunner(QObject):
     """Runs jobs one after another on a dedicated thread; callbacks run on the GUI thread."""
 
+    succeeded = Signal()  # a job whose answer is still wanted finished without an error
     _submit = Signal(int, object)
     _reconfigure = Signal(object)
     _close = Signal()
@@ -147,6 +148,7 @@ class TaskRunner(QObject):
             return
         on_done, on_error = callbacks
         if outcome.error is None:
+            self.succeeded.emit()
             on_done(outcome.result)
         elif on_error is not None:
             on_error(outcome.error)

@@ -30,6 +30,8 @@ class SaleView:
     late: bool = False
     paid_amount: int | None = None  # what was received: a payment attached by hand may differ
     manual: bool = False
+    # Money for this sale arrived but the journal refused to write it: what the cashier must read.
+    unrecorded: str = ""
 
 
 IDLE = SaleView("idle")
