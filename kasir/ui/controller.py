@@ -115,7 +115,7 @@ class SaleController(QObject):
         self.watcher.recovered.connect(lambda: self._trouble(""))
         # Any good answer to a payment check, not only the first after the watcher's own trouble:
         # a panel refresh that timed out is not the connection's state while payments are answered.
-        self.watcher._tasks.succeeded.connect(lambda: self._trouble(""))
+        self.watcher.answered.connect(lambda: self._trouble(""))
         self.watcher.session_expired.connect(self._on_session_expired)
         self.watcher.key_refused.connect(self._on_key_refused)
         self.watcher.source_changed.connect(self._announce_sources)

@@ -46,6 +46,7 @@ class PaymentWatcher(QObject):
     paid = Signal(int, object)  # sale id, MutasiEntry
     trouble = Signal(str)  # cashier-facing message; polling goes on
     recovered = Signal()
+    answered = Signal()  # any good answer to a check: passing trouble about the connection is over
     session_expired = Signal()
     key_refused = Signal()  # HTTP 401/403: the API key must be entered again
     source_changed = Signal()  # the route serving payment detection changed
@@ -65,6 +66,7 @@ class PaymentWatcher(QObject):
         from kasir.wib import now
 
         self._tasks = TaskRunner("payment-watcher", factory, self)
+        self._tasks.succeeded.connect(self.answered)
         self.choice = choice or SourceChoice("pembayaran", sources.PAYMENT_ORDER, now)
         self.server_clock = server_clock or ServerClock()
         self._fast_s = interval_s
