@@ -204,8 +204,11 @@ def finish_window(frame: FirstFrame) -> MainWindow:
 
     qt_words.install()  # Qt's own right-click menus and standard buttons in Indonesian
     controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal)
-    window, customer = frame.window, frame.customer
-    customer.set_shop_name(ctx.settings.shop_name)
+    window = frame.window
+    # Built after the first paint: it waits for the journal anyway, and the cashier's window
+    # is what the first frame is for (issue 14).
+    customer = CustomerDisplay(ctx.settings.shop_name, demo=ctx.demo)
+    window.attach_customer(customer)
     window.controller = controller  # type: ignore[attr-defined]
     window.context = ctx  # type: ignore[attr-defined]
     _wire(window, controller, customer, ctx)

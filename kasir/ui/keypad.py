@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
 from kasir.money import MAX_SALE, format_rupiah
+from kasir.ui.qt_flags import no_focus
 
 MAX_TOTAL = MAX_SALE - 1  # room for kode unik 1, the smallest
 
@@ -71,7 +72,7 @@ class Keypad(QWidget):
         button = QPushButton(label)
         button.setObjectName(f"key_{key}")
         button.setAccessibleName({"backspace": "Hapus satu angka", "clear": "Hapus semua"}.get(key, key))
-        button.setFocusPolicy(button.focusPolicy().NoFocus)  # the keyboard drives the window, not a button
+        no_focus(button)  # the keyboard drives the window, not a button
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         button.setMinimumHeight(40)
         button.clicked.connect(lambda: self.pressed.emit(key))

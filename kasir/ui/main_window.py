@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,10 +26,13 @@ from PySide6.QtWidgets import (
 from kasir import __version__
 from kasir.money import format_rupiah
 from kasir.sale_state import SaleState, format_countdown
-from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.keypad import AmountEntry, Keypad
 from kasir.ui.qr_view import QrView
+from kasir.ui.qt_flags import align_right, no_focus
 from kasir.ui.viewmodel import SaleView
+
+if TYPE_CHECKING:
+    from kasir.ui.customer_display import CustomerDisplay
 
 QUICK_AMOUNTS = (10_000, 20_000, 50_000, 100_000)
 # A pasted total: digits, or rupiah as written ("Rp 25.000", dots between thousands); no decimals.
@@ -54,11 +58,12 @@ PAY_WAITING_STYLE = "QPushButton { background: #d0d7de; color: #57606a; }"
 class MainWindow(QMainWindow):
     typed = Signal()  # the cashier typed or changed the total (keys, keypad, quick amounts)
 
-    def __init__(self, customer: CustomerDisplay, demo: bool = False) -> None:
+    def __init__(self, demo: bool = False) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.setWindowTitle(f"Kasir QRIS {__version__}" + (" — MODE DEMO" if demo else ""))
-        self.customer = customer
+        # The customer's window is built right after the first paint (``attach_customer``).
+        self._customer: CustomerDisplay | None = None
         self.entry = AmountEntry(self)
         self._view = SaleView("idle")
         self._notice_sale: int | None = None  # the sale a message is about; it goes when the sale does
@@ -85,6 +90,15 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(980, 540)
         self.resize(1280, 720)
 
+    @property
+    def customer(self) -> CustomerDisplay:
+        if self._customer is None:
+            raise RuntimeError("the customer display is attached after the first paint")
+        return self._customer
+
+    def attach_customer(self, customer: CustomerDisplay) -> None:
+        self._customer = customer
+
     # ---- layout ------------------------------------------------------------------
 
     @staticmethod
@@ -99,14 +113,14 @@ class MainWindow(QMainWindow):
         box.addWidget(QLabel("Total belanja"))
         self.amount_display = _big(format_rupiah(0), 34)
         self.amount_display.setObjectName("amount_display")
-        self.amount_display.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        align_right(self.amount_display)
         self.amount_display.setAccessibleName("Total belanja")
         box.addWidget(self.amount_display)
         quick = QGridLayout()
         for i, value in enumerate(QUICK_AMOUNTS):
             button = QPushButton(f"+{format_rupiah(value)[3:]}")
             button.setObjectName(f"quick_{value}")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             button.clicked.connect(lambda _=False, v=value: self._quick(v))
             quick.addWidget(button, i // 2, i % 2)
         box.addLayout(quick)
@@ -129,7 +143,7 @@ class MainWindow(QMainWindow):
         self.pay_button.setStyleSheet(PAY_STYLE)
         for button in (self.cancel_button, self.pay_button):
             button.setMinimumHeight(48)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             actions.addWidget(button)
         box.addLayout(actions)
         return box
@@ -163,7 +177,7 @@ class MainWindow(QMainWindow):
         box.addWidget(self.preview, 1)
         self.print_receipt_button = QPushButton("Cetak struk")  # shown on LUNAS by app._wire (issue 13)
         self.print_receipt_button.setObjectName("print_receipt_button")
-        self.print_receipt_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.print_receipt_button)
         self.print_receipt_button.hide()
         box.addWidget(self.print_receipt_button)
         self.notice_label = QLabel("")
@@ -172,7 +186,7 @@ class MainWindow(QMainWindow):
         box.addWidget(self.notice_label)
         self.retry_button = QPushButton("Coba lagi (Enter)")
         self.retry_button.setObjectName("retry_button")
-        self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.retry_button)
         self.retry_button.hide()
         box.addWidget(self.retry_button)
         self.simulate_pay_button = QPushButton("Simulasi bayar (pas)")
@@ -180,7 +194,7 @@ class MainWindow(QMainWindow):
         self.simulate_wrong_button = QPushButton("Simulasi bayar nominal salah")
         self.simulate_wrong_button.setObjectName("simulate_wrong_button")
         for button in (self.simulate_pay_button, self.simulate_wrong_button):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             button.setVisible(demo)
             box.addWidget(button)
         return box
@@ -199,7 +213,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.late_label, 1)
         self.late_dismiss_button = QPushButton("Mengerti")
         self.late_dismiss_button.setObjectName("late_dismiss_button")
-        self.late_dismiss_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.late_dismiss_button)
         self.late_dismiss_button.clicked.connect(self.dismiss_late)
         row.addWidget(self.late_dismiss_button)
         self.late_alert.hide()
@@ -222,12 +236,12 @@ class MainWindow(QMainWindow):
         head.addStretch(1)
         self.refresh_button = QPushButton("Muat ulang (F5)")
         self.refresh_button.setObjectName("refresh_button")
-        self.refresh_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.refresh_button)
         head.addWidget(self.refresh_button)
         box.addLayout(head)
         self.mutasi_view = QTableView()
         self.mutasi_view.setObjectName("mutasi_view")
-        self.mutasi_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # digits typed go to the total, not a search
+        no_focus(self.mutasi_view)  # digits typed go to the total, not a search
         self.mutasi_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.mutasi_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mutasi_view.verticalHeader().hide()
@@ -245,7 +259,7 @@ class MainWindow(QMainWindow):
         self.attach_button = QPushButton("Hubungkan ke penjualan…")
         self.attach_button.setObjectName("attach_button")
         self.attach_button.setToolTip("Tandai penjualan lunas dengan uang masuk yang tidak cocok otomatis")
-        self.attach_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.attach_button)
         self.attach_button.setEnabled(False)
         foot.addWidget(self.attach_button)
         box.addLayout(foot)
@@ -272,6 +286,8 @@ class MainWindow(QMainWindow):
 
     def selected_entry(self) -> object | None:
         """The mutasi entry under the selection, or None."""
+        from PySide6.QtCore import Qt  # after the first frame (kasir.ui.qt_flags)
+
         rows = self.mutasi_view.selectionModel().selectedRows() if self.mutasi_view.selectionModel() else []
         return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
 
@@ -355,8 +371,8 @@ class MainWindow(QMainWindow):
     def show_connection(self, text: str) -> None:
         self.connection_banner.setText(text)
         self.connection_banner.setVisible(bool(text))
-        if self._view.state == "awaiting":
-            self.customer.set_checking("Memeriksa pembayaran…" if text else "")
+        if self._view.state == "awaiting" and self._customer is not None:
+            self._customer.set_checking("Memeriksa pembayaran…" if text else "")
 
     def show_countdown(self, left: int) -> None:
         """The controller's one countdown (seconds left on its clock; -1: no QR waits)."""
@@ -365,6 +381,8 @@ class MainWindow(QMainWindow):
     # ---- keyboard ----------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        from PySide6.QtCore import Qt  # after the first frame (kasir.ui.qt_flags)
+
         key, text = event.key(), event.text()
         if text.isdigit() and len(text) == 1:  # top row and numpad alike
             self._on_key(text)
@@ -397,6 +415,8 @@ class MainWindow(QMainWindow):
     # ---- menus and closing -------------------------------------------------------
 
     def add_menu_action(self, menu: str, text: str, slot: object, name: str, shortcut: str = "") -> QAction:
+        from PySide6.QtCore import Qt  # menus come after the first frame (kasir.ui.qt_flags)
+
         if menu not in self._menus:
             self._menus[menu] = self.menuBar().addMenu(menu)
         action = QAction(text, self)
@@ -429,8 +449,9 @@ class MainWindow(QMainWindow):
         self.closed = True
         for hook in self._close_hooks:
             hook()  # type: ignore[operator]
-        self.customer.allow_close()
-        self.customer.close()
+        if self._customer is not None:
+            self._customer.allow_close()
+            self._customer.close()
         event.accept()
 
     def force_close(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -62,6 +62,8 @@ def place(window: QWidget, screen: QScreen | None, *, separate: bool = False) ->
     window.move(screen.geometry().topLeft())
     # A fresh full-screen request, whatever Qt last heard from the window manager; and not
     # showFullScreen(), which also activates the window and would take the keys from the cashier.
+    from PySide6.QtCore import Qt  # not at import: the first frame uses fit_geometry (kasir.ui.qt_flags)
+
     full = Qt.WindowState.WindowFullScreen
     window.setWindowState(window.windowState() & ~full)
     window.setWindowState(window.windowState() | full)
