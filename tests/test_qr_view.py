@@ -44,3 +44,13 @@ def test_the_qr_is_kept_in_the_screens_32_bit_format_so_a_paint_converts_nothing
     qtbot.addWidget(view)
     view.show_qr("x", qr_matrix("x"))
     assert view._module_image().format() == QImage.Format.Format_RGB32
+
+
+def test_the_customer_screen_and_the_preview_share_one_image_of_a_qr(qtbot: QtBot) -> None:
+    matrix = qr_matrix(qris.to_dynamic(DEMO_BASE_QR, 25_001))
+    customer, preview = QrView(), QrView()
+    for view in (customer, preview):
+        qtbot.addWidget(view)
+        view.show_qr("x", matrix)
+    # Built once per QR (on the GUI thread, between Bayar and the QR on screen), not once per view.
+    assert customer._module_image().cacheKey() == preview._module_image().cacheKey()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Property, QRect, QSize, Qt
+from functools import lru_cache
+
+from PySide6.QtCore import Property, QRect, QSize
 from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -41,18 +43,8 @@ class QrView(QWidget):
         self.update()
 
     def _module_image(self) -> QImage:
-        """One pixel per module, built once per QR: painting is then a single scaled blit.
-
-        Kept in the screen's own 32-bit format: a grey image would be converted again on every
-        paint (about 3x the blit, twice per sale: customer screen and preview).
-        """
         if self._image is None:
-            n, ink = len(self._matrix), 170 if self._dimmed else 0
-            stride = (n + 3) // 4 * 4  # QImage rows are 32-bit aligned
-            pad = bytes(stride - n)
-            data = b"".join(bytes(ink if dark else 255 for dark in row) + pad for row in self._matrix)
-            grey = QImage(data, n, n, stride, QImage.Format.Format_Grayscale8)
-            self._image = grey.convertToFormat(QImage.Format.Format_RGB32)  # a copy: data may go
+            self._image = _module_image(self._matrix, 170 if self._dimmed else 0)
         return self._image
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
@@ -69,13 +61,30 @@ class QrView(QWidget):
         if not self._matrix:
             return
         px = self.module_px()
-        n = len(self._matrix)
-        side = (n + 2 * QUIET_ZONE) * px
+        side = (len(self._matrix) + 2 * QUIET_ZONE) * px
         left, top = (self.width() - side) // 2, (self.height() - side) // 2
         painter = QPainter(self)
-        painter.fillRect(QRect(left, top, side, side), Qt.GlobalColor.white)
-        # Whole-pixel scaling without smoothing keeps every module edge sharp.
+        # Whole-pixel scaling without smoothing keeps every module edge sharp; the image holds the
+        # quiet zone, so one blit draws it all.
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        origin = QUIET_ZONE * px
-        painter.drawImage(QRect(left + origin, top + origin, n * px, n * px), self._module_image())
+        painter.drawImage(QRect(left, top, side, side), self._module_image())
         painter.end()
+
+
+@lru_cache(maxsize=4)
+def _module_image(matrix: Matrix, ink: int) -> QImage:
+    """One pixel per module, quiet zone included, built once per QR and ink: the customer's screen
+    and the preview share it (Qt images are shared until written), so painting is one scaled blit.
+
+    Kept in the screen's own 32-bit format: a grey image would be converted again on every paint
+    (about 3x the blit, twice per sale: customer screen and preview).
+    """
+    side = len(matrix) + 2 * QUIET_ZONE
+    stride = (side + 3) // 4 * 4  # QImage rows are 32-bit aligned
+    white = bytes([255]) * QUIET_ZONE
+    pad = bytes(stride - side)
+    to_grey = bytes([255, ink]) + bytes(254)  # module 0 (light) -> white, 1 (dark) -> ink
+    blank = [bytes([255]) * side + pad] * QUIET_ZONE
+    rows = [white + bytes(row).translate(to_grey) + white + pad for row in matrix]  # no Python loop per module
+    grey = QImage(b"".join(blank + rows + blank), side, side, stride, QImage.Format.Format_Grayscale8)
+    return grey.convertToFormat(QImage.Format.Format_RGB32)  # a copy: the bytes may go
