@@ -275,8 +275,9 @@ def warm_up(controller: SaleController) -> int:
 
 
 def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisplay, ctx: Context) -> None:
-    controller.view_changed.connect(window.show_sale)
+    # The customer's screen first: its repaint is queued, and so drawn, before the cashier's preview.
     controller.view_changed.connect(customer.show_sale)
+    controller.view_changed.connect(window.show_sale)
     controller.countdown.connect(window.show_countdown)
     controller.countdown.connect(customer.show_countdown)
     controller.notice.connect(window.show_notice)

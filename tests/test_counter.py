@@ -116,7 +116,8 @@ def test_the_customer_sees_the_qr_being_prepared_and_lunas_stays(
     sim.set_latency(0.5)
     type_total(qtbot, window, "25000")
     qtbot.keyClick(window, Qt.Key.Key_Return)
-    assert window.customer.property("state") == "preparing"
+    qtbot.waitUntil(lambda: window.customer.property("state") == "preparing", timeout=1_000)
+    assert window.sale_state.text() == "Membuat QR…"
     qtbot.waitUntil(lambda: controller.view.state == "awaiting", timeout=10_000)
     sim.set_latency(0)
     sim.pay(controller.view.nominal)
@@ -124,6 +125,23 @@ def test_the_customer_sees_the_qr_being_prepared_and_lunas_stays(
     assert not window.customer._hold.isActive()  # no timer takes LUNAS away
     type_total(qtbot, window, "1")  # the next customer: now it may go
     assert window.customer.property("state") == "idle"
+
+
+def test_a_qr_that_comes_at_once_is_shown_without_a_flash_of_preparing(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
+    controller.preparing_delay_ms = 10_000  # "at once", however loaded the test machine is
+    states: list[str] = []
+    window.customer.state_changed.connect(states.append)
+    shown: list[str] = []
+    controller.view_changed.connect(lambda view: shown.append(view.state))
+    type_total(qtbot, window, "25000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert controller.view.state == "generating"  # the sale began at once; only its screen waits
+    qtbot.waitUntil(lambda: window.customer.property("state") == "awaiting", timeout=10_000)
+    assert "preparing" not in states and "generating" not in shown
 
 
 def test_a_demo_qr_says_it_must_not_be_paid(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:

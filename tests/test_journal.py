@@ -188,3 +188,35 @@ def test_the_row_counts_for_the_maintenance_log_count_sales_and_payments(journal
     new_sale(journal)
     journal.record_payments([payment(reff="A"), payment(reff="B")])
     assert journal.row_counts() == (1, 2)
+
+
+def synchronous_modes_of(journal: Journal, write: object) -> list[int]:
+    """PRAGMA synchronous at each COMMIT that ``write`` makes (2 FULL: waits for the disk; 1 NORMAL)."""
+    db = journal._db
+    seen: list[int] = []
+
+    def traced(sql: str) -> None:
+        if sql == "COMMIT":
+            seen.append(int(db.execute("PRAGMA synchronous").fetchone()[0]))
+
+    db.set_trace_callback(traced)
+    try:
+        write()  # type: ignore[operator]
+    finally:
+        db.set_trace_callback(None)
+    return seen
+
+
+def test_a_sale_making_its_qr_is_committed_without_waiting_for_the_disk(journal: Journal) -> None:
+    # No QR of it was shown yet, so no money can be on its way; the QR's own commit, which waits
+    # for the disk, makes it durable with it (WAL frames are synced in order).
+    modes = synchronous_modes_of(
+        journal, lambda: journal.create_sale(Allocation(25_000, 1, 25_001), NOW, NOW + timedelta(minutes=5))
+    )
+    assert modes == [1]
+
+
+def test_a_shown_qr_and_every_later_write_wait_for_the_disk(journal: Journal) -> None:
+    sale = journal.create_sale(Allocation(25_000, 1, 25_001), NOW, NOW + timedelta(minutes=5))
+    assert synchronous_modes_of(journal, lambda: journal.mark_awaiting(sale.id, PAYLOAD, "server")) == [2]
+    assert synchronous_modes_of(journal, lambda: journal.settle(sale.id, payment(), NOW)) == [2]

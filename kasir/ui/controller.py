@@ -38,6 +38,11 @@ from kasir.wib import now as wib_now
 
 CLOCK_WARN_AFTER = timedelta(minutes=2)
 CANCEL_CONFIRM = timedelta(seconds=4)  # a second Esc within this cancels a live QR
+# A QR that takes longer than this shows "Membuat QR" first; 0.1 s still reads as instant.
+PREPARING_DELAY_MS = 100
+# A new QR's first payment check: nobody has scanned it yet, and a check sent at once would hold
+# the interpreter while both windows paint the QR (~3 ms later on screen, measured).
+FIRST_CHECK_MS = 250
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +129,10 @@ class SaleController(QObject):
         self._cancel_armed_at: datetime | None = None  # a first Esc on a live QR
         self._clock_text = ""
         self.mutasi_model = MutasiModel()
+        self.preparing_delay_ms = PREPARING_DELAY_MS
+        self._preparing = QTimer(self)
+        self._preparing.setSingleShot(True)
+        self._preparing.timeout.connect(self._show_preparing)
         self._expiry = QTimer(self)
         self._expiry.setInterval(500)
         self._expiry.timeout.connect(self._check_expiry)
@@ -183,9 +192,21 @@ class SaleController(QObject):
     def _show(self, view: SaleView) -> None:
         if view.sale_id != self._view.sale_id or not SaleState(view.state).is_open:
             self._cancel_armed_at = None
+        was = self._view
         self._view = view
-        self.view_changed.emit(view)
+        self._preparing.stop()
+        if view.state == SaleState.GENERATING and not (was.sale_id == view.sale_id and was.state == view.state):
+            # "Membuat QR" / "Menyiapkan QR" only if the QR takes a moment: a fast server's QR then
+            # replaces the entry at once, with no flash of a screen nobody can read, and the two
+            # windows are not painted twice between Bayar and the QR (~5 ms of it, measured).
+            self._preparing.start(self.preparing_delay_ms)
+        else:
+            self.view_changed.emit(view)
         self._tell_countdown()
+
+    def _show_preparing(self) -> None:
+        if self._view.state == SaleState.GENERATING:
+            self.view_changed.emit(self._view)
 
     def _view_of(self, sale: Sale, **extra: object) -> SaleView:
         base = SaleView(
@@ -383,7 +404,7 @@ class SaleController(QObject):
         )
         if generated.fallback_reason:
             self.notice.emit("warn", f"QR dibuat lokal dari QRIS toko (server: {generated.fallback_reason})")
-        self._watch(sale)
+        self._watch(sale, delay_ms=FIRST_CHECK_MS)
 
     def _learn_qr_sources(self, generated: Generated) -> None:
         if self.settings.generate_mode == "local":

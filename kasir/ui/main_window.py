@@ -41,6 +41,12 @@ STATE_TEXT = {state.value: state.label for state in SaleState}
 STATE_COLOR = {"paid": "#1a7f37", "failed": "#cf222e", "expired": "#9a6700", "awaiting": "#0a66c2"}
 
 
+def _restyle(widget: QWidget, css: str) -> None:
+    """A new style sheet re-polishes the widget (~0.3 ms): only when it changes, not every update."""
+    if widget.styleSheet() != css:
+        widget.setStyleSheet(css)
+
+
 def _big(text: str, size: int, bold: bool = True) -> QLabel:
     label = QLabel(text)
     font = QFont()
@@ -303,7 +309,7 @@ class MainWindow(QMainWindow):
         if view.unrecorded:  # paid, but not in the journal yet: no longer "Menunggu pembayaran"
             text, color = "Sudah dibayar — belum tercatat", STATE_COLOR["failed"]
         self.sale_state.setText(text)
-        self.sale_state.setStyleSheet(f"color: {color};")
+        _restyle(self.sale_state, f"color: {color};")
         if state == "idle":
             self.sale_nominal.setText("")
             self.sale_detail.setText("Ketik total lalu tekan Bayar.")
@@ -329,7 +335,7 @@ class MainWindow(QMainWindow):
         else:
             self.preview.clear()
         waiting = SaleState(state).is_open
-        self.pay_button.setStyleSheet(PAY_WAITING_STYLE if waiting else PAY_STYLE)
+        _restyle(self.pay_button, PAY_WAITING_STYLE if waiting else PAY_STYLE)
         self.pay_button.setText(
             ("Menunggu pencatatan" if view.unrecorded else "QR sedang tampil") if waiting else "Bayar (Enter)"
         )
@@ -344,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def show_notice(self, level: str, text: str) -> None:
         color = {"error": "#cf222e", "warn": "#9a6700"}.get(level, "#1d2733")
-        self.notice_label.setStyleSheet(f"color: {color};")
+        _restyle(self.notice_label, f"color: {color};")
         self.notice_label.setText(text)
         self._notice_sale = self._view.sale_id
         self._notice_open = SaleState(self._view.state).is_open
