@@ -7,6 +7,7 @@ impossible to hand out one nominal twice on one WIB day, even across restarts.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -97,7 +98,6 @@ _MIGRATIONS: tuple[str, ...] = (
 # the end of its WIB day. An hour covers a bank's delayed notification and a customer who paid the
 # old QR after all; later money is the cashier's to attach by hand.
 LATE_WATCH = timedelta(hours=1)
-_CHUNK = 500  # keys per IN (...) query, well under SQLite's variable limit
 # Two routes' stamps of one payment may differ by this much (their clocks, the history's minutes).
 SAME_PAYMENT_SLACK = timedelta(minutes=2)
 # Money that arrived and settled nothing keeps its nominal from a new sale this long: a sale accepts
@@ -265,6 +265,8 @@ _BACKFILLS = {3: _backfill_3, 4: _backfill_4}
 
 # Every query on the sale path and the refresh path, by name: bounded by what can still matter and
 # served by an index (tests/test_journal_scale.py checks each with EXPLAIN QUERY PLAN).
+_KEYS = "(SELECT value FROM json_each(?))"  # a set of keys as one parameter: see "aliases"
+
 QUERIES = {
     "reserved_nominals": (
         "SELECT nominal FROM sales WHERE day = ?1"
@@ -280,15 +282,19 @@ QUERIES = {
         " AND NOT EXISTS (SELECT 1 FROM payments AS other WHERE other.same_as = payments.key)"
         " ORDER BY abs(ts - ?7), key LIMIT 1"
     ),
-    "aliases": "SELECT key, same_as FROM payments WHERE key IN ({marks}) AND same_as IS NOT NULL",
+    # A set of keys travels as one JSON array (json_each), not one "?" per key: each distinct SQL
+    # text is compiled and cached by the connection (128 statements), and a mark per key made a
+    # new, ever larger statement for every count of the day's rows (~7 MB over a day of 300 sales).
+    "aliases": f"SELECT key, same_as FROM payments WHERE key IN {_KEYS} AND same_as IS NOT NULL",
     "views_between": (
         "SELECT DISTINCT substr(key, 1, 2) = 'h:' FROM payments INDEXED BY payments_ts WHERE ts BETWEEN ? AND ?"
     ),
     "claimed_since": (
         "SELECT issuer_reff FROM sales INDEXED BY sales_paid_ts WHERE paid_ts >= ? AND issuer_reff IS NOT NULL"
     ),
-    "claimed_among": "SELECT issuer_reff FROM sales WHERE issuer_reff IN ({marks})",
-    "settled_by": "SELECT issuer_reff, id, late, manual FROM sales WHERE issuer_reff IN ({marks})",
+    "claimed_among": f"SELECT issuer_reff FROM sales WHERE issuer_reff IN {_KEYS}",
+    "settled_by": f"SELECT issuer_reff, id, late, manual FROM sales WHERE issuer_reff IN {_KEYS}",
+    "payments_among": f"SELECT key, problem FROM payments WHERE key IN {_KEYS}",
     # A year holds thousands of expired sales: the watch window (late_until) is what bounds this, so
     # the planner is told (without statistics it would walk the table in id order).
     "late_watchable": (
@@ -334,9 +340,9 @@ def _payment_row(entry: MutasiEntry, same_as: str | None) -> tuple[object, ...]:
     )
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
+def _key_list(keys: Iterable[str]) -> str:
+    """Payment keys as the one JSON array that ``_KEYS`` reads."""
+    return json.dumps(sorted(keys))
 
 
 class Journal:
@@ -562,11 +568,7 @@ class Journal:
 
     def claimed_among(self, keys: Iterable[str]) -> set[str]:
         """Which of these payment keys settled a sale (any day)."""
-        found: set[str] = set()
-        for chunk in _chunks(list(keys)):
-            marks = ", ".join("?" for _ in chunk)
-            found.update(str(r[0]) for r in self._db.execute(QUERIES["claimed_among"].format(marks=marks), chunk))
-        return found
+        return {str(r[0]) for r in self._db.execute(QUERIES["claimed_among"], (_key_list(keys),))}
 
     def open_sales(self) -> list[Sale]:
         return [_sale(r) for r in self._db.execute(QUERIES["open_sales"])]
@@ -582,15 +584,11 @@ class Journal:
         whichever route's view of the payment made the claim."""
         wanted = list(keys)
         claim_of = {key: key for key in wanted}
-        for chunk in _chunks(wanted):
-            marks = ", ".join("?" for _ in chunk)
-            for key, same_as in self._db.execute(QUERIES["aliases"].format(marks=marks), chunk):
-                claim_of[str(key)] = str(same_as)
+        for key, same_as in self._db.execute(QUERIES["aliases"], (_key_list(wanted),)):
+            claim_of[str(key)] = str(same_as)
         by_claim: dict[str, Settlement] = {}
-        for chunk in _chunks(sorted(set(claim_of.values()))):
-            marks = ", ".join("?" for _ in chunk)
-            for r in self._db.execute(QUERIES["settled_by"].format(marks=marks), chunk):
-                by_claim[str(r[0])] = Settlement(int(r[1]), bool(r[2]), bool(r[3]))
+        for r in self._db.execute(QUERIES["settled_by"], (_key_list(set(claim_of.values())),)):
+            by_claim[str(r[0])] = Settlement(int(r[1]), bool(r[2]), bool(r[3]))
         return {key: by_claim[claim] for key, claim in claim_of.items() if claim in by_claim}
 
     def late_watchable(self, now: datetime) -> list[Sale]:
@@ -614,16 +612,12 @@ class Journal:
         if not fresh:
             return 0
         with self._writing():
-            for chunk in _chunks(list(fresh)):
-                marks = ", ".join("?" for _ in chunk)
-                for key, problem in self._db.execute(
-                    f"SELECT key, problem FROM payments WHERE key IN ({marks})", chunk
-                ):
-                    seen = fresh.pop(str(key))
-                    if problem and "tanggal" in str(problem) and "tanggal" not in seen.problem:
-                        self._db.execute(
-                            _DATE_NOW_READ, (*_payment_row(seen, None)[1:3], *_payment_row(seen, None)[8:10], key)
-                        )
+            for key, problem in self._db.execute(QUERIES["payments_among"], (_key_list(fresh),)).fetchall():
+                seen = fresh.pop(str(key))
+                if problem and "tanggal" in str(problem) and "tanggal" not in seen.problem:
+                    self._db.execute(
+                        _DATE_NOW_READ, (*_payment_row(seen, None)[1:3], *_payment_row(seen, None)[8:10], key)
+                    )
             new = list(fresh.values())
             if not new:
                 return 0
