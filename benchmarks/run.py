@@ -85,6 +85,17 @@ def time_to_paint(command: list[str], runs: int) -> list[float]:
     return times
 
 
+def paired(app: list[str], bare: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Start times of the app and of its baseline, taken in turns: a machine whose load changes
+    during the run (other builds, tests) then weighs on both alike, and the ratio stays honest."""
+    app_times: list[float] = []
+    bare_times: list[float] = []
+    for _ in range(runs):
+        app_times += time_to_paint(app, 1)
+        bare_times += time_to_paint(bare, 1)
+    return app_times, bare_times
+
+
 def folder_size(path: Path) -> int:
     """Bytes on disk; PyInstaller links libraries into _internal, and a link must not count twice."""
     return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
@@ -120,16 +131,16 @@ def bench_start(runs: int) -> None:
     # Bytecode first: with PYTHONDONTWRITEBYTECODE set (this machine sets it) every source start
     # would compile all of kasir again (~60 ms), which no installed or packaged copy ever does.
     compileall.compile_dir(ROOT / "kasir", quiet=1)
-    app = time_to_paint([sys.executable, "-m", "kasir", *APP_PROBE], runs)
-    bare = time_to_paint([sys.executable, str(ROOT / "benchmarks" / "bare_window.py")], runs)
+    app, bare = paired(
+        [sys.executable, "-m", "kasir", *APP_PROBE], [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")], runs
+    )
     report_start("Start to first painted window (python -m kasir, demo)", app, bare, "bare PySide6 window")
     exe = ROOT / "dist" / "kasir" / ("kasir.exe" if os.name == "nt" else "kasir")
     if not exe.exists():
         report("Packaged start", "not built", "-", "run `python3 dev.py build` first")
         return
     bare_exe = build(ROOT / "benchmarks" / "bare.spec", onefile=False)
-    packaged = time_to_paint([str(exe), *APP_PROBE], runs)
-    packaged_bare = time_to_paint([str(bare_exe)], runs)
+    packaged, packaged_bare = paired([str(exe), *APP_PROBE], [str(bare_exe)], runs)
     report_start("Packaged start to first paint (one-folder)", packaged, packaged_bare, "packaged slim bare window")
     report_size(
         "Packaged size (one-folder, on disk)", folder_size(exe.parent), folder_size(bare_exe.parent), FOLDER_RATIO
@@ -148,8 +159,7 @@ def bench_start(runs: int) -> None:
     app_file = build(ROOT / "build.spec", onefile=True)
     bare_file = build(ROOT / "benchmarks" / "bare.spec", onefile=True)
     report_size("Packaged size (one-file)", app_file.stat().st_size, bare_file.stat().st_size, ONEFILE_RATIO)
-    one = time_to_paint([str(app_file), *APP_PROBE], runs)
-    one_bare = time_to_paint([str(bare_file)], runs)
+    one, one_bare = paired([str(app_file), *APP_PROBE], [str(bare_file)], runs)
     report(
         "Packaged start to first paint (one-file, unpacks every start)",
         ms(median(one)),

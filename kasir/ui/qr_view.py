@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Property, QRect, QSize
-from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage, QPaintEvent
 
 QUIET_ZONE = 4  # modules, as the QR standard asks
 
@@ -63,6 +66,8 @@ class QrView(QWidget):
         px = self.module_px()
         side = (len(self._matrix) + 2 * QUIET_ZONE) * px
         left, top = (self.width() - side) // 2, (self.height() - side) // 2
+        from PySide6.QtGui import QPainter  # not before the first QR: the first frame has none
+
         painter = QPainter(self)
         # Whole-pixel scaling without smoothing keeps every module edge sharp; the image holds the
         # quiet zone, so one blit draws it all.
@@ -79,6 +84,8 @@ def _module_image(matrix: Matrix, ink: int) -> QImage:
     Kept in the screen's own 32-bit format: a grey image would be converted again on every paint
     (about 3x the blit, twice per sale: customer screen and preview).
     """
+    from PySide6.QtGui import QImage  # not at import: the first frame draws no QR
+
     side = len(matrix) + 2 * QUIET_ZONE
     stride = (side + 3) // 4 * 4  # QImage rows are 32-bit aligned
     white = bytes([255]) * QUIET_ZONE
