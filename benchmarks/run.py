@@ -224,17 +224,26 @@ def build(spec: Path, *, onefile: bool) -> Path:
 # ---- the running app, in this process --------------------------------------------------
 
 
-def pump(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
-    """Run the event loop until ``condition`` holds, asleep between events as the app's own loop is.
+def pump(condition: Callable[[], bool], timeout_s: float = 30.0, *, sleep: bool = False) -> None:
+    """Run the event loop until ``condition`` holds.
 
-    It used to spin (``processEvents`` with nothing to wait for): the GUI thread then held the
-    interpreter against the worker and the in-process simulator, and the benchmark's own busy wait
-    was charged to the app (3 ms between a worker's answer and its callback, measured). A 2 ms
-    timer wakes it for conditions that no event changes (time passing, a deadline).
+    By default it spins (``processEvents`` with nothing to wait for), so the 1 ms ticker that
+    measures stalls sees the GUI thread's own gaps and no OS wake-up latency (an idle app then
+    shows ~1 ms gaps, not ~5 ms). ``sleep=True`` waits for events as the app's own loop does:
+    for a latency that crosses threads (Bayar -> QR), a spinning GUI thread holds the interpreter
+    against the worker and the in-process simulator, and the benchmark's busy wait was charged to
+    the app (3 ms between a worker's answer and its callback, measured). A 2 ms timer then wakes
+    it for conditions no event changes (time passing, a deadline).
     """
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
     deadline = time.perf_counter() + timeout_s
+    if not sleep:
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("condition not reached")
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        return
     wake = QTimer()
     wake.setInterval(2)
     wake.timeout.connect(lambda: None)
@@ -312,7 +321,7 @@ def measure_bayar_to_qr(runs: int, history: Path | None = None) -> tuple[list[fl
                 ticker.reset()
                 started = time.perf_counter()
                 controller.pay(base)
-                pump(lambda c=clock: c.at is not None)
+                pump(lambda c=clock: c.at is not None, sleep=True)
                 totals.append((clock.at or 0) - started)
                 stalls.append(ticker.longest())
                 finish(controller)
@@ -320,7 +329,7 @@ def measure_bayar_to_qr(runs: int, history: Path | None = None) -> tuple[list[fl
                 # The idle screens painted before the next Bayar, as at a real counter: the next
                 # sale must not pay for the last one's repaint (it did: ~5 ms of this figure).
                 quiet = time.perf_counter() + 0.05
-                pump(lambda q=quiet: time.perf_counter() > q)
+                pump(lambda q=quiet: time.perf_counter() > q, sleep=True)
                 t0 = time.perf_counter()
                 client.generate(session, base + 500)
                 trips.append(time.perf_counter() - t0)
