@@ -1,0 +1,109 @@
+"""The Rekap harian page: the same figures as the printout, shown by an item view that lays out
+only the rows on screen (a busy day's page is never laid out whole on the GUI thread)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QTableView
+from pytestqt.qtbot import QtBot
+
+from kasir import recap
+from kasir.journal import Journal
+from kasir.ui.recap_dialog import RecapDialog
+from tests.test_recap import DAY, pay, sale
+
+
+def seeded_journal(tmp_path: Path) -> Path:
+    """Paid at 09 (DANA) and twice at 11 (OVO, and DANA late), one cancelled, money without a sale."""
+    journal = Journal.in_dir(tmp_path)
+    a = sale(journal, 25_000, DAY)
+    journal.settle(a, pay(25_001, DAY + timedelta(minutes=1), "A"), DAY)
+    b = sale(journal, 10_000, DAY + timedelta(hours=2))
+    journal.settle(b, pay(10_001, DAY + timedelta(hours=2, minutes=1), "B", "OVO"), DAY)
+    c = sale(journal, 50_000, DAY + timedelta(hours=2, minutes=10))
+    journal.mark_ended(c, "expired", DAY + timedelta(hours=2, minutes=15))
+    journal.settle(c, pay(50_001, DAY + timedelta(hours=2, minutes=30), "C"), DAY)
+    d = sale(journal, 7_000, DAY + timedelta(hours=3))
+    journal.mark_ended(d, "cancelled", DAY + timedelta(hours=3))
+    journal.record_payments([pay(12_345, DAY + timedelta(hours=5), "S", "GoPay")])
+    path = journal.path
+    journal.close()
+    return path
+
+
+def page(dialog: RecapDialog) -> list[tuple[str, ...]]:
+    """Every row of the recap as the cashier reads it, empty cells dropped."""
+    model = dialog.view.model()
+    rows = []
+    for row in range(model.rowCount()):
+        cells = (model.index(row, column).data(Qt.ItemDataRole.DisplayRole) for column in range(model.columnCount()))
+        rows.append(tuple(c for c in cells if c))
+    return rows
+
+
+def section(rows: list[tuple[str, ...]], title: str) -> list[tuple[str, ...]]:
+    """The rows under a section's title and column heads, up to the next section."""
+    start = rows.index((title,)) + 2
+    titles = {s.title for s in recap.sections(recap.DayRecap(DAY.date(), (), ()))}
+    end = next((i for i in range(start, len(rows)) if rows[i] in {(t,) for t in titles}), len(rows))
+    return rows[start:end]
+
+
+def opened(qtbot: QtBot, tmp_path: Path) -> RecapDialog:
+    dialog = RecapDialog(seeded_journal(tmp_path), DAY.date(), "Warung Bu Sri")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.show()
+    return dialog
+
+
+def test_the_page_shows_the_totals_per_wallet_per_hour_and_money_without_a_sale(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = opened(qtbot, tmp_path)
+    assert dialog.view.objectName() == "recap_view"
+    assert dialog.title.text() == "Rekap harian Warung Bu Sri — 24-11-2026"
+    rows = page(dialog)
+    summary = section(rows, "Ringkasan")
+    assert ("Penjualan lunas", "3 transaksi", "Rp 85.003") in summary
+    assert ("↳ di antaranya terlambat", "1", "Rp 50.001") in summary
+    assert ("Uang masuk tanpa penjualan", "1", "Rp 12.345") in summary
+    assert ("Dibatalkan", "1") in summary
+    assert section(rows, "Per dompet") == [("DANA", "2", "Rp 75.002"), ("OVO", "1", "Rp 10.001")]
+    assert section(rows, "Per jam") == [("09:00–09:59", "1", "Rp 25.001"), ("11:00–11:59", "2", "Rp 60.002")]
+    assert section(rows, "Uang masuk tanpa penjualan") == [("14:00:00", "Rp 12.345", "GoPay", "NOBU / SITI")]
+    dialog.reject()
+
+
+def test_an_empty_section_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    journal = Journal.in_dir(tmp_path)
+    journal.close()
+    dialog = RecapDialog(journal.path, DAY.date())
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.show()
+    rows = page(dialog)
+    assert rows[rows.index(("Per jam",)) + 1] == ("Tidak ada.",)
+    dialog.reject()
+
+
+def test_no_row_is_measured_to_lay_the_page_out(qtbot: QtBot, tmp_path: Path) -> None:
+    """Rows of one height and columns of set widths: showing a day costs what the screen shows."""
+    dialog = opened(qtbot, tmp_path)
+    assert isinstance(dialog.view, QTableView)
+    rows, columns = dialog.view.verticalHeader(), dialog.view.horizontalHeader()
+    assert rows.sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    modes = {columns.sectionResizeMode(c) for c in range(dialog.view.model().columnCount())}
+    assert QHeaderView.ResizeMode.ResizeToContents not in modes
+    dialog.reject()
+
+
+def test_the_printout_has_the_same_figures(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = opened(qtbot, tmp_path)
+    assert dialog.recap is not None
+    html = recap.to_html(dialog.recap, "Warung Bu Sri")
+    for row in page(dialog):
+        for cell in row:
+            assert cell in html
+    dialog.reject()
