@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
@@ -106,4 +107,22 @@ def test_the_printout_has_the_same_figures(qtbot: QtBot, tmp_path: Path) -> None
     for row in page(dialog):
         for cell in row:
             assert cell in html
+    dialog.reject()
+
+
+def test_days_picked_in_a_row_read_the_journal_once(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading starts once the window is drawn, and only for the day chosen last."""
+    read: list[object] = []
+    real = recap.for_day
+    monkeypatch.setattr(recap, "for_day", lambda journal, day: read.append(day) or real(journal, day))
+    dialog = RecapDialog(seeded_journal(tmp_path), DAY.date())
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.show()
+        dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))
+        dialog.date_edit.setDate(dialog.date_edit.date().addDays(1))
+    assert read == [DAY.date()]
+    assert dialog.is_loaded and dialog.recap is not None and dialog.recap.paid.count == 3
     dialog.reject()

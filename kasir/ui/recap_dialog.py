@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QThread, Signal
+from PySide6.QtCore import QDate, QStandardPaths, QThread, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -108,6 +108,7 @@ class RecapDialog(QDialog):
         self.journal_path, self.shop_name = journal_path, shop_name
         self.recap: recap.DayRecap | None = None
         self.page: Page | None = None
+        self._asked = 0  # reloads asked for: only the last one's reading is started
         self._tasks = TaskRunner("recap", lambda: None, self)
         self.finished.connect(lambda _code: self._tasks.stop())
         layout = QVBoxLayout(self)
@@ -192,8 +193,16 @@ class RecapDialog(QDialog):
         self._say("Memuat rekap…")
         self._set_busy(True)
         self._tasks.forget()  # an answer for a day no longer chosen does not matter
-        gui = self.thread()
-        self._tasks.call(lambda _c: _built(path, day, shop, gui), self._show, self._failed)
+        self._asked += 1
+        asked, gui = self._asked, self.thread()
+
+        def ask() -> None:
+            if asked == self._asked:  # no other day was picked meanwhile
+                self._tasks.call(lambda _c: _built(path, day, shop, gui), self._show, self._failed)
+
+        # Once the window is drawn: the worker's reading holds the interpreter most of the time, and
+        # the GUI thread would wait for it between every piece of Python it runs while opening.
+        QTimer.singleShot(0, self, ask)
 
     def _show(self, page: Page) -> None:
         self.recap = page.recap
