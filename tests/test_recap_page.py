@@ -3,6 +3,7 @@ only the rows on screen (a busy day's page is never laid out whole on the GUI th
 
 from __future__ import annotations
 
+import weakref
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kasir import recap
 from kasir.journal import Journal
 from kasir.ui.recap_dialog import RecapDialog
+from kasir.ui.tasks import PER_TURN, release_in_pieces
 from tests.test_recap import DAY, pay, sale
 
 
@@ -126,3 +128,26 @@ def test_days_picked_in_a_row_read_the_journal_once(
     assert read == [DAY.date()]
     assert dialog.is_loaded and dialog.recap is not None and dialog.recap.paid.count == 3
     dialog.reject()
+
+
+def test_a_closed_recap_lets_go_of_its_sales_after_it_closes(qtbot: QtBot, tmp_path: Path) -> None:
+    """A busy day's sales are freed a few hundred per event-loop turn, not all in one."""
+    dialog = opened(qtbot, tmp_path)
+    assert dialog.recap is not None
+    sales = [weakref.ref(s) for s in dialog.recap.sales]
+    dialog.reject()
+    assert dialog.recap is None and dialog.page is None
+    qtbot.waitUntil(lambda: all(s() is None for s in sales), timeout=5_000)
+
+
+class Piece:
+    pass
+
+
+def test_release_in_pieces_frees_nothing_at_once_and_everything_soon(qtbot: QtBot) -> None:
+    pieces = [Piece() for _ in range(3 * PER_TURN + 1)]
+    refs = [weakref.ref(p) for p in pieces]
+    release_in_pieces(pieces)
+    del pieces
+    assert all(r() is not None for r in refs)  # nothing freed by the call itself
+    qtbot.waitUntil(lambda: all(r() is None for r in refs), timeout=5_000)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from kasir import recap
 from kasir.ui.qt_words import INDONESIAN
-from kasir.ui.tasks import TaskRunner
+from kasir.ui.tasks import TaskRunner, release_in_pieces
 
 
 def documents_folder() -> Path:
@@ -110,7 +110,7 @@ class RecapDialog(QDialog):
         self.page: Page | None = None
         self._asked = 0  # reloads asked for: only the last one's reading is started
         self._tasks = TaskRunner("recap", lambda: None, self)
-        self.finished.connect(lambda _code: self._tasks.stop())
+        self.finished.connect(lambda _code: self._closed())
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Tanggal:"))
@@ -146,6 +146,14 @@ class RecapDialog(QDialog):
         self.print_button.clicked.connect(self._ask_print)
         self.reload()
         self.resize(720, 640)
+
+    def _closed(self) -> None:
+        """The worker ends; the day's sales are let go of a few hundred per turn, not all at once
+        wherever this dialog happens to be deleted."""
+        self._tasks.stop()
+        day_recap, self.recap, self.page = self.recap, None, None
+        if day_recap is not None:
+            release_in_pieces([*day_recap.sales, *day_recap.unmatched])
 
     def _lay_out_view(self) -> None:
         """Sizes that never read a row: one row height, money columns as wide as a large amount."""
