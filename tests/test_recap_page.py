@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
@@ -151,3 +151,30 @@ def test_release_in_pieces_frees_nothing_at_once_and_everything_soon(qtbot: QtBo
     del pieces
     assert all(r() is not None for r in refs)  # nothing freed by the call itself
     qtbot.waitUntil(lambda: all(r() is None for r in refs), timeout=5_000)
+
+
+class PaintWatch(QObject):
+    """Which model the view had at each paint of its rows."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__()
+        self.view, self.models = view, list[object]()
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint:
+            self.models.append(self.view.model())
+        return False
+
+
+def test_loaded_says_the_page_is_drawn(qtbot: QtBot, tmp_path: Path) -> None:
+    """Whatever the cashier does next (Ekspor CSV) never waits for the page's first paint."""
+    dialog = RecapDialog(seeded_journal(tmp_path), DAY.date())
+    qtbot.addWidget(dialog)
+    watch = PaintWatch(dialog.view)
+    drawn_when_loaded: list[bool] = []
+    dialog.loaded.connect(lambda: drawn_when_loaded.append(dialog.view.model() in watch.models))
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.show()
+    assert drawn_when_loaded == [True]
+    dialog.reject()

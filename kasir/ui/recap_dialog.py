@@ -216,6 +216,10 @@ class RecapDialog(QDialog):
         self.recap = page.recap
         self._show_page(page)
         self._set_busy(False)
+        # Laid out and drawn now, while the worker is idle: ``loaded`` says the page is on screen,
+        # and a CSV export started from it never shares its first paint with the worker's writing.
+        self.view.doItemsLayout()
+        self.repaint()
         self.loaded.emit()
 
     def _failed(self, exc: Exception) -> None:
