@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QStandardPaths, QThread, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -219,6 +219,8 @@ class RecapDialog(QDialog):
         # Laid out and drawn now, while the worker is idle: ``loaded`` says the page is on screen,
         # and a CSV export started from it never shares its first paint with the worker's writing.
         self.view.doItemsLayout()
+        # The new title's and scroll bar's sizes settled now, not by layout requests in later turns.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.repaint()
         self.loaded.emit()
 
