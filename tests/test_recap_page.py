@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kasir import recap
 from kasir.journal import Journal
-from kasir.ui.recap_dialog import RecapDialog
+from kasir.ui.recap_dialog import COLUMNS, RecapDialog
 from kasir.ui.tasks import PER_TURN, release_in_pieces
 from tests.test_recap import DAY, pay, sale
 
@@ -177,4 +177,18 @@ def test_loaded_says_the_page_is_drawn(qtbot: QtBot, tmp_path: Path) -> None:
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         dialog.show()
     assert drawn_when_loaded == [True]
+    dialog.reject()
+
+
+def test_a_day_picked_after_another_keeps_no_line_of_the_other_days_page(qtbot: QtBot, tmp_path: Path) -> None:
+    """An empty day's page runs its "Tidak ada." lines across the table; the next day's figures
+    at those rows are rows of cells again."""
+    dialog = opened(qtbot, tmp_path)
+    for days in (-1, 1):
+        with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+            dialog.date_edit.setDate(dialog.date_edit.date().addDays(days))
+    rows = page(dialog)
+    assert ("Penjualan lunas", "3 transaksi", "Rp 85.003") in rows
+    for row, cells in enumerate(rows):
+        assert dialog.view.columnSpan(row, 0) == (1 if len(cells) > 1 else COLUMNS), cells
     dialog.reject()

@@ -179,6 +179,7 @@ class RecapDialog(QDialog):
         self.page = page  # the model lives as long as it is shown
         self.title.setText(page.title)
         self.view.setModel(page.model)
+        self.view.clearSpans()  # a new model keeps the last page's spans, row for row
         for row in page.spanning:
             self.view.setSpan(row, 0, 1, COLUMNS)
 
