@@ -132,17 +132,18 @@ class Shown:
     """A day's recap and its page, built together off the GUI thread."""
 
     recap: DayRecap
-    html: str
+    title: str
+    lines: tuple[Line, ...]
 
 
 def build_shown(journal_path: Path, day: date, shop_name: str) -> Shown:
-    """For a worker thread: its own read-only connection, the recap once, and its HTML."""
+    """For a worker thread: its own read-only connection, the recap once, and its page."""
     journal = Journal(journal_path, read_only=True)
     try:
         day_recap = for_day(journal, day)
     finally:
         journal.close()
-    return Shown(day_recap, to_html(day_recap, shop_name))
+    return Shown(day_recap, title(day_recap, shop_name), page(day_recap))
 
 
 def for_day(journal: Journal, day: date) -> DayRecap:
@@ -217,20 +218,33 @@ def write_csv(recap: DayRecap, path: Path) -> None:
     tmp.replace(path)
 
 
-# ---- HTML (the on-screen view and the printout) --------------------------------------
+# ---- the page: on screen as rows, printed as HTML ------------------------------------
 
 
-def _table(title: str, head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    if not rows:
-        return f"<h3>{html.escape(title)}</h3><p><i>Tidak ada.</i></p>"
-    th = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<h3>{html.escape(title)}</h3><table cellspacing='0' cellpadding='3' border='1'><tr>{th}</tr>{body}</table>"
+@dataclass(frozen=True)
+class Section:
+    title: str
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
-def to_html(recap: DayRecap, shop_name: str = "") -> str:
-    day = recap.day.strftime("%d-%m-%Y")
-    summary = [
+@dataclass(frozen=True)
+class Line:
+    """One row of the on-screen page: a section's title, its column heads, a row, or "none"."""
+
+    kind: str  # "section", "head", "row" or "none"
+    cells: tuple[str, ...]
+
+
+NOTHING = "Tidak ada."
+
+
+def title(recap: DayRecap, shop_name: str = "") -> str:
+    return f"Rekap harian {shop_name} — {recap.day.strftime('%d-%m-%Y')}"
+
+
+def sections(recap: DayRecap) -> list[Section]:
+    summary = (
         ("Penjualan lunas", f"{recap.paid.count} transaksi", format_rupiah(recap.paid.total)),
         ("↳ di antaranya terlambat", f"{recap.late.count}", format_rupiah(recap.late.total)),
         ("↳ di antaranya dihubungkan manual", f"{recap.manual.count}", format_rupiah(recap.manual.total)),
@@ -238,24 +252,52 @@ def to_html(recap: DayRecap, shop_name: str = "") -> str:
         ("Kedaluwarsa", str(recap.count("expired")), ""),
         ("Dibatalkan", str(recap.count("cancelled")), ""),
         ("Gagal", str(recap.count("failed")), ""),
-    ]
-    parts = [
-        f"<h2>Rekap harian {html.escape(shop_name)} — {day}</h2>",
-        _table("Ringkasan", ("", "Jumlah", "Nilai"), summary),
-        _table(
+    )
+    return [
+        Section("Ringkasan", ("", "Jumlah", "Nilai"), summary),
+        Section(
             "Per dompet",
             ("Dompet", "Jumlah", "Nilai"),
-            [(b, str(v.count), format_rupiah(v.total)) for b, v in recap.by_brand.items()],
+            tuple((b, str(v.count), format_rupiah(v.total)) for b, v in recap.by_brand.items()),
         ),
-        _table(
+        Section(
             "Per jam",
             ("Jam", "Jumlah", "Nilai"),
-            [(f"{h:02d}:00–{h:02d}:59", str(v.count), format_rupiah(v.total)) for h, v in recap.by_hour.items()],
+            tuple((f"{h:02d}:00–{h:02d}:59", str(v.count), format_rupiah(v.total)) for h, v in recap.by_hour.items()),
         ),
-        _table(
+        Section(
             "Uang masuk tanpa penjualan",
             ("Waktu", "Nominal", "Dompet", "Pembeli"),
-            [(e.when_text, format_rupiah(e.amount), e.brand_name, e.buyer_reff) for e in recap.unmatched],
+            tuple((e.when_text, format_rupiah(e.amount), e.brand_name, e.buyer_reff) for e in recap.unmatched),
         ),
     ]
+
+
+def page(recap: DayRecap) -> tuple[Line, ...]:
+    """The sections as the rows of one on-screen table, in the printout's order."""
+    lines: list[Line] = []
+    for part in sections(recap):
+        lines.append(Line("section", (part.title,)))
+        if part.rows:
+            lines.append(Line("head", part.head))
+            lines.extend(Line("row", row) for row in part.rows)
+        else:
+            lines.append(Line("none", (NOTHING,)))
+    return tuple(lines)
+
+
+def _table(part: Section) -> str:
+    if not part.rows:
+        return f"<h3>{html.escape(part.title)}</h3><p><i>{NOTHING}</i></p>"
+    th = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in part.head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in part.rows)
+    return (
+        f"<h3>{html.escape(part.title)}</h3>"
+        f"<table cellspacing='0' cellpadding='3' border='1'><tr>{th}</tr>{body}</table>"
+    )
+
+
+def to_html(recap: DayRecap, shop_name: str = "") -> str:
+    """The printout."""
+    parts = [f"<h2>{html.escape(title(recap, shop_name))}</h2>", *(_table(part) for part in sections(recap))]
     return "".join(parts)

@@ -37,7 +37,8 @@ def test_the_days_recap_is_one_menu_away_and_exports_and_prints(
     assert dialog.recap is not None
     assert dialog.recap.paid.count == 1 and dialog.recap.paid.total == 25_001
     assert dialog.recap.count("cancelled") == 1 and dialog.recap.unmatched_in.total == 4_000
-    shown = dialog.view.toPlainText()
+    model = dialog.view.model()
+    shown = " ".join(str(model.index(r, c).data()) for r in range(model.rowCount()) for c in range(model.columnCount()))
     assert "Rp 25.001" in shown and "Rp 4.000" in shown and "DANA" in shown
     with qtbot.waitSignal(dialog.exported, timeout=10_000):
         dialog.export_to(tmp_path / "rekap.csv")
