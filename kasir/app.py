@@ -26,6 +26,7 @@ from kasir.credentials import API_KEY, CredentialStore, MemoryStore
 from kasir.journal import FILENAME as JOURNAL_FILENAME
 from kasir.journal import Journal, JournalCorruptError, JournalError, Sale, keep_damaged
 from kasir.money import format_rupiah
+from kasir.sale_state import SaleState
 from kasir.settings import Settings
 from kasir.ui.controller import SaleController
 from kasir.ui.customer_display import CustomerDisplay
@@ -444,7 +445,9 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
 
     def done(login: LoginResult) -> None:
         controller.apply_login(sim.api_key, sim.username, login.token, MerchantCode(sim.account_id), sim.shop_name)
-        controller.notice.emit("info", "Mode demo: ketik total, tekan Bayar, lalu 'Simulasi bayar'.")
+        if not SaleState(controller.view.state).is_open:
+            # A sale restored after a restart has its own note on screen; the greeting would hide it.
+            controller.notice.emit("info", "Mode demo: ketik total, tekan Bayar, lalu 'Simulasi bayar'.")
 
     controller.tasks.call(job, done, lambda exc: controller.notice.emit("error", str(exc)))
 

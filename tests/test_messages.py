@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kasir import recap, wib
 from kasir import settings as settings_io
-from kasir.app import open_attach
+from kasir.app import _demo_login, open_attach
 from kasir.journal import FILENAME, JournalError
 from kasir.ui.receipt_printing import slip_for
 from tests.gui_helpers import (
@@ -220,6 +220,21 @@ def test_the_resumed_sale_note_goes_when_that_sale_is_paid(open_app: OpenApp, qt
     sim_of(window).pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert "dilanjutkan" not in window.notice_label.text()
+
+
+def test_the_demo_greeting_never_hides_the_resumed_sale_note(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    # The demo logs in on the worker while the open sale is restored: whichever ends last, the
+    # cashier must still read that the sale on screen is the one from before the restart.
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window, "13000")
+    window.force_close()
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: "dilanjutkan" in window.notice_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    with qtbot.waitSignal(controller.account_changed, timeout=10_000):
+        _demo_login(controller, sim_of(window))  # the login that ends after the restore
+    assert "dilanjutkan" in window.notice_label.text()
 
 
 def test_bayar_with_no_total_says_what_to_do_next_to_the_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
