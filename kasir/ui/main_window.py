@@ -206,7 +206,10 @@ class MainWindow(QMainWindow):
         self.simulate_wrong_button.setObjectName("simulate_wrong_button")
         for button in (self.simulate_pay_button, self.simulate_wrong_button):
             no_focus(button)
-            button.setVisible(demo)
+            if not demo:
+                # hide(), never setVisible(True): a widget shown before it has a parent opens as a
+                # window of its own (closed again when laid out, ~6 ms of the first frame).
+                button.hide()
             box.addWidget(button)
         return box
 
