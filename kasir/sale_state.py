@@ -6,8 +6,11 @@ types) so the first frame can draw a sale's state without loading either.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime  # annotations only: not loaded before the first frame
 
 
 class SaleState(StrEnum):

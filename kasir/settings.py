@@ -6,11 +6,13 @@ import json
 import logging
 import os
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kasir.errors import KasirError
+
+if TYPE_CHECKING:
+    from datetime import datetime  # annotations only: not loaded before the first frame
 
 # The service as it answers today (see the README); Pengaturan or --api-url point elsewhere.
 DEFAULT_BASE_URL = "https://orkut.hidepulsa.com"

@@ -51,6 +51,7 @@ BEHIND_THE_FIRST_FRAME = (
     "kasir.transport",
     "kasir.credentials",
     "kasir.simulator",
+    "datetime",  # imported for annotations only before it (1.9 ms)
     *DEFERRED,
 )
 

@@ -6,7 +6,10 @@ The customer display renders from this, never by mirroring the cashier's window.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime  # annotations only: not loaded before the first frame
 
 Matrix = tuple[tuple[bool, ...], ...]
 
