@@ -209,3 +209,30 @@ def test_a_notice_is_said_once_and_wraps_instead_of_being_cut_in_the_status_bar(
     window.show_notice("error", "Berkas jurnal penjualan hilang, diganti atau terpotong saat aplikasi berjalan. " * 2)
     assert window.notice_label.wordWrap() and window.notice_label.text()
     assert window.statusBar().currentMessage() == ""
+
+
+def test_no_label_of_the_rekap_harian_is_cut_off(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """The real-X picture showed 'Penjualan lun…', '↳ di antaran…': the column widths were set
+    before the page's model, and a new model resets them to Qt's default 100 px."""
+    from PySide6.QtGui import QFont
+
+    from kasir.ui.recap_dialog import RecapDialog
+
+    window = demo(open_app, qtbot, tmp_path)
+    window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
+    dialog = window.findChild(RecapDialog, "recap_dialog")
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10_000)
+    view, model = dialog.view, dialog.view.model()
+    cut = []
+    for row in range(model.rowCount()):
+        if view.columnSpan(row, 0) > 1:
+            continue  # a section's title spans the page
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            font = index.data(Qt.ItemDataRole.FontRole)
+            metrics = QFontMetrics(font) if isinstance(font, QFont) else view.fontMetrics()
+            text = str(index.data() or "")
+            if metrics.horizontalAdvance(text) > view.columnWidth(column) - 6:  # the cell's margins
+                cut.append(text)
+    assert cut == []

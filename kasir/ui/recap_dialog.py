@@ -169,9 +169,15 @@ class RecapDialog(QDialog):
         rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
         columns = view.horizontalHeader()
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         columns.setStretchLastSection(False)
-        money = view.fontMetrics().horizontalAdvance("Rp 999.999.999") + 24
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        """The labels' column takes what the money columns leave. Set again for every page: a new
+        model resets each column to Qt's default 100 px (the labels were cut off: 'Penjualan lun…')."""
+        columns = self.view.horizontalHeader()
+        columns.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        money = self.view.fontMetrics().horizontalAdvance("Rp 999.999.999") + 24
         for column in range(1, COLUMNS):
             columns.resizeSection(column, money)
 
@@ -179,6 +185,7 @@ class RecapDialog(QDialog):
         self.page = page  # the model lives as long as it is shown
         self.title.setText(page.title)
         self.view.setModel(page.model)
+        self._size_columns()
         self.view.clearSpans()  # a new model keeps the last page's spans, row for row
         for row in page.spanning:
             self.view.setSpan(row, 0, 1, COLUMNS)
