@@ -66,6 +66,9 @@ PAY_STYLE = "QPushButton { background: #1a7f37; color: white; font-weight: bold;
 PAY_WAITING_STYLE = "QPushButton { background: #d0d7de; color: #57606a; }"
 
 
+BUYER_COLUMN = 3  # the side panel's column that gives way on a narrow screen
+
+
 class MainWindow(QMainWindow):
     typed = Signal()  # the cashier typed or changed the total (keys, keypad, quick amounts)
 
@@ -259,13 +262,14 @@ class MainWindow(QMainWindow):
         self.mutasi_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.mutasi_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mutasi_view.verticalHeader().hide()
-        # Columns as wide as the widest time, amount and wallet name in this font, set once: sizing
-        # them to contents read every role of twenty rows at each refresh, half of the GUI thread's
-        # work for it (a refresh of 300 entries repainted in 8-18 ms; 6-10 ms without). The cashier
-        # can still drag a border; Keterangan takes what is left.
+        # Columns as wide as the widest time, amount, wallet name and match note in this font, set
+        # once: sizing them to contents read every role of twenty rows at each refresh, half of the
+        # GUI thread's work for it (a refresh of 300 entries repainted in 8-18 ms; 6-10 ms without).
+        # The buyer's name takes what is left (cut with "…", whole in its tooltip): on a 1366 px
+        # screen Keterangan, which says whether the money belongs to a sale, was what got cut.
         header = self.mutasi_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.sectionCountChanged.connect(lambda _old, _new: self._size_mutasi_columns())
         box.addWidget(self.mutasi_view, 1)
         foot = QHBoxLayout()
@@ -285,9 +289,12 @@ class MainWindow(QMainWindow):
         """Once the model gives the columns: widths from the font alone, no row read."""
         metrics, header = self.mutasi_view.fontMetrics(), self.mutasi_view.horizontalHeader()
         pad = 3 * metrics.averageCharWidth()  # the cell's margins and a gap to the next column
-        widest = ("23:59:59", format_rupiah(-99_999_999), "ShopeePay", "NAMA PEMBELI PANJANG")
-        for column, text in enumerate(widest[: max(0, header.count() - 1)]):
-            header.resizeSection(column, metrics.horizontalAdvance(text) + pad)
+        widest = {0: "23:59:59", 1: format_rupiah(-99_999_999), 2: "ShopeePay", 4: "✓ Penjualan #9999"}
+        for column, text in widest.items():
+            if column < header.count():
+                header.resizeSection(column, metrics.horizontalAdvance(text) + pad)
+        if header.count() > BUYER_COLUMN:
+            header.setSectionResizeMode(BUYER_COLUMN, QHeaderView.ResizeMode.Stretch)
 
     def _build_status(self) -> None:
         """Quiet facts at the bottom: which route served, and a PC clock that is off."""

@@ -17,6 +17,7 @@ COLUMNS = ("Waktu", "Nominal", "Dompet", "Pembeli", "Keterangan")
 Index = QModelIndex | QPersistentModelIndex
 
 _DISPLAY, _ALIGNMENT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FOREGROUND, _BACKGROUND, _USER = (
     Qt.ItemDataRole.ForegroundRole,
     Qt.ItemDataRole.BackgroundRole,
@@ -90,8 +91,8 @@ class MutasiModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role == _DISPLAY:
-            return self._cell(row).texts[column]
+        if role == _DISPLAY or (role == _TOOLTIP and column >= 3):
+            return self._cell(row).texts[column]  # the buyer and the note in full, where cut
         if role == _ALIGNMENT:
             return _RIGHT if column == 1 else None
         if role == _FOREGROUND:
