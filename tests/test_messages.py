@@ -16,6 +16,7 @@ from kasir import recap, wib
 from kasir import settings as settings_io
 from kasir.app import _demo_login, open_attach
 from kasir.journal import FILENAME, JournalError
+from kasir.ui.main_window import MainWindow
 from kasir.ui.receipt_printing import slip_for
 from tests.gui_helpers import (
     OpenApp,
@@ -209,14 +210,20 @@ def test_the_panel_timeout_banner_goes_when_payment_checks_answer(
     qtbot.waitUntil(lambda: not window.connection_banner.isVisible(), timeout=10_000)
 
 
-def test_the_resumed_sale_note_goes_when_that_sale_is_paid(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+def reopened_with_a_sale_waiting(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    """A sale left waiting when the app closed, the app opened again and logged in."""
     window = demo(open_app, qtbot, tmp_path)
     start_sale(qtbot, window, "13000")
     window.force_close()
     window = open_app(["--demo", "--data-dir", str(tmp_path)])
-    controller = controller_of(window)
     qtbot.waitUntil(lambda: "dilanjutkan" in window.notice_label.text(), timeout=10_000)
-    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    qtbot.waitUntil(lambda: controller_of(window).logged_in, timeout=10_000)
+    return window
+
+
+def test_the_resumed_sale_note_goes_when_that_sale_is_paid(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = reopened_with_a_sale_waiting(open_app, qtbot, tmp_path)
+    controller = controller_of(window)
     sim_of(window).pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert "dilanjutkan" not in window.notice_label.text()
@@ -225,13 +232,8 @@ def test_the_resumed_sale_note_goes_when_that_sale_is_paid(open_app: OpenApp, qt
 def test_the_demo_greeting_never_hides_the_resumed_sale_note(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     # The demo logs in on the worker while the open sale is restored: whichever ends last, the
     # cashier must still read that the sale on screen is the one from before the restart.
-    window = demo(open_app, qtbot, tmp_path)
-    start_sale(qtbot, window, "13000")
-    window.force_close()
-    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    window = reopened_with_a_sale_waiting(open_app, qtbot, tmp_path)
     controller = controller_of(window)
-    qtbot.waitUntil(lambda: "dilanjutkan" in window.notice_label.text(), timeout=10_000)
-    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
     with qtbot.waitSignal(controller.account_changed, timeout=10_000):
         _demo_login(controller, sim_of(window))  # the login that ends after the restore
     assert "dilanjutkan" in window.notice_label.text()
