@@ -66,9 +66,6 @@ PAY_STYLE = "QPushButton { background: #1a7f37; color: white; font-weight: bold;
 PAY_WAITING_STYLE = "QPushButton { background: #d0d7de; color: #57606a; }"
 
 
-BUYER_COLUMN = 3  # the side panel's column that gives way on a narrow screen
-
-
 class MainWindow(QMainWindow):
     typed = Signal()  # the cashier typed or changed the total (keys, keypad, quick amounts)
 
@@ -287,14 +284,17 @@ class MainWindow(QMainWindow):
 
     def _size_mutasi_columns(self) -> None:
         """Once the model gives the columns: widths from the font alone, no row read."""
+        from kasir.ui.mutasi_model import BUYER_COLUMN, COLUMNS  # the model is set after the first paint
+
         metrics, header = self.mutasi_view.fontMetrics(), self.mutasi_view.horizontalHeader()
+        if header.count() != len(COLUMNS):
+            return
         pad = 3 * metrics.averageCharWidth()  # the cell's margins and a gap to the next column
-        widest = {0: "23:59:59", 1: format_rupiah(-99_999_999), 2: "ShopeePay", 4: "✓ Penjualan #9999"}
-        for column, text in widest.items():
-            if column < header.count():
-                header.resizeSection(column, metrics.horizontalAdvance(text) + pad)
-        if header.count() > BUYER_COLUMN:
-            header.setSectionResizeMode(BUYER_COLUMN, QHeaderView.ResizeMode.Stretch)
+        widest = {"Waktu": "23:59:59", "Nominal": format_rupiah(-99_999_999), "Dompet": "ShopeePay"}
+        widest["Keterangan"] = "✓ Penjualan #9999"
+        for name, text in widest.items():
+            header.resizeSection(COLUMNS.index(name), metrics.horizontalAdvance(text) + pad)
+        header.setSectionResizeMode(BUYER_COLUMN, QHeaderView.ResizeMode.Stretch)
 
     def _build_status(self) -> None:
         """Quiet facts at the bottom: which route served, and a PC clock that is off."""

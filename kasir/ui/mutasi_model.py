@@ -14,6 +14,7 @@ from kasir.journal import Settlement
 from kasir.money import format_rupiah
 
 COLUMNS = ("Waktu", "Nominal", "Dompet", "Pembeli", "Keterangan")
+BUYER_COLUMN = COLUMNS.index("Pembeli")  # gives way on a narrow screen; it and the note have tooltips
 Index = QModelIndex | QPersistentModelIndex
 
 _DISPLAY, _ALIGNMENT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
@@ -91,7 +92,7 @@ class MutasiModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role == _DISPLAY or (role == _TOOLTIP and column >= 3):
+        if role == _DISPLAY or (role == _TOOLTIP and column >= BUYER_COLUMN):
             return self._cell(row).texts[column]  # the buyer and the note in full, where cut
         if role == _ALIGNMENT:
             return _RIGHT if column == 1 else None

@@ -169,8 +169,7 @@ class RecapDialog(QDialog):
         rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
         columns = view.horizontalHeader()
         columns.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        columns.setStretchLastSection(False)
-        self._size_columns()
+        columns.setStretchLastSection(False)  # the columns' widths come with each page (_show_page)
 
     def _size_columns(self) -> None:
         """The labels' column takes what the money columns leave. Set again for every page: a new
