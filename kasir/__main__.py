@@ -26,20 +26,24 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication([sys.argv[0], *args])
     app.setApplicationName("Kasir QRIS")
-    _set_icon(app)
     if parsed.selftest:
         from kasir.selftest import run_selftest
 
+        _set_icon(app)
         return run_selftest(args)
     from kasir.ui.first_frame import open_first_frame  # the cashier's window, nothing behind it yet
 
     try:
         frame = open_first_frame(parsed)
     except StartupError as exc:
+        _set_icon(app)
         return _refuse_start(exc)
     frame.window.raise_()
     if parsed.startup_probe:
         frame.after_first_paint(lambda: print("PAINTED", flush=True))
+    # The icon (QIcon's type, the PNG read and decoded: 2 ms) is nothing the first frame shows
+    # but its title bar's corner; on Windows the taskbar has the executable's own icon meanwhile.
+    frame.after_first_paint(lambda: _set_icon(app))
     frame.after_first_paint(lambda: _finish(frame, quit_after=parsed.startup_probe))
     return app.exec()
 
