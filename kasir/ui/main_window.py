@@ -8,15 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,13 +24,13 @@ from kasir.sale_state import SaleState, format_countdown
 from kasir.ui.keypad import AmountEntry, Keypad
 from kasir.ui.qr_view import QrView
 from kasir.ui.qt_flags import align_right, no_focus
-from kasir.ui.viewmodel import SaleView
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
-    from PySide6.QtWidgets import QMenu
+    from PySide6.QtWidgets import QMenu, QTableView
 
     from kasir.ui.customer_display import CustomerDisplay
+    from kasir.ui.viewmodel import SaleView  # the controller's, after the first frame (a dataclass: 1.3 ms)
 
 # PySide6 creates a Qt class's Python type on its first use (QMessageBox 2.5 ms, QKeySequence
 # 1.8 ms, QAction 0.9 ms here): what only menus, keys and closing use is imported there, after
@@ -76,7 +73,7 @@ class MainWindow(QMainWindow):
         # The customer's window is built right after the first paint (``attach_customer``).
         self._customer: CustomerDisplay | None = None
         self.entry = AmountEntry(self)
-        self._view = SaleView("idle")
+        self._view: SaleView | None = None  # idle until the controller's first view
         self._notice_sale: int | None = None  # the sale a message is about; it goes when the sale does
         self._notice_open = False  # said while that sale was open ("Esc sekali lagi"): it goes when it ends
         self._close_hooks: list[object] = []
@@ -96,7 +93,7 @@ class MainWindow(QMainWindow):
         self.entry.changed.connect(lambda v: None if v else self.amount_note.setText(""))
         self.typed.connect(self._input_changed)
         self._build_status()
-        self.show_sale(self._view)  # the idle screen's hint from the first frame, not after a sale
+        self._render(None)  # the idle screen's hint from the first frame, not after a sale
         # Fits a 1366x768 shop PC with a taskbar, and works from 1024x600 up.
         self.setMinimumSize(980, 540)
         self.resize(1280, 720)
@@ -253,22 +250,15 @@ class MainWindow(QMainWindow):
         no_focus(self.refresh_button)
         head.addWidget(self.refresh_button)
         box.addLayout(head)
-        self.mutasi_view = QTableView()
-        self.mutasi_view.setObjectName("mutasi_view")
-        no_focus(self.mutasi_view)  # digits typed go to the total, not a search
-        self.mutasi_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.mutasi_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.mutasi_view.verticalHeader().hide()
-        # Columns as wide as the widest time, amount, wallet name and match note in this font, set
-        # once: sizing them to contents read every role of twenty rows at each refresh, half of the
-        # GUI thread's work for it (a refresh of 300 entries repainted in 8-18 ms; 6-10 ms without).
-        # The buyer's name takes what is left (cut with "…", whole in its tooltip): on a 1366 px
-        # screen Keterangan, which says whether the money belongs to a sale, was what got cut.
-        header = self.mutasi_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.sectionCountChanged.connect(lambda _old, _new: self._size_mutasi_columns())
-        box.addWidget(self.mutasi_view, 1)
+        # The table comes after the first paint (``mutasi_view``): it has no rows before the
+        # journal and the server answer, and the table, its headers and their Python types
+        # (eleven enums) were a tenth of the first frame's own work. Its place is kept meanwhile.
+        self._mutasi_box = box
+        self._mutasi_table: QTableView | None = None
+        self._mutasi_slot = QFrame()
+        self._mutasi_slot.setObjectName("mutasi_placeholder")
+        self._mutasi_slot.setFrameShape(QFrame.Shape.StyledPanel)
+        box.addWidget(self._mutasi_slot, 1)
         foot = QHBoxLayout()
         self.total_today = _big("Total masuk: Rp 0", 14)
         self.total_today.setObjectName("total_today")
@@ -282,8 +272,39 @@ class MainWindow(QMainWindow):
         box.addLayout(foot)
         return box
 
+    @property
+    def mutasi_view(self) -> QTableView:
+        """The day's mutasi table, built on first use (``finish_window`` gives it its model)."""
+        if self._mutasi_table is None:
+            self._mutasi_table = self._build_mutasi_table()
+        return self._mutasi_table
+
+    def _build_mutasi_table(self) -> QTableView:
+        from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+        table = QTableView()
+        table.setObjectName("mutasi_view")
+        no_focus(table)  # digits typed go to the total, not a search
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        # Columns as wide as the widest time, amount, wallet name and match note in this font, set
+        # once: sizing them to contents read every role of twenty rows at each refresh, half of the
+        # GUI thread's work for it (a refresh of 300 entries repainted in 8-18 ms; 6-10 ms without).
+        # The buyer's name takes what is left (cut with "…", whole in its tooltip): on a 1366 px
+        # screen Keterangan, which says whether the money belongs to a sale, was what got cut.
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.sectionCountChanged.connect(lambda _old, _new: self._size_mutasi_columns())
+        self._mutasi_box.replaceWidget(self._mutasi_slot, table)
+        self._mutasi_slot.deleteLater()
+        return table
+
     def _size_mutasi_columns(self) -> None:
         """Once the model gives the columns: widths from the font alone, no row read."""
+        from PySide6.QtWidgets import QHeaderView
+
         from kasir.ui.mutasi_model import BUYER_COLUMN, COLUMNS  # the model is set after the first paint
 
         metrics, header = self.mutasi_view.fontMetrics(), self.mutasi_view.horizontalHeader()
@@ -324,18 +345,31 @@ class MainWindow(QMainWindow):
 
     # ---- rendering ---------------------------------------------------------------
 
+    @property
+    def _state(self) -> str:
+        return self._view.state if self._view is not None else "idle"
+
+    @property
+    def _sale_id(self) -> int | None:
+        return self._view.sale_id if self._view is not None else None
+
     def show_sale(self, view: SaleView) -> None:
         self._view = view
-        state = view.state
+        self._render(view)
+
+    def _render(self, view: SaleView | None) -> None:
+        """``view`` None: idle, as the first frame shows it before the controller exists."""
+        state = self._state
+        unrecorded = view.unrecorded if view is not None else ""
         text = STATE_TEXT.get(state, state)
-        if state == "paid" and view.late:
+        if state == "paid" and view is not None and view.late:
             text = "LUNAS (terlambat)"
         color = STATE_COLOR.get(state, "#1d2733")
-        if view.unrecorded:  # paid, but not in the journal yet: no longer "Menunggu pembayaran"
+        if unrecorded:  # paid, but not in the journal yet: no longer "Menunggu pembayaran"
             text, color = "Sudah dibayar — belum tercatat", STATE_COLOR["failed"]
         self.sale_state.setText(text)
         _restyle(self.sale_state, f"color: {color};")
-        if state == "idle":
+        if view is None or state == "idle":
             self.sale_nominal.setText("")
             self.sale_detail.setText("Ketik total lalu tekan Bayar.")
         else:
@@ -355,20 +389,20 @@ class MainWindow(QMainWindow):
             if view.unrecorded:
                 detail += f"\n{view.unrecorded}"
             self.sale_detail.setText(detail)
-        if state == "awaiting" and not view.unrecorded:
+        if view is not None and state == "awaiting" and not unrecorded:
             self.preview.show_qr(view.payload, view.matrix)
         else:
             self.preview.clear()
         waiting = SaleState(state).is_open
         _restyle(self.pay_button, PAY_WAITING_STYLE if waiting else PAY_STYLE)
         self.pay_button.setText(
-            ("Menunggu pencatatan" if view.unrecorded else "QR sedang tampil") if waiting else "Bayar (Enter)"
+            ("Menunggu pencatatan" if unrecorded else "QR sedang tampil") if waiting else "Bayar (Enter)"
         )
         self.cancel_button.setText("Batalkan QR (Esc 2×)" if waiting else "Batal (Esc)")
         self.retry_button.setVisible(state == "failed")
-        if state == "failed" and self.entry.value == 0 and view.base:
+        if view is not None and state == "failed" and self.entry.value == 0 and view.base:
             self.entry.set_value(view.base)  # a failed QR keeps the total: Enter tries again
-        if view.sale_id is not None and view.sale_id != self._notice_sale:
+        if self._sale_id is not None and self._sale_id != self._notice_sale:
             self._clear_notice()  # a message about the previous sale goes with it
         elif self._notice_open and not waiting:
             self._clear_notice()  # said while the QR waited ("Esc sekali lagi", "dilanjutkan"): no longer true
@@ -377,19 +411,19 @@ class MainWindow(QMainWindow):
         color = {"error": "#cf222e", "warn": "#9a6700"}.get(level, "#1d2733")
         _restyle(self.notice_label, f"color: {color};")
         self.notice_label.setText(text)
-        self._notice_sale = self._view.sale_id
-        self._notice_open = SaleState(self._view.state).is_open
+        self._notice_sale = self._sale_id
+        self._notice_open = SaleState(self._state).is_open
         # Not also in the status bar: there it was cut off at 1366 px and said everything twice.
 
     def _clear_notice(self) -> None:
         self.notice_label.setText("")
-        self._notice_sale = self._view.sale_id
+        self._notice_sale = self._sale_id
         self._notice_open = False
 
     def _input_changed(self) -> None:
         """A message about the input ("ketik total…", the limit) goes once the cashier types."""
         self.amount_note.setText("")
-        if not SaleState(self._view.state).is_open:
+        if not SaleState(self._state).is_open:
             self._clear_notice()
 
     def _quick(self, value: int) -> None:
@@ -402,7 +436,7 @@ class MainWindow(QMainWindow):
     def show_connection(self, text: str) -> None:
         self.connection_banner.setText(text)
         self.connection_banner.setVisible(bool(text))
-        if self._view.state == "awaiting" and self._customer is not None:
+        if self._state == "awaiting" and self._customer is not None:
             self._customer.set_checking("Memeriksa pembayaran…" if text else "")
 
     def show_countdown(self, left: int) -> None:
@@ -465,7 +499,7 @@ class MainWindow(QMainWindow):
         self._close_hooks.append(hook)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
-        if self._view.state == "awaiting" and not getattr(self, "_force_close", False):
+        if self._state == "awaiting" and not getattr(self, "_force_close", False):
             from PySide6.QtWidgets import QMessageBox
 
             box = QMessageBox(
