@@ -740,7 +740,7 @@ def bench_journal(sales: int, kill_runs: int) -> None:
     from kasir import wib
     from kasir.api import MutasiEntry
     from kasir.journal import Journal
-    from kasir.money import KodeUnikRange, allocate
+    from kasir.kode_unik import KodeUnikRange, allocate
 
     print("Journal", flush=True)
     rates, bare_rates = [], []

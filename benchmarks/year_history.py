@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from kasir import qris, wib  # noqa: E402
 from kasir.api import MutasiEntry  # noqa: E402
 from kasir.journal import Journal  # noqa: E402
-from kasir.money import KodeUnikRange, allocate  # noqa: E402
+from kasir.kode_unik import KodeUnikRange, allocate  # noqa: E402
 from kasir.simulator import DEMO_BASE_QR  # noqa: E402
 
 VERSION = 1  # bump whenever what is seeded changes: the cache is keyed on it

@@ -19,7 +19,7 @@ from pathlib import Path
 from kasir import wib
 from kasir.api import MutasiEntry
 from kasir.errors import KasirError
-from kasir.money import Allocation
+from kasir.kode_unik import Allocation
 from kasir.sale_state import SaleState
 
 FILENAME = "journal.sqlite3"

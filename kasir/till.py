@@ -20,8 +20,9 @@ from enum import StrEnum
 
 from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
+from kasir.kode_unik import KodeUnikRange, allocate
 from kasir.matching import DEFAULT_GRACE, SaleTerms, find_settlement, match_late
-from kasir.money import KodeUnikRange, MoneyError, allocate, format_rupiah
+from kasir.money import MoneyError, format_rupiah
 from kasir.sale_state import FINISHED, LATE_WATCHABLE, OPEN, SaleState, format_countdown, seconds_left
 from kasir.wib import Clock
 

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MONEY = ("till", "sale_state", "matching", "money", "journal", "qris", "qrcheck", "recap")
+MONEY = ("till", "sale_state", "matching", "money", "kode_unik", "journal", "qris", "qrcheck", "recap")
 FLOOR = 95.0
 
 

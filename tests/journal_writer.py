@@ -15,7 +15,7 @@ from pathlib import Path
 from kasir import qris, wib
 from kasir.api import MutasiEntry
 from kasir.journal import Journal
-from kasir.money import KodeUnikExhaustedError, KodeUnikRange, allocate
+from kasir.kode_unik import KodeUnikExhaustedError, KodeUnikRange, allocate
 from kasir.simulator import DEMO_BASE_QR
 
 

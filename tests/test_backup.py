@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kasir import backup
 from kasir.journal import Journal
-from kasir.money import Allocation
+from kasir.kode_unik import Allocation
 from kasir.wib import now
 
 

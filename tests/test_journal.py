@@ -12,7 +12,7 @@ from kasir import journal as journal_module
 from kasir import wib
 from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal, JournalCorruptError, JournalError
-from kasir.money import Allocation
+from kasir.kode_unik import Allocation
 
 NOW = datetime(2026, 11, 24, 10, 0, 0, tzinfo=wib.WIB)
 EXPIRES = NOW + timedelta(minutes=5)

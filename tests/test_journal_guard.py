@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from kasir import app as kasir_app
 from kasir.journal import FILENAME, Journal, JournalCorruptError, JournalGoneError
-from kasir.money import Allocation
+from kasir.kode_unik import Allocation
 from kasir.wib import now
 from tests.gui_helpers import OpenApp, controller_of, demo, open_app, start_sale, type_total
 from tests.processes import run_kasir

@@ -2,16 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from kasir.money import (
-    MAX_SALE,
-    KodeUnikExhaustedError,
-    KodeUnikRange,
-    MoneyError,
-    allocate,
-    check_sale_amount,
-    format_rupiah,
-    parse_rupiah,
-)
+from kasir.kode_unik import KodeUnikExhaustedError, KodeUnikRange, allocate
+from kasir.money import MAX_SALE, MoneyError, check_sale_amount, format_rupiah, parse_rupiah
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from kasir import wib
 from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal
-from kasir.money import Allocation, allocate
+from kasir.kode_unik import Allocation, allocate
 from kasir.recap import for_day
 
 NOW = datetime(2026, 11, 25, 13, 53, 6, tzinfo=wib.WIB)

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from kasir import wib
 from kasir.api import MutasiEntry
+from kasir.kode_unik import KodeUnikExhaustedError, KodeUnikRange, allocate
 from kasir.matching import DEFAULT_GRACE, SaleTerms, match_late
-from kasir.money import MAX_SALE, KodeUnikExhaustedError, KodeUnikRange, MoneyError, allocate
+from kasir.money import MAX_SALE, MoneyError
 
 START = datetime(2026, 11, 25, 8, 0, tzinfo=wib.WIB)
 

@@ -11,7 +11,7 @@ import pytest
 from kasir import recap, wib
 from kasir.api import MutasiEntry
 from kasir.journal import Journal
-from kasir.money import Allocation
+from kasir.kode_unik import Allocation
 
 DAY = datetime(2026, 11, 24, 9, 0, tzinfo=wib.WIB)
 

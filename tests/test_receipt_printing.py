@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from kasir import escpos_out
 from kasir.api import MutasiEntry
 from kasir.journal import Journal
-from kasir.money import Allocation
+from kasir.kode_unik import Allocation
 from kasir.settings import Settings
 from kasir.ui.main_window import MainWindow
 from kasir.ui.receipt_printing import ReceiptPrinter, find_printer, render_image

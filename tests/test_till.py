@@ -12,7 +12,7 @@ import pytest
 from kasir import qris
 from kasir.api import MutasiEntry
 from kasir.journal import Journal, JournalError
-from kasir.money import KodeUnikRange
+from kasir.kode_unik import KodeUnikRange
 from kasir.simulator import DEMO_BASE_QR
 from kasir.till import (
     FINISHED,

@@ -23,8 +23,9 @@ from kasir.api import AccountSummary, MerchantCode, MutasiEntry, OrkutClient, Se
 from kasir.credentials import API_KEY, AUTH_TOKEN, CachedStore, CredentialStore
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.journal import Journal, JournalError, Sale
+from kasir.kode_unik import KodeUnikRange
 from kasir.matching import find_settlement
-from kasir.money import KodeUnikRange, format_rupiah
+from kasir.money import format_rupiah
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError

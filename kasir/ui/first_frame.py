@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 
-from kasir.cli import StartPlan, StartupError, plan_start
+from kasir.cli import StartupError, plan_start
 from kasir.datadir import DataDirError, ensure_writable
 from kasir.ui.main_window import MainWindow
 from kasir.ui.screens import fit_geometry
@@ -25,6 +25,8 @@ from kasir.ui.single_instance import AlreadyRunningError, InstanceLock
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable
+
+    from kasir.cli import StartPlan
 
 STORAGE_HINT = " Periksa ruang disk dan izin folder, atau pilih folder lain dengan --data-dir."
 
