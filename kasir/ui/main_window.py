@@ -257,7 +257,10 @@ class MainWindow(QMainWindow):
         self._mutasi_table: QTableView | None = None
         self._mutasi_slot = QFrame()
         self._mutasi_slot.setObjectName("mutasi_placeholder")
-        self._mutasi_slot.setFrameShape(QFrame.Shape.StyledPanel)
+        # Drawn as the empty table it stands for (white, framed), so nothing seems to change.
+        self._mutasi_slot.setStyleSheet(
+            "#mutasi_placeholder { background: palette(base); border: 1px solid palette(mid); }"
+        )
         box.addWidget(self._mutasi_slot, 1)
         foot = QHBoxLayout()
         self.total_today = _big("Total masuk: Rp 0", 14)
