@@ -135,10 +135,8 @@ def bench_start(runs: int) -> None:
         [sys.executable, "-m", "kasir", *APP_PROBE], [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")], runs
     )
     report_start("Start to first painted window (python -m kasir, demo)", app, bare, "bare PySide6 window")
-    exe = ROOT / "dist" / "kasir" / ("kasir.exe" if os.name == "nt" else "kasir")
-    if not exe.exists():
-        report("Packaged start", "not built", "-", "run `python3 dev.py build` first")
-        return
+    # Built here from the current tree, as the one-file below: dist/ may hold an older build.
+    exe = build(ROOT / "build.spec", onefile=False)
     bare_exe = build(ROOT / "benchmarks" / "bare.spec", onefile=False)
     packaged, packaged_bare = paired([str(exe), *APP_PROBE], [str(bare_exe)], runs)
     report_start("Packaged start to first paint (one-folder)", packaged, packaged_bare, "packaged slim bare window")
