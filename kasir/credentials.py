@@ -6,8 +6,8 @@ Nothing here is ever written to a file the app owns. Where no keyring backend wo
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import sys
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,30 @@ class CredentialStore(Protocol):
     def set(self, name: str, value: str) -> None: ...
 
     def delete(self, name: str) -> None: ...
+
+
+class Vault(Protocol):
+    """What the OS keyring offers (keyring's backends and :class:`kasir.libsecret.LibsecretKeyring`)."""
+
+    def get_password(self, service: str, username: str) -> str | None: ...
+
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+
+    def delete_password(self, service: str, username: str) -> None: ...
+
+
+def os_keyring() -> Vault:
+    """The OS keyring: keyring's backend on Windows (Credential Manager) and macOS (Keychain);
+    on Linux the desktop's Secret Service through the system's libsecret (``kasir.libsecret``
+    says why not keyring's own). Raises when there is none; :class:`KeyringStore` then keeps
+    the secrets in memory."""
+    if sys.platform.startswith("linux"):
+        from kasir.libsecret import LibsecretKeyring
+
+        return LibsecretKeyring()
+    import keyring
+
+    return keyring.get_keyring()
 
 
 class MemoryStore:
@@ -60,6 +84,12 @@ class KeyringStore:
         self._service = service
         self._memory = MemoryStore()
         self._broken = False
+        self._vault: Vault | None = None
+
+    def _os(self) -> Vault:
+        if self._vault is None:
+            self._vault = os_keyring()
+        return self._vault
 
     @property
     def persistent(self) -> bool:
@@ -73,9 +103,7 @@ class KeyringStore:
     def get(self, name: str) -> str | None:
         if not self._broken:
             try:
-                import keyring
-
-                value = keyring.get_password(self._service, name)
+                value = self._os().get_password(self._service, name)
                 return value if value is not None else self._memory.get(name)
             except Exception as exc:  # noqa: BLE001 - any backend failure means "no keyring"
                 self._fail(exc)
@@ -84,9 +112,7 @@ class KeyringStore:
     def set(self, name: str, value: str) -> None:
         if not self._broken:
             try:
-                import keyring
-
-                keyring.set_password(self._service, name, value)
+                self._os().set_password(self._service, name, value)
                 return
             except Exception as exc:  # noqa: BLE001 - any backend failure means "no keyring"
                 self._fail(exc)
@@ -97,16 +123,20 @@ class KeyringStore:
         if self._broken:
             return
         try:
-            import keyring
-            from keyring.errors import PasswordDeleteError
-
-            with contextlib.suppress(PasswordDeleteError):  # nothing stored: already the wanted state
-                keyring.delete_password(self._service, name)
+            self._os().delete_password(self._service, name)
         except Exception as exc:  # noqa: BLE001 - any backend failure means "no keyring"
-            self._fail(exc)
+            if not _nothing_stored(exc):  # nothing stored is already the wanted state
+                self._fail(exc)
 
     def __repr__(self) -> str:
         return f"KeyringStore({self._service!r}, persistent={self.persistent})"
+
+
+def _nothing_stored(exc: Exception) -> bool:
+    """keyring's backends refuse to delete what is not there; libsecret does not. Read from
+    ``sys.modules``: the Linux package has no keyring, and nothing here may import it there."""
+    errors = sys.modules.get("keyring.errors")
+    return errors is not None and isinstance(exc, errors.PasswordDeleteError)
 
 
 class CachedStore:

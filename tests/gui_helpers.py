@@ -52,10 +52,14 @@ def controller_of(window: MainWindow) -> SaleController:
 
 
 @pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """The OS keyring, in memory: what ``kasir.credentials.os_keyring`` gives on every OS."""
+    from kasir import credentials
+
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
+    monkeypatch.setattr(credentials, "os_keyring", lambda: backend)
     yield backend
     keyring.set_keyring(previous)
 

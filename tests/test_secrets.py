@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
@@ -56,3 +57,26 @@ def test_no_file_the_app_writes_holds_a_secret(
         data = path.read_bytes()
         for secret in (API_KEY_VALUE, token, PASSWORD):
             assert secret.encode() not in data, f"{secret[:4]}… found in {path.name}"
+
+
+class _RefusesToDeleteNothing(MemoryKeyring):
+    """keyring's real backends raise PasswordDeleteError for a secret that is not there."""
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if (service, username) not in self.store:
+            raise PasswordDeleteError("not found")
+        super().delete_password(service, username)
+
+
+def test_deleting_a_secret_that_is_not_there_keeps_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kasir import credentials
+
+    vault = _RefusesToDeleteNothing()
+    monkeypatch.setattr(credentials, "os_keyring", lambda: vault)
+    store = credentials.KeyringStore()
+    store.delete(AUTH_TOKEN)
+    store.set(API_KEY, "kunci")
+    assert store.persistent
+    assert vault.store == {("kasir-qris", API_KEY): "kunci"}
