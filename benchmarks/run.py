@@ -143,28 +143,10 @@ def bench_start(runs: int) -> None:
     report_size(
         "Packaged size (one-folder, on disk)", folder_size(exe.parent), folder_size(bare_exe.parent), FOLDER_RATIO
     )
-    # Linux only: keyring reaches the Secret Service through secretstorage, which needs cryptography
-    # (11.6 MB). Windows' keyring backend is its Credential Vault, through ctypes: no cryptography.
-    crypto = exe.parent / "_internal" / "cryptography"
-    if crypto.is_dir():
-        report_size(
-            "Packaged size (one-folder) without the Linux keyring's cryptography",
-            folder_size(exe.parent) - folder_size(crypto),
-            folder_size(bare_exe.parent),
-            FOLDER_RATIO,
-        )
     # One file: both built here from the current tree, so the figure is never a stale build's.
     app_file = build(ROOT / "build.spec", onefile=True)
     bare_file = build(ROOT / "benchmarks" / "bare.spec", onefile=True)
     report_size("Packaged size (one-file)", app_file.stat().st_size, bare_file.stat().st_size, ONEFILE_RATIO)
-    crypto_bytes = archived_bytes(app_file, "cryptography")
-    if crypto_bytes:
-        report_size(
-            "Packaged size (one-file) without the Linux keyring's cryptography",
-            app_file.stat().st_size - crypto_bytes,
-            bare_file.stat().st_size,
-            ONEFILE_RATIO,
-        )
     one, one_bare = paired([str(app_file), *APP_PROBE], [str(bare_file)], runs)
     report(
         "Packaged start to first paint (one-file, unpacks every start)",
@@ -173,18 +155,6 @@ def bench_start(runs: int) -> None:
         f"target: < {ONEFILE_START_S * 1000:.0f} ms ({median(one) / median(one_bare):.2f}x bare)",
         median(one) < ONEFILE_START_S,
     )
-
-
-def archived_bytes(onefile: Path, package: str) -> int:
-    """Compressed bytes a one-file build holds for ``package``: its libraries and data in the
-    archive, and its modules in the embedded PYZ (read with PyInstaller's own archive reader)."""
-    from PyInstaller.archive.readers import CArchiveReader
-
-    archive = CArchiveReader(str(onefile))
-    files = sum(entry[1] for name, entry in archive.toc.items() if name.split("/")[0] == package)
-    modules = archive.open_embedded_archive("PYZ.pyz")
-    code = sum(entry[2] for name, entry in modules.toc.items() if name.split(".")[0] == package)
-    return int(files + code)
 
 
 def build(spec: Path, *, onefile: bool) -> Path:

@@ -79,6 +79,7 @@ def _one_sale(window: object, tmp: Path) -> str:
     if sale.state != "paid" or qris.parse(sale.payload or "").amount_rupiah != view.nominal:
         raise SelftestError(f"journal says {sale.state} for Rp {view.nominal}")
     resource(ICON)  # a build that left resources behind fails here
+    keyring = _os_keyring()
     recap = open_recap(window, controller)  # type: ignore[arg-type]
     if not _wait(lambda: recap.is_loaded, 20):
         raise SelftestError("recap did not load")
@@ -86,4 +87,19 @@ def _one_sale(window: object, tmp: Path) -> str:
     recap.print_to_pdf(pdf)
     if not pdf.read_bytes().startswith(b"%PDF") or recap.recap is None or recap.recap.paid.count != 1:
         raise SelftestError("recap did not print")
-    return f"sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, recap printed"
+    return f"sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, recap printed, {keyring}"
+
+
+def _os_keyring() -> str:
+    """The OS keyring's code is in the package (a module left out fails here); whether this PC
+    has a keyring is a fact to report, not a failure: the app then keeps secrets for the session."""
+    from kasir.credentials import os_keyring
+
+    try:
+        vault = os_keyring()
+        vault.get_password("kasir-qris-selftest", "probe")  # a read of nothing: no prompt, no entry made
+    except ImportError as exc:
+        raise SelftestError(f"keyring code missing from the package: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - no keyring on this PC (or locked): reported, not a failure
+        return f"no OS keyring here ({type(exc).__name__}: {exc})"
+    return f"OS keyring {type(vault).__name__} answered"
