@@ -13,6 +13,22 @@ from tests.gui_helpers import OpenApp, controller_of, demo, open_app
 
 __all__ = ["open_app"]  # fixtures
 
+
+def fresh_process(code: str) -> list[str]:
+    """The words ``code`` prints, run in a fresh interpreter (PySide6 makes each type once per
+    process, and a module imported once stays imported) on Qt's offscreen platform."""
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+    )
+    return out.stdout.split()
+
+
 # Not needed for the first frame. httpx is not listed: kasir.api decides when it loads.
 DEFERRED = (
     "kasir.simulator",
@@ -31,14 +47,7 @@ DEFERRED = (
 
 def test_importing_the_app_loads_nothing_the_first_frame_does_not_need() -> None:
     code = f"import sys, kasir.app; print(' '.join(m for m in {DEFERRED!r} if m in sys.modules))"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert out.stdout.split() == []
+    assert fresh_process(code) == []
 
 
 # What the first frame (python -m kasir paints it before anything else) must not wait for.
@@ -62,14 +71,7 @@ def test_the_first_frame_loads_neither_journal_nor_client_nor_controller() -> No
         "import sys, kasir.cli, kasir.ui.first_frame;"
         f" print(' '.join(m for m in {BEHIND_THE_FIRST_FRAME!r} if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert out.stdout.split() == []
+    assert fresh_process(code) == []
 
 
 def test_warm_up_loads_what_the_first_sale_and_dialogs_need(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
@@ -101,16 +103,8 @@ while find_printer(window) is None and not deadline.hasExpired():
 print(before, missing_before, find_printer(window) is not None)
 window.force_close()
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        timeout=60,
-    )
-    assert out.stdout.split() == ["False", "True", "True"]
+    out = fresh_process(code)
+    assert out == ["False", "True", "True"]
 
 
 def first_frame_facts(tmp_path: Path, facts: str) -> list[str]:
@@ -131,16 +125,7 @@ def painted():
 frame.after_first_paint(painted)
 app.exec()
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        timeout=60,
-    )
-    return out.stdout.split()
+    return fresh_process(code)
 
 
 def test_the_first_frame_never_creates_the_qt_namespace(tmp_path: Path) -> None:
@@ -179,13 +164,5 @@ builtins.print = spy
 main(["--demo", "--data-dir", {str(tmp_path)!r}, "--startup-probe"])
 real_print("icon-at-paint", not at_paint[0], "icon-after", not QApplication.instance().windowIcon().isNull())
 """
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        timeout=60,
-    )
-    assert out.stdout.split()[-4:] == ["icon-at-paint", "False", "icon-after", "True"]
+    out = fresh_process(code)
+    assert out[-4:] == ["icon-at-paint", "False", "icon-after", "True"]
