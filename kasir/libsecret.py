@@ -1,17 +1,24 @@
 """The Linux keyring (the desktop's Secret Service) through the system's libsecret, via ctypes.
 
 Why not keyring's own Secret Service backend: it reaches the service through ``secretstorage``,
-which encrypts the secret on the session bus with ``cryptography`` — 12 MB in the package (with
-its own copy of OpenSSL, which the package would then have to keep patched). libsecret is the C
-library GNOME and KDE programs use for the same service: it does the same encryption on the bus,
-asks the user to unlock a locked keyring, and gets its security updates from the distribution,
-as CUPS does for printing (see the README, Packaging). Windows and macOS keep keyring's own
-backends (the Credential Manager, the Keychain).
+which encrypts the secret on the session bus with ``cryptography`` — 11.6 MB in the package, a
+second OpenSSL in its compiled core beside the one Python's ssl module brings. libsecret is the
+C library GNOME and KDE programs use for the same service: it does the same encryption on the
+bus and asks the user to unlock a locked keyring. It comes from the system, as CUPS does for
+printing (see the README, Packaging); the libgcrypt it encrypts with is the package's, which
+Qt's D-Bus brings in as into any PySide6 package. Windows and macOS keep keyring's own backends
+(the Credential Manager, the Keychain).
 
 Only the ``…v_sync`` calls are used: they take the attributes as a GHashTable instead of C
 varargs, so ctypes calls them the same way on every architecture. Items are stored as keyring's
 backends store them (``service``, ``username``, ``application``), and found by those attributes
-alone, so a secret saved by an earlier version through ``secretstorage`` is still found.
+alone, so a secret saved by an earlier version through ``secretstorage`` is still found; a write
+removes it first (libsecret adds an ``xdg:schema`` attribute, so its item would otherwise stand
+beside the old one, and a read would get either).
+
+A locked keyring whose unlock prompt is dismissed (or cannot be shown) reads as "nothing" and
+refuses deletes without saying so; both are told apart from "nothing stored" by a search that
+does not unlock, and raised, so the app keeps the secrets for the session and says so.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ ATTRIBUTES = (b"service", b"username", b"application")
 COLLECTION_DEFAULT = b"default"
 _DONT_MATCH_NAME = 1 << 1  # SECRET_SCHEMA_DONT_MATCH_NAME: items without xdg:schema match too
 _STRING = 0  # SECRET_SCHEMA_ATTRIBUTE_STRING
+_SEARCH_ALL = 1 << 1  # SECRET_SEARCH_ALL, without SECRET_SEARCH_UNLOCK: locked items too, no prompt
 
 
 class SecretServiceError(KasirError):
@@ -68,6 +76,7 @@ class _Libraries:
         try:
             self.secret = ctypes.CDLL("libsecret-1.so.0")
             self.glib = ctypes.CDLL("libglib-2.0.so.0")
+            self.gobject = ctypes.CDLL("libgobject-2.0.so.0")
         except OSError as exc:
             raise SecretServiceError(f"libsecret not found ({exc})") from exc
         s, g = self.secret, self.glib
@@ -82,6 +91,16 @@ class _Libraries:
         s.secret_password_clearv_sync.restype = ctypes.c_int
         s.secret_password_free.argtypes = [ptr]
         s.secret_password_free.restype = None
+        # libsecret 0.19 and later; older ones cannot tell a locked keyring from an empty one.
+        self.search = getattr(s, "secret_password_searchv_sync", None)
+        if self.search is not None:
+            self.search.argtypes = [schema, ptr, ctypes.c_int, ptr, err]
+            self.search.restype = ptr
+        g.g_list_length.argtypes = [ptr]
+        g.g_list_length.restype = ctypes.c_uint
+        g.g_list_free_full.argtypes = [ptr, ptr]
+        g.g_list_free_full.restype = None
+        self.object_unref = ctypes.cast(self.gobject.g_object_unref, ctypes.c_void_p)
         g.g_hash_table_new.argtypes = [ptr, ptr]
         g.g_hash_table_new.restype = ptr
         g.g_hash_table_insert.argtypes = [ptr, ptr, ptr]
@@ -115,10 +134,12 @@ class LibsecretKeyring:
 
     def get_password(self, service: str, name: str) -> str | None:
         lib = self._lib
-        with self._attributes(service, name) as table, _raising("read") as error:
-            found = lib.secret.secret_password_lookupv_sync(ctypes.byref(lib.schema), table, None, error)
-        if not found:
-            return None
+        with self._attributes(service, name) as table:
+            with _raising("read") as error:
+                found = lib.secret.secret_password_lookupv_sync(ctypes.byref(lib.schema), table, None, error)
+            if not found:
+                self._refuse_if_locked(table, "read")
+                return None
         try:
             value = ctypes.string_at(found)
         finally:
@@ -128,6 +149,7 @@ class LibsecretKeyring:
     def set_password(self, service: str, name: str, value: str) -> None:
         lib = self._lib
         label = f"Password for '{name}' on '{service}'".encode()
+        self.delete_password(service, name)  # an item an earlier version wrote would stay beside it
         with self._attributes(service, name) as table, _raising("write") as error:
             lib.secret.secret_password_storev_sync(
                 ctypes.byref(lib.schema), table, COLLECTION_DEFAULT, label, value.encode("utf-8"), None, error
@@ -136,8 +158,23 @@ class LibsecretKeyring:
     def delete_password(self, service: str, name: str) -> None:
         """Removes every item of (service, name); nothing stored is not an error."""
         lib = self._lib
-        with self._attributes(service, name) as table, _raising("delete") as error:
-            lib.secret.secret_password_clearv_sync(ctypes.byref(lib.schema), table, None, error)
+        with self._attributes(service, name) as table:
+            with _raising("delete") as error:
+                removed = lib.secret.secret_password_clearv_sync(ctypes.byref(lib.schema), table, None, error)
+            if not removed:
+                self._refuse_if_locked(table, "delete")
+
+    def _refuse_if_locked(self, table: int, action: str) -> None:
+        """Nothing read or removed: raise if items match all the same (they are locked)."""
+        lib = self._lib
+        if lib.search is None:
+            return
+        with _raising(action) as error:
+            found = lib.search(ctypes.byref(lib.schema), table, _SEARCH_ALL, None, error)
+        if found:
+            count = lib.glib.g_list_length(found)
+            lib.glib.g_list_free_full(found, lib.object_unref)
+            raise SecretServiceError(f"Secret Service {action} refused: {count} item(s) locked")
 
     @contextmanager
     def _attributes(self, service: str, name: str) -> Iterator[int]:

@@ -170,6 +170,53 @@ def test_a_secret_saved_through_secretstorage_is_still_found(keyring_session: di
     assert run_in(keyring_session, STORE + "print(vault.get_password('kasir-qris', 'api_key'))") == ["lama"]
 
 
+OLD_ITEMS = (
+    "import secretstorage\n"
+    "collection = secretstorage.get_default_collection(secretstorage.dbus_init())\n"
+    "items = list(collection.search_items({'service': 'kasir-qris', 'username': 'api_key'}))\n"
+)
+
+
+@needs_keyring
+def test_a_new_secret_replaces_one_saved_through_secretstorage(keyring_session: dict[str, str]) -> None:
+    """libsecret adds xdg:schema to what it stores: without removing the old item first, the two
+    stood side by side and a read got either (the old one in 2 of 3 fresh keyrings, measured)."""
+    pytest.importorskip("secretstorage")
+    old = "from keyring.backends.SecretService import Keyring; Keyring().set_password('kasir-qris', 'api_key', 'lama')"
+    run_in(keyring_session, old)
+    run_in(keyring_session, STORE + "vault.set_password('kasir-qris', 'api_key', 'baru')")
+    count = OLD_ITEMS + "print(len(items), items[0].get_secret().decode())"
+    assert run_in(keyring_session, count) == ["1 baru"]
+
+
+APP_STORE = "from kasir.credentials import KeyringStore\nstore = KeyringStore()\n"
+LOCK = (
+    "import secretstorage\n"
+    "collection = secretstorage.get_default_collection(secretstorage.dbus_init())\n"
+    "collection.lock()\n"
+)
+
+
+@needs_keyring
+def test_a_locked_keyring_is_not_read_as_empty(keyring_session: dict[str, str]) -> None:
+    """Its unlock prompt cannot be shown here (as when the cashier dismisses it): libsecret reads
+    "nothing", and the app would have asked for a new login while saying the key is stored."""
+    pytest.importorskip("secretstorage")
+    run_in(keyring_session, STORE + "vault.set_password('kasir-qris', 'api_key', 'kunci')")
+    run_in(keyring_session, LOCK)
+    code = APP_STORE + "print(store.get('api_key'), store.persistent)"
+    assert run_in(keyring_session, code) == ["None False"]
+
+
+@needs_keyring
+def test_a_logout_on_a_locked_keyring_says_the_secret_stayed(keyring_session: dict[str, str]) -> None:
+    pytest.importorskip("secretstorage")
+    run_in(keyring_session, STORE + "vault.set_password('kasir-qris', 'api_key', 'kunci')")
+    run_in(keyring_session, LOCK)
+    code = APP_STORE + "store.delete('api_key')\nprint(store.persistent)"
+    assert run_in(keyring_session, code) == ["False"]
+
+
 @needs_keyring
 def test_the_app_keeps_its_secrets_in_the_linux_keyring(keyring_session: dict[str, str]) -> None:
     code = (
