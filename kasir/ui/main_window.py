@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.entry.changed.connect(lambda v: None if v else self.amount_note.setText(""))
         self.typed.connect(self._input_changed)
         self._build_status()
-        self._render(None)  # the idle screen's hint from the first frame, not after a sale
+        self._render()  # the idle screen's hint from the first frame, not after a sale
         # Fits a 1366x768 shop PC with a taskbar, and works from 1024x600 up.
         self.setMinimumSize(980, 540)
         self.resize(1280, 720)
@@ -358,11 +358,11 @@ class MainWindow(QMainWindow):
 
     def show_sale(self, view: SaleView) -> None:
         self._view = view
-        self._render(view)
+        self._render()
 
-    def _render(self, view: SaleView | None) -> None:
-        """``view`` None: idle, as the first frame shows it before the controller exists."""
-        state = self._state
+    def _render(self) -> None:
+        """The current view; none yet is idle, as the first frame shows it before the controller exists."""
+        view, state = self._view, self._state
         unrecorded = view.unrecorded if view is not None else ""
         text = STATE_TEXT.get(state, state)
         if state == "paid" and view is not None and view.late:
