@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
@@ -52,16 +51,13 @@ def controller_of(window: MainWindow) -> SaleController:
 
 
 @pytest.fixture
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
     """The OS keyring, in memory: what ``kasir.credentials.os_keyring`` gives on every OS."""
     from kasir import credentials
 
-    previous = keyring.get_keyring()
     backend = MemoryKeyring()
-    keyring.set_keyring(backend)
     monkeypatch.setattr(credentials, "os_keyring", lambda: backend)
-    yield backend
-    keyring.set_keyring(previous)
+    return backend
 
 
 @pytest.fixture

@@ -116,6 +116,7 @@ def run_in(env: dict[str, str], code: str) -> list[str]:
 
 
 STORE = "from kasir.libsecret import LibsecretKeyring; vault = LibsecretKeyring()\n"
+APP_STORE = "from kasir.credentials import KeyringStore\nstore = KeyringStore()\n"
 
 
 @needs_keyring
@@ -189,7 +190,6 @@ def test_a_new_secret_replaces_one_saved_through_secretstorage(keyring_session: 
     assert run_in(keyring_session, count) == ["1 baru"]
 
 
-APP_STORE = "from kasir.credentials import KeyringStore\nstore = KeyringStore()\n"
 LOCK = (
     "import secretstorage\n"
     "collection = secretstorage.get_default_collection(secretstorage.dbus_init())\n"
@@ -219,12 +219,7 @@ def test_a_logout_on_a_locked_keyring_says_the_secret_stayed(keyring_session: di
 
 @needs_keyring
 def test_the_app_keeps_its_secrets_in_the_linux_keyring(keyring_session: dict[str, str]) -> None:
-    code = (
-        "from kasir.credentials import KeyringStore\n"
-        "store = KeyringStore()\n"
-        "store.set('api_key', 'kunci')\n"
-        "print(store.persistent, KeyringStore().get('api_key'))"
-    )
+    code = APP_STORE + "store.set('api_key', 'kunci')\nprint(store.persistent, KeyringStore().get('api_key'))"
     assert run_in(keyring_session, code) == ["True kunci"]
 
 
@@ -248,10 +243,6 @@ def test_without_a_secret_service_the_secrets_stay_for_this_session(
 
 @needs_keyring
 def test_a_bus_with_no_secret_service_is_an_error_not_a_hang(tmp_path: Path) -> None:
-    code = (
-        "from kasir.credentials import KeyringStore\n"
-        "store = KeyringStore(); store.set('api_key', 'kunci')\n"
-        "print(store.persistent, store.get('api_key'))"
-    )
+    code = APP_STORE + "store.set('api_key', 'kunci')\nprint(store.persistent, store.get('api_key'))"
     with private_bus(tmp_path) as env:
         assert run_in(env, code) == ["False kunci"]
