@@ -17,7 +17,13 @@ class CheckedQr:
 
 
 def check_for_sale(payload: str, nominal: int, known_base: str | None) -> qris.Payload:
-    """Raise :class:`qris.QrisError` unless ``payload`` is exactly what this sale may show."""
+    """Raise :class:`qris.QrisError` unless ``payload`` is exactly what this sale may show.
+
+    The payload is checked as it is, never a cleaned copy of it: the reader strips white space, so a
+    payload with a line break or a (non-breaking) space around it would pass here and be drawn with it.
+    """
+    if payload != payload.strip():
+        raise qris.QrisError("isi QR diawali atau diakhiri spasi atau baris baru")
     parsed = qris.parse(payload)
     require_mandatory(parsed)
     if not parsed.is_dynamic:

@@ -32,6 +32,7 @@ __all__ = [
 _TEMPLATE_TAGS = frozenset({*range(26, 52), 62, 64, *range(80, 100)})
 # ASCII digits, matched whole: "\d" takes other scripts' digits and "$" a trailing newline.
 _AMOUNT_RE = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_PERCENT_RE = re.compile(r"[0-9]{1,2}(\.[0-9]{1,2})?")
 _MAX_NAME = 25
 _MAX_AMOUNT_LEN = 13
 _EXPECTED_PRESENT = ("52", "53", "58", "59", "60")
@@ -137,8 +138,16 @@ class Payload:
 
 
 def crc16(data: str) -> str:
-    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over UTF-8, as 4 uppercase hex digits."""
-    return f"{binascii.crc_hqx(data.encode('utf-8'), 0xFFFF):04X}"
+    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) over UTF-8, as 4 uppercase hex digits.
+
+    Text that has no UTF-8 form (a lone surrogate such as ``"\\ud800"``) has no CRC either: that is a
+    :class:`QrisError`, never a ``UnicodeEncodeError`` escaping the gate.
+    """
+    try:
+        encoded = data.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QrisError("isi QR memuat karakter yang tidak sah (bukan UTF-8)") from None
+    return f"{binascii.crc_hqx(encoded, 0xFFFF):04X}"
 
 
 class _TlvError(Exception):
@@ -189,6 +198,9 @@ def inspect(payload: str) -> Payload:
     text = payload.strip() if isinstance(payload, str) else ""
     if not text:
         return Payload(payload, (), (Finding("empty", "isi QR kosong"),))
+    if not _encodable(text):
+        # No UTF-8 form, so no CRC can be computed or checked: nothing else about it can be trusted.
+        return Payload(text, (), (Finding("encoding", "isi QR memuat karakter yang tidak sah (bukan UTF-8)"),))
     try:
         flat = list(_read_tlv(text, where="isi QR"))
     except _TlvError as exc:
@@ -197,6 +209,14 @@ def inspect(payload: str) -> Payload:
     _check_structure(text, fields, errors, warnings)
     _check_values(fields, errors, warnings)
     return Payload(text, fields, tuple(errors), tuple(warnings))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_structure(text: str, fields: tuple[Field, ...], errors: list[Finding], warnings: list[Finding]) -> None:
@@ -259,13 +279,27 @@ def _check_values(fields: tuple[Field, ...], errors: list[Finding], warnings: li
 
 
 def _check_fees(values: dict[str, str], errors: list[Finding]) -> None:
+    """EMVCo MPM 4.7.x: 55 is 01 (the customer types a tip), 02 (a fixed fee in 56) or 03 (a
+    percentage in 57); 56 is an amount as tag 54 writes one, 57 a percentage between 00.01 and 99.99.
+    Each fee tag belongs to its indicator, and each of those indicators needs its fee tag."""
     tip = values.get("55")
     if tip is not None and tip not in ("01", "02", "03"):
         errors.append(Finding("tip_indicator", f"tag 55 tidak valid: {tip!r}"))
-    if "56" in values and tip != "02":
-        errors.append(Finding("fee_orphan", "biaya tetap (tag 56) tanpa tag 55=02"))
-    if "57" in values and tip != "03":
-        errors.append(Finding("fee_orphan", "biaya persen (tag 57) tanpa tag 55=03"))
+    for tag, indicator, kind in (("56", "02", "tetap"), ("57", "03", "persen")):
+        if tag in values and tip != indicator:
+            errors.append(Finding("fee_orphan", f"biaya {kind} (tag {tag}) tanpa tag 55={indicator}"))
+        if tip == indicator and tag not in values:
+            errors.append(Finding("fee_missing", f"tag 55={indicator} tanpa nilai biaya {kind} (tag {tag})"))
+    fixed, percent = values.get("56"), values.get("57")
+    if fixed is not None and not _positive_number(fixed, _AMOUNT_RE, _MAX_AMOUNT_LEN):
+        errors.append(Finding("fee_value", f"biaya tetap (tag 56) tidak valid: {fixed!r}"))
+    if percent is not None and not (_positive_number(percent, _PERCENT_RE, 5) and float(percent) < 100):
+        errors.append(Finding("fee_value", f"biaya persen (tag 57) tidak valid: {percent!r}"))
+
+
+def _positive_number(text: str, pattern: re.Pattern[str], max_len: int) -> bool:
+    """ASCII digits as the pattern allows (never "1.5e3" nor other scripts' digits), above zero."""
+    return len(text) <= max_len and pattern.fullmatch(text) is not None and float(text) > 0
 
 
 def parse(payload: str) -> Payload:
