@@ -189,23 +189,25 @@ def save(data_dir: Path, settings: Settings) -> None:
 def problem(candidate: Settings, before: Settings | None = None) -> str | None:
     """Why these settings cannot be saved, in the shop owner's words; None when they can.
 
-    The shop's QRIS is checked only when it changed: a value kept from an earlier version must
-    not block every later save.
+    The shop's QRIS is checked only when it or the merchant code changed: a value kept from an
+    earlier version must not block every later save. It must carry the account's id (a look-alike
+    with the shop's name pays another account) and keep the NMID of the QRIS it replaces.
     """
     from kasir import shop_qris
     from kasir.api import ConfigError, MerchantCode, check_base_url
 
     try:
         check_base_url(candidate.api_url)
-        if candidate.merchant:
-            MerchantCode.parse(candidate.merchant)
+        merchant = MerchantCode.parse(candidate.merchant) if candidate.merchant else None
     except ConfigError as exc:
         return str(exc)
     if candidate.kode_unik_low > candidate.kode_unik_high:
         return "Rentang kode unik terbalik."
-    if candidate.base_qr and (before is None or candidate.base_qr != before.base_qr):
+    changed = before is None or (candidate.base_qr, candidate.merchant) != (before.base_qr, before.merchant)
+    if candidate.base_qr and changed:
+        replaced = before.base_qr if before is not None and before.base_qr != candidate.base_qr else ""
         try:
-            shop_qris.check_static(candidate.base_qr)
+            shop_qris.check_static(candidate.base_qr, merchant=merchant, known_nmid=shop_qris.nmid_of(replaced))
         except shop_qris.ShopQrisError as exc:
             return f"QRIS toko tidak dapat dipakai: {exc}"
     if candidate.generate_mode == "local" and not candidate.base_qr:

@@ -7,11 +7,12 @@ reader with wheels for Windows, Linux and macOS, and no Pillow or numpy behind i
 8-bit grey pixels, which the Qt layer produces from any image format Qt reads.
 
 What is kept must be the shop's own *static* QRIS: valid structure and CRC, ``01=11``, Rupiah,
-Indonesia, and, where the account tells us, the same merchant.
+Indonesia, and, where the account is known, that account's id and no other's (never a name match alone).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kasir import qris
@@ -30,7 +31,7 @@ class ShopQris:
     merchant_name: str
     nmid: str | None
     city: str
-    # True: the account confirms it is this shop's; None: nothing to compare with.
+    # True: it carries the account's id (checked); None: no account to compare with.
     matches_account: bool | None
 
     @property
@@ -50,14 +51,20 @@ def decode_grey(width: int, height: int, pixels: bytes, stride: int = 0) -> list
     return [b.text for b in found if b.valid and b.text]
 
 
-def from_texts(texts: list[str], account: AccountInfo | None = None, merchant: MerchantCode | None = None) -> ShopQris:
+def from_texts(
+    texts: list[str],
+    account: AccountInfo | None = None,
+    merchant: MerchantCode | None = None,
+    *,
+    known_nmid: str | None = None,
+) -> ShopQris:
     """The one QRIS among the decoded texts, checked; a picture with no QR says so."""
     if not texts:
         raise ShopQrisError("Tidak ada kode QR yang terbaca di gambar. Gunakan gambar yang lebih tajam.")
     problems: list[str] = []
     for text in texts:
         try:
-            return check_static(text, account, merchant)
+            return check_static(text, account, merchant, known_nmid=known_nmid)
         except ShopQrisError as exc:
             problems.append(str(exc))
     raise ShopQrisError(problems[0])
@@ -71,7 +78,17 @@ def normalise(text: str) -> str:
     return "".join(line.strip("\r") for line in text.strip().splitlines())
 
 
-def check_static(payload: str, account: AccountInfo | None = None, merchant: MerchantCode | None = None) -> ShopQris:
+def check_static(
+    payload: str,
+    account: AccountInfo | None = None,
+    merchant: MerchantCode | None = None,
+    *,
+    known_nmid: str | None = None,
+) -> ShopQris:
+    """A valid static Rupiah QRIS of Indonesia that, where an account is known, is that account's.
+
+    ``known_nmid``: the NMID of the shop's QRIS already trusted; another NMID is refused.
+    """
     text = normalise(payload)
     try:
         parsed = qris.parse(text)
@@ -85,42 +102,54 @@ def check_static(payload: str, account: AccountInfo | None = None, merchant: Mer
         raise ShopQrisError("Ini QRIS dinamis (untuk satu pembayaran), bukan QRIS statis toko.")
     if parsed.currency != "360" or parsed.country != "ID":
         raise ShopQrisError("QRIS ini bukan QRIS Rupiah Indonesia.")
+    account_id = merchant.account_id if merchant else (account.id if account and account.id.isdigit() else "")
+    if known_nmid and parsed.nmid != known_nmid:
+        raise ShopQrisError(
+            f"NMID QRIS ini ({parsed.nmid or 'tidak ada'}) berbeda dengan NMID QRIS toko yang tersimpan ({known_nmid})."
+            " Bila toko memang berganti QRIS, hapus dulu QRIS lama lalu simpan."
+        )
+    if account_id:
+        _require_owner(parsed, account_id)
     return ShopQris(
         payload=text,
         merchant_name=parsed.merchant_name or "",
         nmid=parsed.nmid,
         city=parsed.merchant_city or "",
-        matches_account=_matches(parsed, account, merchant),
+        matches_account=True if account_id else None,
     )
 
 
-def _matches(parsed: qris.Payload, account: AccountInfo | None, merchant: MerchantCode | None) -> bool | None:
-    """Does the QRIS name this account? True, False, or None when nothing can tell.
+# OrderKuota writes the account id into the merchant name ("GRANOOL STORE OK1229577", "Hidepulsa Ok2747289").
+_NAMED_ACCOUNT = re.compile(r"\bOK0*([0-9]+)\b", re.IGNORECASE)
 
-    The name customers see (``qris_name``) is compared with tag 59; OrderKuota also writes the
-    account id into that name ("Hidepulsa Ok2747289" in the operator's public code) or into a
-    merchant-account template, which confirms it but whose absence proves nothing.
+
+def _require_owner(parsed: qris.Payload, account_id: str) -> None:
+    """The QRIS must carry this account's id, and no other: its name proves nothing on its own.
+
+    A look-alike with the shop's name and another account's id would send every sale's money to that
+    account, so a name match never confirms anything. The id is carried in the merchant name (the
+    OrderKuota habit) or as a merchant-account template value; a name that names another account is
+    refused whatever else the QRIS carries.
     """
-    name = (account.qris_name if account else "").strip().upper()
-    shown = (parsed.merchant_name or "").strip().upper()
-    account_id = merchant.account_id if merchant else (account.id if account and account.id.isdigit() else "")
-    carries_id = bool(account_id) and _carries_id(parsed, shown, account_id)
-    if name:
-        return shown[:25] == name[:25] or carries_id
-    return True if carries_id else None
-
-
-def _carries_id(parsed: qris.Payload, shown: str, account_id: str) -> bool:
     wanted = account_id.lstrip("0")
+    named = {found.lstrip("0") for found in _NAMED_ACCOUNT.findall(parsed.merchant_name or "")}
+    others = sorted(named - {wanted})
+    if others:
+        raise ShopQrisError(f"QRIS ini milik akun OK{others[0]}, bukan akun ini (OK{account_id}).")
     values = [c.value for f in parsed.fields if 26 <= int(f.tag) <= 51 for c in f.children or ()]
-    if any(v.isdigit() and v.lstrip("0") == wanted for v in values):
-        return True
-    return any(word.removeprefix("OK").lstrip("0") == wanted for word in shown.split() if word[-1:].isdigit())
+    if wanted in named or any(v.isdigit() and v.isascii() and v.lstrip("0") == wanted for v in values):
+        return
+    raise ShopQrisError(
+        f"QRIS ini tidak memuat ID akun OK{account_id}, jadi tidak dapat dipastikan milik toko ini"
+        " (nama toko saja tidak cukup). Pakai QRIS dari akun OrderKuota ini."
+    )
+
+
+def nmid_of(payload: str) -> str | None:
+    """The NMID of a QRIS already kept (read without judging it), or None."""
+    return qris.inspect(payload).nmid if payload else None
 
 
 def adopt_from_account(texts: list[str], account: AccountInfo, merchant: MerchantCode | None) -> ShopQris:
-    """The account's own QRIS image: kept only when nothing says it belongs to someone else."""
-    found = from_texts(texts, account, merchant)
-    if found.matches_account is False:
-        raise ShopQrisError(f"QRIS dari akun ({found.merchant_name}) tidak cocok dengan akun ini; tidak dipakai.")
-    return found
+    """The account's own QRIS image: kept only when it carries this account's id and no other."""
+    return from_texts(texts, account, merchant)

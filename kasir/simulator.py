@@ -93,6 +93,7 @@ SHAPES = (
     "otp_token",  # /minta-otp answers a token at once, no OTP step
     "otp_sms",  # the OTP goes out by SMS
     "json404",  # a route not served answers JSON instead of an HTML page
+    "qris_look_alike",  # the account's QRIS image: the shop's name, another account's id and NMID
 )
 NOT_FOUND_HTML = (
     b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n"
@@ -132,6 +133,7 @@ def build_static_qr(name: str, city: str, account_id: str, nmid: str = "ID202500
 
 DEMO_BASE_QR = build_static_qr(DEMO_NAME, "JAKARTA", DEMO_ACCOUNT_ID)
 OTHER_BASE_QR = build_static_qr("TOKO LAIN", "BANDUNG", "7654321", "ID2025000000999")
+LOOK_ALIKE_QR = build_static_qr(DEMO_NAME, "JAKARTA", "7654321", "ID2025000000999")
 
 
 @dataclass
@@ -575,7 +577,7 @@ class OrkutSimulator:
         """The account's static QRIS as a PNG, like the upstream's image host serves it."""
         with self._lock:
             self.image_requests.append(dict(request_headers))
-        return qr_png(self.base_qr)
+        return qr_png(LOOK_ALIKE_QR if "qris_look_alike" in self.shapes else self.base_qr)
 
     def faulty_answer(self, kind: str, path: str, body: dict[str, Any]) -> tuple[int, bytes, str] | None:
         """The raw answer for a fault, or None when the fault changes a normal answer instead."""

@@ -362,3 +362,41 @@ def test_every_refused_answer_leaves_a_log_line_saying_why(
     qtbot.keyClick(window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: any(said in r.getMessage() for r in caplog.records), timeout=10_000)
     assert all(DEMO_API_KEY not in r.getMessage() for r in caplog.records)
+
+
+def test_a_look_alike_qris_on_the_account_is_not_adopted_and_no_sale_pays_it(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The account's QRIS image carries the shop's name but another account's id and NMID (issue 20, 2)."""
+    write_settings(tmp_path / "demo", **FAST_HISTORY)
+    window = open_app(["--demo", "--demo-profile", "today", "--demo-shape", "qris_look_alike", "--data-dir", str(tmp_path)])
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: "tidak dapat dipakai" in window.notice_label.text(), timeout=10_000)
+    assert "tidak memuat ID akun OK1234567" in window.notice_label.text()
+    assert controller.shop_qris is None and controller.settings.base_qr == ""
+    type_total(qtbot, window, "14000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.view.state == "failed", timeout=10_000)
+    assert window.customer.qr_view.property("payload") in ("", None)
+
+
+def test_settings_refuse_another_accounts_qris_pasted_for_this_account(qtbot: QtBot) -> None:
+    from kasir.settings import Settings
+    from kasir.simulator import OTHER_BASE_QR
+
+    dialog = SettingsDialog(Settings(username="demo", merchant="OK1234567"))
+    qtbot.addWidget(dialog)
+    dialog.base_qr.setPlainText(OTHER_BASE_QR)
+    assert "tidak memuat ID akun OK1234567" in dialog.qris_summary.text()
+    assert dialog.problem() is not None and "OK1234567" in (dialog.problem() or "")
+
+
+def test_a_look_alike_qris_kept_by_an_earlier_version_is_not_used(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    from kasir.simulator import LOOK_ALIKE_QR
+
+    write_settings(tmp_path / "demo", base_qr=LOOK_ALIKE_QR, generate_mode="local")
+    window = open_app(["--demo", "--demo-profile", "today", "--data-dir", str(tmp_path)])
+    controller = controller_of(window)
+    assert controller.shop_qris is None  # never a local QR from it, not even before the account answers
+    assert "QRIS toko yang tersimpan tidak dipakai" in window.notice_label.text()
+    qtbot.waitUntil(lambda: controller.shop_qris == sim_of(window).base_qr, timeout=10_000)  # the account's own

@@ -40,19 +40,43 @@ def test_pasting_keeps_the_spaces_inside_and_drops_the_line_breaks_around() -> N
     assert " " in normalise(DEMO_BASE_QR)
 
 
-def test_the_accounts_name_confirms_the_qris() -> None:
-    assert check_static(DEMO_BASE_QR, account()).matches_account is True
+# The shop's name, another account's id and NMID: what an attacker (or a mix-up) puts on the account.
+LOOK_ALIKE = build_static_qr("TOKO DEMO KASIR", "JAKARTA", "7654321", "ID2025000000999")
 
 
-def test_another_merchants_qris_does_not_match_the_account() -> None:
-    assert check_static(OTHER_BASE_QR, account(), MerchantCode("1234567")).matches_account is False
-    with pytest.raises(ShopQrisError, match="tidak cocok"):
-        adopt_from_account([OTHER_BASE_QR], account(), MerchantCode("1234567"))
+def test_the_account_id_in_the_merchant_account_template_confirms_the_qris() -> None:
+    assert check_static(DEMO_BASE_QR, account(), MerchantCode("1234567")).matches_account is True
 
 
 def test_the_account_id_in_the_merchant_name_confirms_the_qris() -> None:
     assert check_static(OPERATOR_STYLE, merchant=MerchantCode("2747289")).matches_account is True
-    assert check_static(OPERATOR_STYLE, merchant=MerchantCode("1234567")).matches_account is None
+
+
+def test_another_merchants_qris_is_refused_for_the_account() -> None:
+    with pytest.raises(ShopQrisError, match="OK1234567"):
+        check_static(OTHER_BASE_QR, account(), MerchantCode("1234567"))
+    with pytest.raises(ShopQrisError, match="OK1234567"):
+        adopt_from_account([OTHER_BASE_QR], account(), MerchantCode("1234567"))
+
+
+def test_a_look_alike_with_the_shops_name_but_another_account_id_is_refused() -> None:
+    with pytest.raises(ShopQrisError, match="tidak memuat ID akun OK1234567"):
+        adopt_from_account([LOOK_ALIKE], account(), MerchantCode("1234567"))
+
+
+def test_a_qris_whose_name_names_another_account_is_refused_whatever_else_it_carries() -> None:
+    with pytest.raises(ShopQrisError, match="milik akun OK2747289"):
+        check_static(OPERATOR_STYLE, merchant=MerchantCode("1234567"))
+
+
+def test_a_qris_whose_nmid_differs_from_the_shops_known_nmid_is_refused() -> None:
+    with pytest.raises(ShopQrisError, match="NMID"):
+        other_nmid = build_static_qr("TOKO DEMO KASIR", "JAKARTA", "1234567", "ID2025000000999")
+        check_static(other_nmid, merchant=MerchantCode("1234567"), known_nmid="ID2025000000001")
+
+
+def test_without_an_account_nothing_can_be_compared_and_the_qris_is_taken_as_the_shops_choice() -> None:
+    assert check_static(LOOK_ALIKE).matches_account is None
 
 
 def test_a_picture_with_no_qr_says_so() -> None:

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kasir import qris, shop_qris, sources
 from kasir import settings as settings_io
-from kasir.api import AccountSummary, MerchantCode, MutasiEntry, OrkutClient, Session
+from kasir.api import AccountSummary, ConfigError, MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.credentials import API_KEY, AUTH_TOKEN, CachedStore, CredentialStore
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.journal import Journal, JournalError, Sale
@@ -151,6 +151,7 @@ class SaleController(QObject):
         self._unrecorded: dict[int, str] = {}
         # Sales attached by hand to money whose date could not be read: no paid time on the screens.
         self._paid_time_unknown: set[int] = set()
+        self._stored_qris_refused = False
         self._sources_text = ""
         # Keys of the last list that is already in the journal: only the rows the server still
         # lists (the day's), so an app left open for a month holds no more than a day's keys.
@@ -187,8 +188,21 @@ class SaleController(QObject):
 
     @property
     def shop_qris(self) -> str | None:
-        """The shop's static QRIS (from the account, a picture or Pengaturan), or None."""
-        return self.settings.base_qr or None
+        """The shop's static QRIS (from the account, a picture or Pengaturan), or None; never one that
+        does not carry the account's id (kept by an earlier version: :meth:`_check_stored_qris`)."""
+        return self.settings.base_qr if self.settings.base_qr and not self._stored_qris_refused else None
+
+    def _check_stored_qris(self) -> None:
+        """The kept QRIS is checked against the account as Pengaturan would check it now."""
+        base, self._stored_qris_refused = self.settings.base_qr, False
+        if not base or not self.settings.merchant:
+            return
+        try:
+            shop_qris.check_static(base, merchant=MerchantCode.parse(self.settings.merchant))
+        except (shop_qris.ShopQrisError, ConfigError) as exc:
+            self._stored_qris_refused = True
+            log.warning("stored shop QRIS not used: %s", exc)
+            self.notice.emit("warn", f"QRIS toko yang tersimpan tidak dipakai: {message_for(exc, str(exc))}")
 
     def _show(self, view: SaleView) -> None:
         if view.sale_id != self._view.sale_id or not SaleState(view.state).is_open:
@@ -239,6 +253,7 @@ class SaleController(QObject):
     # ---- start and stop ----------------------------------------------------------
 
     def start(self) -> None:
+        self._check_stored_qris()
         self._restart_mutasi_timer()
         self._expiry.start()
         self._resume_open_sales()
@@ -752,6 +767,7 @@ class SaleController(QObject):
         if name and not self.settings.shop_name:
             changes["shop_name"] = name
         self._update_settings(self.settings.with_changes(**changes))
+        self._check_stored_qris()  # another account's login must not inherit this one's QRIS
         self._reconfigure()
         for choice in (self.qr_choice, self.panel_choice, self.watcher.choice):
             choice.reprobe()  # a new login may mean a new server: every route gets another chance
@@ -770,6 +786,7 @@ class SaleController(QObject):
 
     def apply_settings(self, new: Settings) -> None:
         self._update_settings(new)
+        self._check_stored_qris()
         self.till.rules = _rules(new)
         self._reconfigure()
         self._restart_mutasi_timer()
@@ -833,6 +850,7 @@ class SaleController(QObject):
         if self.shop_qris:
             return  # set meanwhile (Pengaturan): the shop owner's choice wins
         self._update_settings(self.settings.with_changes(base_qr=learned.found.payload))
+        self._stored_qris_refused = False  # checked against the account just now
         log.info("shop QRIS learned from the account: %s", learned.found.summary)
         self.notice.emit("info", f"QRIS toko dibaca dari akun: {learned.found.summary}.")
         self.account_changed.emit()

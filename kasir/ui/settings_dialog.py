@@ -197,13 +197,15 @@ class SettingsDialog(QDialog):
         if not text:
             self.qris_summary.setText("Belum ada. QR lokal dan gateway membutuhkannya.")
             return
+        before = self._settings.base_qr
+        known = shop_qris.nmid_of(before) if before and before != text else None
         try:
-            found = shop_qris.check_static(text, merchant=self._merchant())
+            found = shop_qris.check_static(text, merchant=self._merchant(), known_nmid=known)
         except shop_qris.ShopQrisError as exc:
-            self.qris_summary.setText(str(exc))
+            self.qris_summary.setText(f"⚠ {exc}")
             return
-        note = "" if found.matches_account is not False else " — ⚠ tidak cocok dengan kode merchant akun"
-        self.qris_summary.setText(f"{found.summary}{note}")
+        checked = " · ID akun cocok" if found.matches_account else ""
+        self.qris_summary.setText(f"{found.summary}{checked}")
 
     def _pick_qris_image(self) -> None:
         pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
@@ -224,7 +226,10 @@ class SettingsDialog(QDialog):
         from kasir.ui.images import decode_qr_file
 
         try:
-            found = shop_qris.from_texts(decode_qr_file(path), merchant=self._merchant())
+            before = self._settings.base_qr
+            found = shop_qris.from_texts(
+                decode_qr_file(path), merchant=self._merchant(), known_nmid=shop_qris.nmid_of(before)
+            )
         except shop_qris.ShopQrisError as exc:
             self.error.setText(f"Gambar QRIS tidak dapat dipakai: {exc}")
             self.adjustSize()
