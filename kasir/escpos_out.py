@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import socket
+import stat
 import time
 
 from kasir.errors import KasirError
@@ -57,6 +59,20 @@ class PrinterUnreachableError(PrinterError):
 
 class PrinterTimeoutError(PrinterError):
     default_message = "Printer struk tidak menjawab (mati atau macet?). Penjualan tetap tersimpan."
+
+
+class PrinterTargetError(PrinterError):
+    """The address or port chosen cannot be a printer: refused before anything is sent or written."""
+
+    default_message = "Alamat printer struk tidak dapat dipakai."
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.reason} Periksa Pengaturan → Printer struk."
 
 
 class PrinterPaperOutError(PrinterError):
@@ -106,14 +122,41 @@ def encode(receipt: Receipt, *, qr: bool = True) -> bytes:
 
 
 def parse_target(target: str) -> tuple[str, int]:
-    """``192.168.1.50`` or ``192.168.1.50:9100`` → host and port."""
+    """``192.168.1.50`` or ``192.168.1.50:9100`` → host and port (1-65535: 99999 is no port, and
+    the socket layer would quietly take it modulo 65536)."""
     text = target.strip()
     if not text:
         raise PrinterNotConfiguredError("no printer address")
     host, sep, port = text.rpartition(":")
-    if sep and host and port.isdigit():
+    if sep and host and port.isdigit() and port.isascii():
+        if not 1 <= int(port) <= 65535:
+            raise PrinterTargetError(f"Port printer {port} tidak ada: nomor port harus 1-65535 (biasanya 9100).")
         return host.strip("[]"), int(port)
     return text, DEFAULT_PORT
+
+
+# What Windows calls its printer ports: COM1.., LPT1.., USB001.. (a printer's "USB virtual port"), PRN,
+# with or without the device namespace prefix (\\.\COM10, which ports above 9 need).
+_WINDOWS_PORT = re.compile(r"(\\\\\.\\)?(COM[0-9]{1,3}|LPT[0-9]{1,3}|USB[0-9]{1,3}|PRN)", re.IGNORECASE)
+
+
+def device_problem(path: str, *, windows: bool = os.name == "nt") -> str | None:
+    """Why ``path`` cannot be a printer port, or None. A printer port is a device, never a file:
+    pointed at the journal by a slip in the file dialog, one receipt overwrote its header."""
+    text = path.strip()
+    if windows:
+        if _WINDOWS_PORT.fullmatch(text):
+            return None
+        return f"{text or '(kosong)'} bukan port printer. Tulis nama port seperti COM3 atau LPT1."
+    try:
+        mode = os.stat(text).st_mode
+    except OSError:
+        return None  # a port that is not there says so when it is opened (unplugged, not a wrong choice)
+    return None if stat.S_ISCHR(mode) else _not_a_port(text)
+
+
+def _not_a_port(path: str) -> str:
+    return f"{path} bukan port printer (itu berkas atau folder biasa). Pilih port seperti /dev/usb/lp0 atau /dev/ttyUSB0."
 
 
 def send_network(target: str, data: bytes, *, connect_timeout: float = CONNECT_TIMEOUT_S) -> None:
@@ -151,7 +194,10 @@ def send_device(path: str, data: bytes, *, timeout: float = WRITE_TIMEOUT_S) -> 
     """Write to a printer port. A port with nothing behind it fails at open; a stuck one at the deadline."""
     if not path.strip():
         raise PrinterNotConfiguredError("no printer port")
-    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    problem = device_problem(path)
+    if problem:
+        raise PrinterTargetError(problem)
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError as exc:
@@ -161,6 +207,8 @@ def send_device(path: str, data: bytes, *, timeout: float = WRITE_TIMEOUT_S) -> 
     deadline = time.monotonic() + timeout
     view = memoryview(data)
     try:
+        if os.name != "nt" and not stat.S_ISCHR(os.fstat(fd).st_mode):  # swapped for a file since the check
+            raise PrinterTargetError(_not_a_port(path))
         while view:
             try:
                 written = os.write(fd, view)

@@ -212,4 +212,21 @@ def problem(candidate: Settings, before: Settings | None = None) -> str | None:
             return f"QRIS toko tidak dapat dipakai: {exc}"
     if candidate.generate_mode == "local" and not candidate.base_qr:
         return "Mode QR lokal membutuhkan QRIS toko."
+    return _printer_problem(candidate)
+
+
+def _printer_problem(candidate: Settings) -> str | None:
+    """A receipt printer address that can never be a printer: said at Simpan, not at the first receipt."""
+    from kasir import escpos_out
+
+    target = candidate.printer_target.strip()
+    if not target:
+        return None
+    if candidate.printer_kind == "device":
+        return escpos_out.device_problem(target)
+    if candidate.printer_kind == "network":
+        try:
+            escpos_out.parse_target(target)
+        except escpos_out.PrinterTargetError as exc:
+            return exc.reason
     return None

@@ -3,6 +3,8 @@ against a loopback "printer" (a TCP server on 127.0.0.1:0 that records what it r
 
 from __future__ import annotations
 
+import os
+
 import socket
 import threading
 import time
@@ -303,13 +305,46 @@ def test_a_hung_printer_times_out_within_the_connect_timeout(hung_printer: HungP
     assert "tidak menjawab" in caught.value.user_message
 
 
+@pytest.mark.skipif(os.name == "nt", reason="a pseudo-terminal stands in for the port on POSIX")
 def test_device_port_gets_the_bytes_and_a_missing_port_says_so(tmp_path: Path) -> None:
-    port = tmp_path / "lp0"  # a file stands in for /dev/usb/lp0: the same open/write path
-    port.write_bytes(b"")
-    escpos_out.send_device(str(port), b"\x1b@struk\n")
-    assert port.read_bytes() == b"\x1b@struk\n"
+    import tty
+
+    controller, port = os.openpty()  # /dev/pts/N: a character device, as /dev/usb/lp0 and /dev/ttyUSB0 are
+    try:
+        tty.setraw(port)  # bytes pass as they are, like a printer port's
+        escpos_out.send_device(os.ttyname(port), b"\x1b@struk\n")
+        assert os.read(controller, 64) == b"\x1b@struk\n"
+    finally:
+        os.close(port)
+        os.close(controller)
     with pytest.raises(PrinterUnreachableError):
         escpos_out.send_device(str(tmp_path / "missing" / "lp9"), b"\x1b@")
+
+
+def test_a_regular_file_is_never_a_printer_port_and_is_left_untouched(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.sqlite3"  # a slip in the file dialog (issue 20, item 3)
+    journal.write_bytes(b"SQLite format 3\x00" + b"\x01" * 100)
+    with pytest.raises(escpos_out.PrinterTargetError, match="bukan port printer"):
+        escpos_out.send_device(str(journal), b"\x1b@struk\n")
+    assert journal.read_bytes() == b"SQLite format 3\x00" + b"\x01" * 100
+    with pytest.raises(escpos_out.PrinterTargetError):
+        escpos_out.send_device(str(tmp_path), b"\x1b@")  # nor a folder
+
+
+@pytest.mark.parametrize("name", ["COM3", "com10", "\\\\.\\COM12", "LPT1", "USB001", "PRN"])
+def test_windows_port_names_are_printer_ports(name: str) -> None:
+    assert escpos_out.device_problem(name, windows=True) is None
+
+
+@pytest.mark.parametrize("name", ["C:\\Users\\Kasir\\AppData\\journal.sqlite3", "struk.txt", "COM", "COM3.txt", ""])
+def test_anything_else_is_not_a_windows_printer_port(name: str) -> None:
+    assert escpos_out.device_problem(name, windows=True) is not None
+
+
+@pytest.mark.parametrize("target", ["192.168.1.50:99999", "192.168.1.50:0", "[::1]:65536"])
+def test_a_printer_port_number_outside_1_to_65535_is_refused(target: str) -> None:
+    with pytest.raises(escpos_out.PrinterTargetError, match="1-65535"):
+        escpos_out.parse_target(target)
 
 
 def test_printer_address_accepts_a_bare_host_or_host_and_port() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kasir import qris
 from kasir.settings import Settings, problem
 from kasir.simulator import DEMO_BASE_QR
@@ -32,3 +34,15 @@ def test_a_changed_shop_qris_must_be_a_static_one() -> None:
 def test_a_shop_qris_kept_from_an_earlier_version_does_not_block_saving() -> None:
     before = Settings(base_qr=LEGACY_DYNAMIC)
     assert problem(before.with_changes(sound=False), before) is None
+
+
+def test_a_regular_file_chosen_as_the_receipt_printers_port_is_refused(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.sqlite3"
+    journal.write_bytes(b"SQLite format 3\x00")
+    said = problem(Settings(printer_kind="device", printer_target=str(journal)))
+    assert said is not None and "bukan port printer" in said
+
+
+def test_a_network_printer_port_over_65535_is_refused() -> None:
+    said = problem(Settings(printer_kind="network", printer_target="192.168.1.50:99999"))
+    assert said is not None and "1-65535" in said
