@@ -320,11 +320,12 @@ class OrkutClient:
                 if token:
                     self._secrets.add(token)
                     account_id = _opt_str(holder.get("id")) or (token.split(":", 1)[0] if ":" in token else None)
+                    name, username = _opt_str(holder.get("name")), _opt_str(holder.get("username"))
                     return LoginResult(
                         token=token,
-                        account_id=account_id if account_id and account_id.isdigit() else None,
-                        name=_opt_str(holder.get("name")),
-                        username=_opt_str(holder.get("username")),
+                        account_id=account_id if account_id and account_id.isdigit() and len(account_id) <= 20 else None,
+                        name=_bounded(name, "name") if name else None,
+                        username=_bounded(username, "name") if username else None,
                     )
         return None
 
@@ -579,12 +580,32 @@ def _opt_str(value: object) -> str | None:
     return text or None
 
 
+# No movement of money on a merchant account is this large; a row that says so was not written by
+# one (an integer past SQLite's 64 bits stopped every refresh with an OverflowError).
+MAX_ROW_AMOUNT = 10**12
+# Server texts are kept to what a screen, a receipt or the settings file can hold: a 4.8 M-character
+# shop name was saved to settings.json and froze every later start.
+TEXT_LIMITS = {"name": 100, "brand": 60, "note": 200, "reference": 100, "id": 64, "url": 2000}
+
+
+def _bounded(value: object, kind: str) -> str:
+    """A server text as the app keeps it: a string, stripped, at most ``TEXT_LIMITS[kind]`` characters."""
+    return str(value if value is not None else "")[: TEXT_LIMITS[kind] * 2].strip()[: TEXT_LIMITS[kind]]
+
+
+def _rupiah_in_range(value: object) -> int:
+    amount = parse_rupiah(value)  # type: ignore[arg-type]
+    if not 0 <= amount <= MAX_ROW_AMOUNT:
+        raise MoneyError(f"nominal di luar batas: {str(value)[:40]!r}")
+    return amount
+
+
 def _side_amount(value: object) -> int | None:
     """A side field (balance, saldo_akhir): unreadable means unknown, never a dropped payment."""
     if value in (None, ""):
         return None
     try:
-        return parse_rupiah(value)  # type: ignore[arg-type]
+        return _rupiah_in_range(value)
     except (MoneyError, TypeError, ValueError):
         return None
 
@@ -610,11 +631,11 @@ def _seed_entry(row: object, what: str) -> MutasiEntry:
     return MutasiEntry(
         date=stamp.at,
         amount=amount,
-        type=str(row.get("type") or ""),
-        qris=str(row.get("qris") or ""),
-        brand_name=str(row.get("brand_name") or ""),
-        issuer_reff=str(row.get("issuer_reff") or "").strip(),
-        buyer_reff=str(row.get("buyer_reff") or ""),
+        type=_bounded(row.get("type"), "id"),
+        qris=_bounded(row.get("qris"), "brand"),
+        brand_name=_bounded(row.get("brand_name"), "brand"),
+        issuer_reff=_bounded(row.get("issuer_reff"), "reference"),
+        buyer_reff=_bounded(row.get("buyer_reff"), "note"),
         balance=_side_amount(row.get("balance")),
         precision=stamp.precision,
         problem=", ".join(problems),
@@ -641,7 +662,7 @@ def _history_entry(row: object, what: str) -> MutasiEntry:
     if not isinstance(row, Mapping):
         raise BadResponseError(f"{what}: entry is not an object")
     stamp, problems = _stamp(row.get("tanggal"))
-    description = str(row.get("keterangan") or "")
+    description = _bounded(row.get("keterangan"), "note")
     status = str(row.get("status") or "").strip().upper()
     kredit = _side_amount(row.get("kredit")) or 0
     debet = _side_amount(row.get("debet")) or 0
@@ -655,11 +676,11 @@ def _history_entry(row: object, what: str) -> MutasiEntry:
         amount=amount,
         type="CR" if incoming else "DB",
         qris="",
-        brand_name=str(_mapping(row.get("brand")).get("name") or ""),
+        brand_name=_bounded(_mapping(row.get("brand")).get("name"), "brand"),
         issuer_reff="",
         buyer_reff=description,
         balance=_side_amount(row.get("saldo_akhir")),
-        history_id=str(reference).strip() if reference not in (None, "") else "",
+        history_id=_bounded(reference, "id"),
         precision=stamp.precision,
         description=description,
         problem=", ".join(problems),
@@ -682,7 +703,7 @@ def _stamp(value: object, /) -> tuple[wib.Stamp, list[str]]:
 
 def _amount(value: object, problems: list[str]) -> int:
     try:
-        return parse_rupiah(value)  # type: ignore[arg-type]
+        return _rupiah_in_range(value)
     except (MoneyError, TypeError, ValueError):
         log.warning("payment row with an unreadable amount (%r)", str(value)[:40])
         problems.append("nominal tidak terbaca")
@@ -694,12 +715,12 @@ def _account_info(holder: Mapping[str, Any]) -> AccountInfo | None:
     if not results:
         return None
     return AccountInfo(
-        id=str(results.get("id") or ""),
-        username=str(results.get("username") or ""),
-        name=str(results.get("name") or ""),
-        qris_name=str(results.get("qris_name") or ""),
+        id=_bounded(results.get("id"), "id"),
+        username=_bounded(results.get("username"), "name"),
+        name=_bounded(results.get("name"), "name"),
+        qris_name=_bounded(results.get("qris_name"), "name"),
         qris_balance=_side_amount(results.get("qris_balance")),
-        qris_image_url=str(results.get("qris") or "").strip(),
+        qris_image_url=_bounded(results.get("qris"), "url"),
     )
 
 

@@ -21,13 +21,17 @@ from kasir.api import MutasiEntry
 # What is left: a payment of exactly the new nominal, made in the five minutes before the sale
 # began, that the app had not seen yet (a static-QR payment by chance) settles it.
 DEFAULT_GRACE = timedelta(seconds=300)
+# A payment cannot have been made after "now" on the server's clock; the upstream's stamps and the
+# proxy's Date header may differ a little, so as much leeway as before the QR, and no more: a row
+# dated tomorrow is not money a customer just paid.
+FUTURE_LEEWAY = DEFAULT_GRACE
 
 
 @dataclass(frozen=True)
 class SaleTerms:
     nominal: int
     created_at: datetime  # timezone-aware
-    not_after: datetime | None = None  # end of the watch window; None = no limit
+    not_after: datetime | None = None  # the latest stamp that may settle (watch window, now + leeway)
 
     def __post_init__(self) -> None:
         if self.created_at.tzinfo is None:

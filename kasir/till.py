@@ -21,7 +21,7 @@ from enum import StrEnum
 from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
 from kasir.kode_unik import KodeUnikRange, allocate
-from kasir.matching import DEFAULT_GRACE, SaleTerms, find_settlement, match_late
+from kasir.matching import DEFAULT_GRACE, FUTURE_LEEWAY, SaleTerms, find_settlement, match_late
 from kasir.money import MoneyError, format_rupiah
 from kasir.sale_state import FINISHED, LATE_WATCHABLE, OPEN, SaleState, format_countdown, seconds_left
 from kasir.wib import Clock
@@ -179,8 +179,11 @@ class Till:
         return outcome
 
     def terms(self, sale: Sale, offset: timedelta = timedelta(0), *, until: datetime | None = None) -> SaleTerms:
-        """The sale's terms on the server's clock (``offset`` = server minus this PC)."""
-        return SaleTerms(sale.nominal, sale.created_at + offset, not_after=None if until is None else until + offset)
+        """The sale's terms on the server's clock (``offset`` = server minus this PC): money made from
+        the QR's moment (less the grace) until ``until`` and never after now (plus the leeway)."""
+        latest = self.clock() + FUTURE_LEEWAY
+        not_after = latest if until is None else min(until, latest)
+        return SaleTerms(sale.nominal, sale.created_at + offset, not_after=not_after + offset)
 
     def claimed(self, since: datetime) -> frozenset[str]:
         """Claims a payment dated from ``since`` on could collide with (all older ones are still

@@ -30,6 +30,11 @@ _FORMATS: tuple[tuple[str, timedelta], ...] = (
 )
 
 
+# A payment stamped outside these years was not made by anyone using this app: such a stamp is
+# unreadable (a row dated 31/12/9999 23:59 overflowed the date arithmetic and stopped every refresh).
+SANE_YEARS = range(2000, 2100)
+
+
 @dataclass(frozen=True)
 class Stamp:
     """A moment read from the server, and how precise it is."""
@@ -63,10 +68,10 @@ def parse_stamp(text: str) -> Stamp:
     ``YYYY-MM-DD``, ``DD/MM/YYYY`` and ``DD-MM-YYYY`` with ``HH:MM[:SS]`` are Jakarta wall-clock
     time; ISO 8601 with an offset (``2025-07-25T18:02:06+07:00``, ``...Z``) carries its own zone.
     """
-    cleaned = " ".join(str(text).split())
+    cleaned = " ".join(str(text).split())[:64]
     for fmt, precision in _FORMATS:
         try:
-            return Stamp(datetime.strptime(cleaned, fmt).replace(tzinfo=WIB), precision)
+            return _sane(Stamp(datetime.strptime(cleaned, fmt).replace(tzinfo=WIB), precision))
         except ValueError:
             continue
     if "T" in cleaned:
@@ -76,8 +81,14 @@ def parse_stamp(text: str) -> Stamp:
             pass
         else:
             precision = SECOND if moment.second or moment.microsecond or cleaned.count(":") >= 2 else MINUTE
-            return Stamp(moment if moment.tzinfo else moment.replace(tzinfo=WIB), precision)
-    raise ValueError(f"format tanggal tidak dikenal: {text!r}")
+            return _sane(Stamp(moment if moment.tzinfo else moment.replace(tzinfo=WIB), precision))
+    raise ValueError(f"format tanggal tidak dikenal: {str(text)[:40]!r}")
+
+
+def _sane(stamp: Stamp) -> Stamp:
+    if stamp.at.year not in SANE_YEARS:  # before any zone arithmetic, which overflows at the ends
+        raise ValueError(f"tahun di luar batas: {stamp.at.year}")
+    return stamp
 
 
 def parse_wib(text: str) -> datetime:

@@ -400,3 +400,20 @@ def test_a_look_alike_qris_kept_by_an_earlier_version_is_not_used(open_app: Open
     assert controller.shop_qris is None  # never a local QR from it, not even before the account answers
     assert "QRIS toko yang tersimpan tidak dipakai" in window.notice_label.text()
     qtbot.waitUntil(lambda: controller.shop_qris == sim_of(window).base_qr, timeout=10_000)  # the account's own
+
+
+def test_hostile_rows_in_the_history_do_not_stop_the_days_money(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """A 23-digit amount and a row dated 31/12/9999 are listed, and later money still settles (issue 20, 4)."""
+    from datetime import datetime
+
+    window = demo_on("today", open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    sim.pay(10**23, brand="X")
+    sim.pay(15_000, brand="Y", at=datetime(9999, 12, 31, 23, 59, tzinfo=wib.WIB))
+    start_sale(qtbot, window, "14000")
+    qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    with qtbot.waitSignal(controller.mutasi_changed, timeout=10_000):  # the next read of the history
+        qtbot.waitUntil(controller.refresh_mutasi, timeout=10_000)
+    notes = [controller.mutasi_model.index(r, 4).data() for r in range(controller.mutasi_model.rowCount())]
+    assert sum("tidak terbaca" in note for note in notes) == 2, notes

@@ -85,3 +85,27 @@ def test_a_worker_thread_adopts_the_tracer_installed_for_new_threads(qtbot) -> N
         threading.settrace(previous)  # type: ignore[arg-type]
         assert runner.stop()
     assert seen == [tracer]
+
+
+def test_a_result_callback_that_raises_reaches_the_log_and_the_runner_goes_on(qtbot, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A bug in what handles an answer (an OverflowError from a hostile row) is a log line with its
+    traceback, never a silent stop of the refresh behind it (issue 20, item 4)."""
+    import logging
+
+    from kasir.ui.tasks import TaskRunner
+
+    runner = TaskRunner("test", lambda: None)
+    results: list[int] = []
+
+    def broken(_r: object) -> None:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    try:
+        with caplog.at_level(logging.ERROR):
+            runner.call(lambda _c: 1, broken)
+            runner.call(lambda _c: 2, results.append)
+            qtbot.waitUntil(lambda: results == [2], timeout=5_000)
+    finally:
+        assert runner.stop()
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert "OverflowError" in record.getMessage() + str(record.exc_info)

@@ -115,6 +115,7 @@ class SaleController(QObject):
             choice=payment_choice,
             history_interval_s=settings.history_interval_s,
             server_clock=self.server_clock,
+            clock=clock,
         )
         self.watcher.paid.connect(self._on_paid)
         self.watcher.trouble.connect(self._trouble)

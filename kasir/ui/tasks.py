@@ -147,13 +147,18 @@ class TaskRunner(QObject):
         if callbacks is None:
             return
         on_done, on_error = callbacks
-        if outcome.error is None:
-            self.succeeded.emit()
-            on_done(outcome.result)
-        elif on_error is not None:
-            on_error(outcome.error)
-        else:
-            log.error("unhandled background error: %r", outcome.error)
+        try:
+            if outcome.error is None:
+                self.succeeded.emit()
+                on_done(outcome.result)
+            elif on_error is not None:
+                on_error(outcome.error)
+            else:
+                log.error("unhandled background error: %r", outcome.error)
+        except Exception:
+            # A bug in what handles an answer: Qt would print it to stderr only and the work behind it
+            # (the day's refresh) would silently stop. It goes to the log with its traceback instead.
+            log.exception("handling the answer of a %s job failed", self._thread.objectName() or "background")
 
     def stop(self, wait_ms: int = 2_000) -> bool:
         """End the thread: a job hung on the network is cut (its socket shut down), the client is

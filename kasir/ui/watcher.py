@@ -20,10 +20,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kasir import sources
 from kasir.api import MutasiEntry, OrkutClient, Session
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
-from kasir.matching import SaleTerms, find_settlement
+from kasir.matching import FUTURE_LEEWAY, SaleTerms, find_settlement
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
 from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
-from kasir.wib import ServerClock
+from kasir.wib import Clock, ServerClock
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 30.0
@@ -61,10 +61,12 @@ class PaymentWatcher(QObject):
         choice: SourceChoice | None = None,
         history_interval_s: float = sources.MIN_HISTORY_INTERVAL_S,
         server_clock: ServerClock | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(parent)
         from kasir.wib import now
 
+        self._clock = clock or now
         self._tasks = TaskRunner("payment-watcher", factory, self)
         self._tasks.succeeded.connect(self.answered)
         self.choice = choice or SourceChoice("pembayaran", sources.PAYMENT_ORDER, now)
@@ -145,8 +147,10 @@ class PaymentWatcher(QObject):
         if not candidates:
             self._schedule(int(self.choice.cooldown_left().total_seconds() * 1000) + 50)
             return
-        # Payment times are the server's: compare them with the QR's moment on the server's clock.
-        terms = SaleTerms(watch.nominal, watch.created_at + self.server_clock.offset)
+        # Payment times are the server's: compare them with the QR's moment on the server's clock, and
+        # never take one stamped later than now there (plus the leeway): a row dated tomorrow is no payment.
+        offset = self.server_clock.offset
+        terms = SaleTerms(watch.nominal, watch.created_at + offset, not_after=self._clock() + offset + FUTURE_LEEWAY)
         claimed = self._claimed
 
         def job(client: OrkutClient | None) -> PollResult:
