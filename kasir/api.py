@@ -323,7 +323,9 @@ class OrkutClient:
                     name, username = _opt_str(holder.get("name")), _opt_str(holder.get("username"))
                     return LoginResult(
                         token=token,
-                        account_id=account_id if account_id and account_id.isdigit() and len(account_id) <= 20 else None,
+                        account_id=account_id
+                        if account_id and account_id.isdigit() and len(account_id) <= 20
+                        else None,
                         name=_bounded(name, "name") if name else None,
                         username=_bounded(username, "name") if username else None,
                     )

@@ -156,7 +156,9 @@ def device_problem(path: str, *, windows: bool = os.name == "nt") -> str | None:
 
 
 def _not_a_port(path: str) -> str:
-    return f"{path} bukan port printer (itu berkas atau folder biasa). Pilih port seperti /dev/usb/lp0 atau /dev/ttyUSB0."
+    return (
+        f"{path} bukan port printer (itu berkas atau folder biasa). Pilih port seperti /dev/usb/lp0 atau /dev/ttyUSB0."
+    )
 
 
 def send_network(target: str, data: bytes, *, connect_timeout: float = CONNECT_TIMEOUT_S) -> None:

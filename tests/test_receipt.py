@@ -4,7 +4,6 @@ against a loopback "printer" (a TCP server on 127.0.0.1:0 that records what it r
 from __future__ import annotations
 
 import os
-
 import socket
 import threading
 import time

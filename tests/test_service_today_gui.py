@@ -369,7 +369,9 @@ def test_a_look_alike_qris_on_the_account_is_not_adopted_and_no_sale_pays_it(
 ) -> None:
     """The account's QRIS image carries the shop's name but another account's id and NMID (issue 20, 2)."""
     write_settings(tmp_path / "demo", **FAST_HISTORY)
-    window = open_app(["--demo", "--demo-profile", "today", "--demo-shape", "qris_look_alike", "--data-dir", str(tmp_path)])
+    window = open_app(
+        ["--demo", "--demo-profile", "today", "--demo-shape", "qris_look_alike", "--data-dir", str(tmp_path)]
+    )
     controller = controller_of(window)
     qtbot.waitUntil(lambda: "tidak dapat dipakai" in window.notice_label.text(), timeout=10_000)
     assert "tidak memuat ID akun OK1234567" in window.notice_label.text()
@@ -391,7 +393,9 @@ def test_settings_refuse_another_accounts_qris_pasted_for_this_account(qtbot: Qt
     assert dialog.problem() is not None and "OK1234567" in (dialog.problem() or "")
 
 
-def test_a_look_alike_qris_kept_by_an_earlier_version_is_not_used(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+def test_a_look_alike_qris_kept_by_an_earlier_version_is_not_used(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
     from kasir.simulator import LOOK_ALIKE_QR
 
     write_settings(tmp_path / "demo", base_qr=LOOK_ALIKE_QR, generate_mode="local")
@@ -402,7 +406,9 @@ def test_a_look_alike_qris_kept_by_an_earlier_version_is_not_used(open_app: Open
     qtbot.waitUntil(lambda: controller.shop_qris == sim_of(window).base_qr, timeout=10_000)  # the account's own
 
 
-def test_hostile_rows_in_the_history_do_not_stop_the_days_money(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+def test_hostile_rows_in_the_history_do_not_stop_the_days_money(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
     """A 23-digit amount and a row dated 31/12/9999 are listed, and later money still settles (issue 20, 4)."""
     from datetime import datetime
 
