@@ -79,9 +79,14 @@ class PrinterPaperOutError(PrinterError):
     default_message = "Kertas printer struk habis. Ganti gulungan kertas lalu tekan Cetak struk."
 
 
+# C0 and C1 controls and DEL: in a printed line they would be commands (ESC p kicks the cash drawer,
+# GS V cuts, ESC @ resets). The job's own commands are written apart from its text.
+_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+
+
 def _text(line: str) -> bytes:
     # Code page PC437 is every ESC/POS printer's power-on default; Indonesian needs no accents.
-    return line.encode("cp437", errors="replace") + b"\n"
+    return line.translate(_CONTROLS).encode("cp437", errors="replace") + b"\n"
 
 
 def _qr(data: str) -> bytes:

@@ -68,7 +68,8 @@ class DayRecap:
     manual: Bucket = Bucket()
     unmatched_in: Bucket = Bucket()
     by_brand: dict[str, Bucket] = field(default_factory=dict)
-    by_hour: dict[int, Bucket] = field(default_factory=dict)
+    # By the WIB day and hour the money came: a sale of this day may be paid after midnight.
+    by_hour: dict[tuple[date, int], Bucket] = field(default_factory=dict)
     state_counts: dict[str, int] = field(default_factory=dict)
     paid_time_unknown: frozenset[int] = frozenset()  # sales paid by money whose date could not be read
 
@@ -95,7 +96,7 @@ def build(
 ) -> DayRecap:
     paid = late = manual = Bucket()
     by_brand: dict[str, Bucket] = {}
-    by_hour: dict[int, Bucket] = {}
+    by_hour: dict[tuple[date, int], Bucket] = {}
     states: dict[str, int] = {}
     unknown = paid_time_unknown(sales, payments)
     for sale in sales:
@@ -108,7 +109,8 @@ def build(
         manual = manual.add(amount) if sale.manual else manual
         brand = sale.brand or "Lainnya"
         by_brand[brand] = by_brand.get(brand, Bucket()).add(amount)
-        hour = (sale.created_at if sale.id in unknown else sale.paid_at or sale.created_at).astimezone(wib.WIB).hour
+        moment = (sale.created_at if sale.id in unknown else sale.paid_at or sale.created_at).astimezone(wib.WIB)
+        hour = (moment.date(), moment.hour)
         by_hour[hour] = by_hour.get(hour, Bucket()).add(amount)
     # Money that settled a sale of another day (made 23:58, paid 00:01) is not "without a sale".
     claimed = {s.issuer_reff for s in sales if s.issuer_reff} | set(claimed_elsewhere)
@@ -209,6 +211,15 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
         )
 
 
+# A cell a spreadsheet reads as a formula (OWASP "CSV injection"): brand and buyer names come from
+# the server. Such a cell gets a leading apostrophe, which Excel and LibreOffice show as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def write_csv(recap: DayRecap, path: Path) -> None:
     """UTF-8 with a byte-order mark, so Excel shows names with accents correctly.
 
@@ -218,7 +229,7 @@ def write_csv(recap: DayRecap, path: Path) -> None:
     takes it straight back; the GUI thread waiting for it never got it (CPython counts each release
     as a switch, so it never asks the worker to yield): 80-100 ms GUI stalls per export, measured."""
     text = io.StringIO(newline="")
-    csv.writer(text, delimiter=CSV_DELIMITER).writerows(iter_csv_rows(recap))
+    csv.writer(text, delimiter=CSV_DELIMITER).writerows([_cell(c) for c in row] for row in iter_csv_rows(recap))
     _write_whole(path, text.getvalue().encode("utf-8-sig"))
 
 
@@ -280,7 +291,7 @@ def sections(recap: DayRecap) -> list[Section]:
         Section(
             "Per jam",
             ("Jam", "Jumlah", "Nilai"),
-            tuple((f"{h:02d}:00–{h:02d}:59", str(v.count), format_rupiah(v.total)) for h, v in recap.by_hour.items()),
+            tuple((_hour_label(recap.day, *k), str(v.count), format_rupiah(v.total)) for k, v in recap.by_hour.items()),
         ),
         Section(
             "Uang masuk tanpa penjualan",
@@ -288,6 +299,12 @@ def sections(recap: DayRecap) -> list[Section]:
             tuple((e.when_text, format_rupiah(e.amount), e.brand_name, e.buyer_reff) for e in recap.unmatched),
         ),
     ]
+
+
+def _hour_label(day: date, paid_on: date, hour: int) -> str:
+    """ "11:00–11:59"; money that came on another day says which ("08-12 00:00–00:59")."""
+    span = f"{hour:02d}:00–{hour:02d}:59"
+    return span if paid_on == day else f"{paid_on:%d-%m} {span}"
 
 
 def page(recap: DayRecap) -> tuple[Line, ...]:

@@ -14,6 +14,8 @@ from kasir.money import format_rupiah
 from kasir.wib import WIB
 
 WIDTHS = (32, 48)  # 58 mm and 80 mm paper with the printer's standard 12x24 font
+# How much of each text a receipt prints: a 20,000-character name printed a 640-line receipt.
+LIMITS = {"name": 64, "address": 96, "footer": 96, "brand": 24, "reference": 64}
 
 
 class ReceiptError(KasirError):
@@ -39,6 +41,15 @@ class Receipt:
     @property
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
+
+
+def printable(text: str | None, limit: int) -> str:
+    """A text from the server or the settings as a receipt may print it: no control characters (a
+    brand of ``OVO\\x1bp...`` sent ESC p, the cash-drawer kick), white space folded, at most ``limit``."""
+    cleaned = "".join(
+        " " if ch.isspace() else ch for ch in (text or "")[: limit * 4] if ch.isspace() or ch.isprintable()
+    )
+    return " ".join(cleaned.split())[:limit]
 
 
 def status_text(sale: Sale) -> str:
@@ -105,12 +116,15 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
     paid_at = (sale.paid_at or sale.settled_at or sale.created_at).astimezone(WIB)
     if not paid_time_known:
         paid_at = (sale.settled_at or paid_at).astimezone(WIB)
+    name, address = printable(shop.name, LIMITS["name"]), printable(shop.address, LIMITS["address"])
+    footer = printable(shop.footer, LIMITS["footer"])
+    brand, reference = printable(sale.brand, LIMITS["brand"]), printable(sale.issuer_reff, LIMITS["reference"])
     lines: list[str] = []
     if copy:
         lines += _center("*** SALINAN ***", width)
-    lines += _center(shop.name.strip() or "Kasir QRIS", width)
-    if shop.address.strip():
-        lines += _center(shop.address.strip(), width)
+    lines += _center(name or "Kasir QRIS", width)
+    if address:
+        lines += _center(address, width)
     lines.append(rule)
     lines += _pair("No. penjualan", f"#{sale.id}", width)
     lines += _pair("Tanggal", f"{paid_at:%d-%m-%Y}", width)
@@ -119,23 +133,23 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
     lines += _pair("Total", format_rupiah(sale.base), width)
     lines += _pair("Kode unik", format_rupiah(sale.code), width)
     lines += _pair("Dibayar", format_rupiah(sale.paid_amount or sale.nominal), width)
-    lines += _pair("Via", f"QRIS {sale.brand}" if sale.brand else "QRIS", width)
-    if sale.issuer_reff:
-        lines += _pair("Ref", sale.issuer_reff, width)
+    lines += _pair("Via", f"QRIS {brand}" if brand else "QRIS", width)
+    if reference:
+        lines += _pair("Ref", reference, width)
     lines.append(rule)
     lines += _center(status_text(sale), width)
     if copy:
         lines += _center("SALINAN", width)
     lines.append(rule)
-    if shop.footer.strip():
-        lines += _center(shop.footer.strip(), width)
+    if footer:
+        lines += _center(footer, width)
     return Receipt(tuple(lines), width, sale_reference(sale), copy)
 
 
 def trial_page(shop: ShopInfo, width: int = 32) -> Receipt:
     """What "Cetak uji" prints: the shop header and a ruler, so the paper width can be checked."""
     ruler = "".join(str(i % 10) for i in range(1, width + 1))
-    lines = [*_center(shop.name.strip() or "Kasir QRIS", width), "-" * width]
+    lines = [*_center(printable(shop.name, LIMITS["name"]) or "Kasir QRIS", width), "-" * width]
     lines += _center("CETAK UJI", width)
     lines += [ruler, *_center(f"{width} kolom", width), "-" * width]
     return Receipt(tuple(lines), width, "KQ-CETAK-UJI", False)

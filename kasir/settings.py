@@ -53,6 +53,19 @@ class Settings:
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
+    def bounded(self) -> Settings:
+        """The same settings with every text cut to its limit (``TEXT_LIMITS``)."""
+        cut = {
+            f.name: getattr(self, f.name)[: text_limit(f.name)]
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), str) and len(getattr(self, f.name)) > text_limit(f.name)
+        }
+        return replace(self, **cut) if cut else self
+
+
+def text_limit(name: str) -> int:
+    return TEXT_LIMITS.get(name, DEFAULT_TEXT_LIMIT)
+
 
 # Sane ranges, applied at load whatever the file says (Pengaturan offers narrower ones). A NaN or a
 # zero interval must not abort the start or send the server 25 requests a second. A positive value
@@ -77,6 +90,20 @@ _DEFAULT_WHEN_NEGATIVE = frozenset({"kode_unik_low", "kode_unik_high"})
 # Values that are one of a few, not a range: anything else takes the default. A receipt is 32
 # columns (58 mm paper) or 48 (80 mm); 40 fits neither, and 32 prints readably on both.
 _NUMBER_CHOICES: dict[str, tuple[int, ...]] = {"printer_width": (32, 48)}
+# Texts are kept to what a screen, a receipt or a QRIS can hold (a QRIS is at most 512 characters):
+# a 4.8 M-character shop name from the server was saved and froze every later start for 3.9 s.
+TEXT_LIMITS = {
+    "base_qr": 512,
+    "api_url": 2000,
+    "window_geometry": 4096,
+    "merchant": 40,
+    "printer_target": 260,
+    "shop_name": 100,
+    "username": 100,
+}
+DEFAULT_TEXT_LIMIT = 200
+# Far more than any settings file (about 2 KB): a larger one is not read at all (100 MB hung a start > 90 s).
+MAX_FILE_BYTES = 256 * 1024
 _CHOICES = {"generate_mode": ("server", "local"), "printer_kind": ("", "network", "device", "system")}
 
 
@@ -102,7 +129,11 @@ def load(data_dir: Path) -> Settings:
     """
     path = data_dir / FILENAME
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise SettingsUnreadableError(path, "terlalu besar untuk berkas pengaturan")
+        raw = json.loads(data.decode("utf-8"))
     except FileNotFoundError:
         return Settings()
     except UnicodeDecodeError:
@@ -139,7 +170,7 @@ def from_mapping(raw: dict[str, Any]) -> Settings:
         elif isinstance(default, str) and isinstance(value, str):
             if f.name in _CHOICES and value not in _CHOICES[f.name]:
                 continue
-            values[f.name] = value
+            values[f.name] = value[: text_limit(f.name)]
     settings = Settings(**values)
     if settings.kode_unik_low > settings.kode_unik_high:
         settings = settings.with_changes(kode_unik_low=defaults.kode_unik_low, kode_unik_high=defaults.kode_unik_high)
@@ -174,7 +205,7 @@ def save(data_dir: Path, settings: Settings) -> None:
     path = data_dir / FILENAME
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(json.dumps(asdict(settings), indent=2, ensure_ascii=False))
+        handle.write(json.dumps(asdict(settings.bounded()), indent=2, ensure_ascii=False))
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)

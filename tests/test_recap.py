@@ -59,7 +59,7 @@ def test_sales_are_split_by_e_wallet(day: recap.DayRecap) -> None:
 
 
 def test_sales_are_split_by_the_hour_they_were_paid(day: recap.DayRecap) -> None:
-    assert day.by_hour == {9: recap.Bucket(1, 25_001), 11: recap.Bucket(2, 60_002)}
+    assert day.by_hour == {(DAY.date(), 9): recap.Bucket(1, 25_001), (DAY.date(), 11): recap.Bucket(2, 60_002)}
 
 
 def test_expired_and_cancelled_sales_are_counted(day: recap.DayRecap) -> None:
@@ -144,3 +144,43 @@ def test_a_busy_days_csv_reaches_the_disk_in_one_write(
     recap.write_csv(busy, tmp_path / "busy.csv")
     assert len(writes) == 1
     assert writes[0] == (tmp_path / "busy.csv").stat().st_size > 500_000
+
+
+def test_a_sale_paid_after_midnight_is_listed_under_the_hour_of_the_day_it_was_paid(tmp_path: Path) -> None:
+    """7 Dec's recap listed hour 00 for a sale paid at 00:00 on 8 Dec (issue 20, item 14)."""
+    journal = Journal.in_dir(tmp_path)
+    evening = datetime(2026, 12, 7, 23, 59, tzinfo=wib.WIB)
+    late = sale(journal, 20_000, evening)
+    journal.settle(late, pay(20_001, evening + timedelta(minutes=1), "M"), evening)
+    early = sale(journal, 5_000, evening.replace(hour=0, minute=5))
+    journal.settle(early, pay(5_001, evening.replace(hour=0, minute=6), "E"), evening)
+    seventh = recap.for_day(journal, evening.date())
+    assert seventh.by_hour == {
+        (evening.date(), 0): recap.Bucket(1, 5_001),
+        (evening.date() + timedelta(days=1), 0): recap.Bucket(1, 20_001),
+    }
+    hours = [row[0] for part in recap.sections(seventh) if part.title == "Per jam" for row in part.rows]
+    assert hours == ["00:00–00:59", "08-12 00:00–00:59"]
+
+
+HOSTILE = ['=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\tTAB", "\rCR"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path: Path) -> None:
+    """A brand or buyer name from the server must not become a formula in Excel (issue 20, item 10)."""
+    journal = Journal.in_dir(tmp_path)
+    for i, text in enumerate(HOSTILE):
+        paid = sale(journal, 1_000 * (i + 1), DAY + timedelta(minutes=i))
+        entry = MutasiEntry(
+            DAY + timedelta(minutes=i, seconds=30), 1_000 * (i + 1) + 1, "CR", "", text, f"R{i}", text, None
+        )
+        journal.settle(paid, entry, DAY)
+    journal.record_payments([MutasiEntry(DAY + timedelta(hours=1), 777, "CR", "", HOSTILE[0], "U", HOSTILE[1], None)])
+    path = tmp_path / "rekap.csv"
+    recap.write_csv(recap.for_day(journal, DAY.date()), path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    texts = [row[column] for row in rows for column in ("dompet", "pembeli")]
+    assert texts and all(cell[:1] not in ("=", "+", "-", "@", "\t", "\r") for cell in texts), texts
+    assert rows[0]["dompet"] == "'" + HOSTILE[0]  # still readable as what the server sent
+    assert [row["dibayar"] for row in rows] == [str(1_000 * (i + 1) + 1) for i in range(len(HOSTILE))] + ["777"]

@@ -349,3 +349,31 @@ def test_a_printer_port_number_outside_1_to_65535_is_refused(target: str) -> Non
 def test_printer_address_accepts_a_bare_host_or_host_and_port() -> None:
     assert escpos_out.parse_target("192.168.1.50") == ("192.168.1.50", 9100)
     assert escpos_out.parse_target(" 192.168.1.50:9101 ") == ("192.168.1.50", 9101)
+
+
+# ---- text from the server or the settings never reaches the printer as commands (issue 20, 11, 12) ----
+
+
+def test_control_characters_in_server_and_settings_texts_never_reach_the_printer() -> None:
+    hostile_sale = paid_sale(brand="OVO\x1bp\x00\x19\xfa", issuer_reff="R\x1d\x56\x00EF", buyer_reff="\x1b@X")
+    hostile_shop = ShopInfo("Warung\x1bE\x01 Bu Sri", "Jl. Melati\x1b!\x30 5", "Terima\x10\x04\x01 kasih\x7f\x9b")
+    slip = receipt.build(hostile_sale, hostile_shop, 32)
+    assert not any(ch < " " or "\x7f" <= ch <= "\x9f" for line in slip.lines for ch in line), slip.lines
+    plain = escpos_out.encode(receipt.build(paid_sale(brand="OVO", issuer_reff="REF"), SHOP, 32))
+    data = escpos_out.encode(slip)
+    for command in (b"\x1b", b"\x1d", b"\x10"):  # ESC, GS, DLE: only the job's own commands
+        assert data.count(command) == plain.count(command), command
+    assert b"\x1bp" not in data  # the cash-drawer kick
+
+
+def test_the_printer_layer_strips_control_characters_whatever_text_it_is_given() -> None:
+    slip = receipt.Receipt(("LUNAS\x1bE\x01", "a\x1bp\x00\x19\xfab"), 32, "KQ-1", False)
+    data = escpos_out.encode(slip, qr=False)
+    assert data.count(b"\x1b") == escpos_out.encode(
+        receipt.Receipt(("LUNAS", "ab"), 32, "KQ-1", False), qr=False
+    ).count(b"\x1b")
+
+
+def test_a_very_long_shop_name_prints_a_few_lines_not_hundreds() -> None:
+    slip = receipt.build(paid_sale(brand="D" * 20_000), ShopInfo("N" * 20_000, "A" * 20_000, "F" * 20_000), 32)
+    assert len(slip.lines) < 40

@@ -88,3 +88,24 @@ def test_a_broken_settings_file_never_starts_the_demo_in_a_real_process(tmp_path
     assert not (tmp_path / "demo").exists()  # the demo keeps its data in DIR/demo
     assert list(tmp_path.glob("settings.json.rusak-*"))
     assert "settings unreadable" in (tmp_path / "logs" / "kasir.log").read_text(encoding="utf-8")
+
+
+def test_a_settings_file_far_larger_than_any_settings_is_refused_unread(tmp_path: Path) -> None:
+    """A 100 MB settings.json hung the start for more than 90 s (issue 20, item 12)."""
+    import time
+
+    with (tmp_path / "settings.json").open("wb") as handle:
+        handle.write(b'{"shop_name": "' + b"x" * (100 * 1024 * 1024) + b'"}')
+    started = time.monotonic()
+    with pytest.raises(SettingsUnreadableError) as caught:
+        settings_io.load(tmp_path)
+    assert time.monotonic() - started < 1.0
+    assert "terlalu besar" in caught.value.user_message
+
+
+def test_every_text_setting_is_bounded_when_read_and_saved(tmp_path: Path) -> None:
+    huge = "N" * 4_800_000
+    settings_io.save(tmp_path, Settings(shop_name=huge, receipt_address=huge, receipt_footer=huge, username=huge))
+    assert (tmp_path / "settings.json").stat().st_size < 64 * 1024
+    loaded = settings_io.from_mapping({"shop_name": huge, "base_qr": huge, "api_url": huge})
+    assert len(loaded.shop_name) <= 100 and len(loaded.base_qr) <= 512 and len(loaded.api_url) <= 2000
