@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GATEWAY_PATH = "/orkut/pg-hidepulsa"
+# A QR is asked while the customer waits at the counter: a server slower than this is passed over
+# for the QR made here from the shop's QRIS (the real service answers in well under a second).
+QR_DEADLINE_S = 8.0
 _RATE_LIMIT_WORDS = ("terlalu sering", "coba kembali 5 menit", "too many")
 # Phrases that mean the token is no longer accepted. A message that merely contains the word
 # "token" (say "token QR tidak dikenal") is not one of them.
@@ -266,11 +269,7 @@ class OrkutClient:
             transport=transport,
             follow_redirects=False,
         )
-        self._backend = None
-        pool = getattr(self._http._transport, "_pool", None)  # httpx.HTTPTransport's httpcore pool
-        if transport is None and pool is not None and hasattr(pool, "_network_backend"):
-            self._backend = bounded.abortable_backend()
-            pool._network_backend = self._backend
+        self._backend = bounded.install_backend(self._http) if transport is None else None
 
     def __repr__(self) -> str:
         return f"OrkutClient({self.base_url!r})"
@@ -334,7 +333,9 @@ class OrkutClient:
     # ---- the seed's routes ---------------------------------------------------------
 
     def generate(self, session: Session, nominal: int) -> GeneratedQr:
-        data = self._post("/kasir/orkut/generate", {**self._auth(session), "nominal": str(nominal)})
+        data = self._post(
+            "/kasir/orkut/generate", {**self._auth(session), "nominal": str(nominal)}, deadline_s=QR_DEADLINE_S
+        )
         holder = next((h for h in _holders(data) if "qr_string" in h), None)
         qr_string = holder.get("qr_string") if holder else None
         if not isinstance(qr_string, str) or not qr_string.strip():
@@ -356,7 +357,8 @@ class OrkutClient:
     # ---- the operator's gateway ------------------------------------------------------
 
     def gateway_generate(self, nominal: int, static_qr: str) -> GeneratedQr:
-        data = self._gateway({"action": "qris_generate", "nominal": str(nominal), "qr_string": static_qr})
+        body = {"action": "qris_generate", "nominal": str(nominal), "qr_string": static_qr}
+        data = self._gateway(body, deadline_s=QR_DEADLINE_S)
         holder = next((h for h in _holders(data) if "qris_content" in h), None)
         content = holder.get("qris_content") if holder else None
         if not isinstance(content, str) or not content.strip():
@@ -374,9 +376,9 @@ class OrkutClient:
         }
         return _history_entries(self._gateway(body), f"{GATEWAY_PATH} mutasi_orkut")
 
-    def _gateway(self, body: Mapping[str, str]) -> dict[str, Any]:
+    def _gateway(self, body: Mapping[str, str], *, deadline_s: float | None = None) -> dict[str, Any]:
         try:
-            return self._post(GATEWAY_PATH, body)
+            return self._post(GATEWAY_PATH, body, deadline_s=deadline_s)
         except RejectedError as exc:
             # A gateway that does not know the action does not serve it: the next source takes over.
             if _mentions(exc.server_message, _UNKNOWN_ACTION_WORDS):
@@ -418,8 +420,10 @@ class OrkutClient:
                 text = text.replace(secret, "***")
         return text[:300]
 
-    def _post(self, path: str, body: Mapping[str, str], *, authed: bool = True) -> dict[str, Any]:
-        answer = self._send(path, body)
+    def _post(
+        self, path: str, body: Mapping[str, str], *, authed: bool = True, deadline_s: float | None = None
+    ) -> dict[str, Any]:
+        answer = self._send(path, body, min(deadline_s or self._deadline_s, self._deadline_s))
         log.info("POST %s -> HTTP %s", path, answer.status)
         if self.server_clock is not None:
             offset = bounded.server_offset(answer.headers, answer.received_at)
@@ -427,12 +431,15 @@ class OrkutClient:
                 self.server_clock.observe(offset)
         return self._interpret(path, answer, authed=authed)
 
-    def _send(self, path: str, body: Mapping[str, str]) -> bounded.Answer:
+    def _send(self, path: str, body: Mapping[str, str], deadline_s: float) -> bounded.Answer:
         import httpx
 
-        deadline = time.monotonic() + self._deadline_s
+        deadline = time.monotonic() + deadline_s
         try:
-            with self._http.stream("POST", path, json=dict(body)) as response:
+            with (
+                bounded.bounded_request(self._backend, deadline),
+                self._http.stream("POST", path, json=dict(body)) as response,
+            ):
                 content = bounded.read_capped(response, deadline, self._max_bytes)
                 return bounded.Answer(response.status_code, response.headers, content)
         except httpx.TimeoutException as exc:
@@ -467,29 +474,83 @@ class OrkutClient:
         return data
 
 
+MAX_IMAGE_HOPS = 3
+
+
 def download(url: str, *, max_bytes: int = 2 * 1024 * 1024, deadline_s: float = 15.0) -> bytes:
     """Fetch a public file (the account's QRIS image) with no API key, token or cookie attached.
 
-    The image lives on the upstream's host, which must never see the proxy's API key.
+    The image lives on the upstream's host, which must never see the proxy's API key. Redirects are
+    followed by hand, each hop checked before it is asked (:func:`image_hop_problem`): a hop into the
+    shop's network, a cloud's metadata address or plain http is never fetched.
     """
     import httpx
 
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not (parts.scheme == "http" and _is_loopback(parts.hostname or "")):
-        raise ConfigError(f"Alamat gambar QRIS tidak aman: {url[:80]!r}")
     deadline = time.monotonic() + deadline_s
+    current = url
     try:
-        with (
-            httpx.Client(timeout=httpx.Timeout(deadline_s), follow_redirects=True, max_redirects=3) as client,
-            client.stream("GET", url, headers={"Accept-Encoding": "gzip, deflate"}) as response,
-        ):
-            if response.status_code != 200:
-                raise BadResponseError(f"image: HTTP {response.status_code}")
-            return bounded.read_capped(response, deadline, max_bytes)
+        with httpx.Client(timeout=httpx.Timeout(deadline_s), follow_redirects=False) as client:
+            backend = bounded.install_backend(client)
+            for _hop in range(MAX_IMAGE_HOPS + 1):
+                problem = image_hop_problem(current, start=url)
+                if problem:
+                    raise ConfigError(f"Alamat gambar QRIS tidak aman: {problem}")
+                with (
+                    bounded.bounded_request(backend, deadline),
+                    client.stream("GET", current, headers={"Accept-Encoding": "gzip, deflate"}) as response,
+                ):
+                    if response.is_redirect and "Location" in response.headers:
+                        current = str(response.url.join(response.headers["Location"]))
+                        continue
+                    if response.status_code != 200:
+                        raise BadResponseError(f"image: HTTP {response.status_code}")
+                    return bounded.read_capped(response, deadline, max_bytes)
     except httpx.TimeoutException:
         raise ApiTimeoutError("image download timed out") from None
     except httpx.TransportError as exc:
         raise NetworkError(f"image download: {type(exc).__name__}") from None
+    raise ConfigError(f"Alamat gambar QRIS dialihkan lebih dari {MAX_IMAGE_HOPS} kali; tidak diikuti.")
+
+
+def image_hop_problem(url: str, *, start: str) -> str | None:
+    """Why the image may not be fetched from ``url`` (a hop of a download that began at ``start``).
+
+    https to a public address; plain http and loopback only for a download that began on loopback
+    (the simulator, tests). Never a private, link-local, multicast or reserved address, by name or
+    number: the QRIS image comes from the upstream's public host.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return f"alamat tidak terbaca ({url[:60]!r})"
+    local_start = _is_loopback(urlsplit(start).hostname or "")
+    if not host:
+        return f"alamat tanpa host ({url[:60]!r})"
+    if parts.scheme != "https" and not (parts.scheme == "http" and local_start and _is_loopback(host)):
+        return f"bukan https ({url[:60]!r})"
+    for address in _addresses(host):
+        if address.is_loopback and local_start:
+            continue
+        if not address.is_global:
+            return f"alamat {address} bukan alamat internet publik"
+    return None
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses a host name stands for (a literal is itself); none when it does not resolve
+    (the request then fails by itself)."""
+    import socket
+
+    try:
+        return [ipaddress.ip_address(host)]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return []
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 # ---- reading answers ----------------------------------------------------------------

@@ -67,6 +67,7 @@ FAULTS = (
     "bad_qr_amount",  # generate returns a valid QR for another amount
     "foreign_qr",  # generate returns a valid QR of another merchant
     "trickle",  # a valid answer, one byte every 0.5 s (each read is quick; the whole never ends in time)
+    "trickle_headers",  # the status line and headers themselves, one byte every 0.5 s
     "huge",  # a 40 MB JSON answer
     "gzip_bomb",  # 0.5 MB of gzip that inflates to 512 MB
     "retry_huge",  # HTTP 429 with Retry-After: 1e300
@@ -240,6 +241,8 @@ class OrkutSimulator:
         self.history_min_interval_s = 0.0  # > 0: answer "terlalu sering" to faster /mutasi callers
         self._last_history = 0.0
         self.image_requests: list[dict[str, str]] = []  # headers of every QRIS image download
+        self.image_trickle = False  # the image host sends its headers one byte every 0.5 s
+        self.image_delay_s = 0.0  # the image host takes this long to answer
         self.latency_s = 0.0
         self.payments: list[SimPayment] = []
         self.calls: dict[str, int] = {}
@@ -577,6 +580,8 @@ class OrkutSimulator:
         """The account's static QRIS as a PNG, like the upstream's image host serves it."""
         with self._lock:
             self.image_requests.append(dict(request_headers))
+        if self.image_delay_s:
+            self._wait(self.image_delay_s)
         return qr_png(LOOK_ALIKE_QR if "qris_look_alike" in self.shapes else self.base_qr)
 
     def faulty_answer(self, kind: str, path: str, body: dict[str, Any]) -> tuple[int, bytes, str] | None:
@@ -731,8 +736,17 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             if self.path == "/_sim/state":
                 self._send(200, json.dumps(sim.state()).encode(), "application/json")
+            elif self.path.split("?")[0] == "/static/qris.png" and sim.image_trickle:
+                self._trickle_headers()
             elif self.path.split("?")[0] == "/static/qris.png":
                 self._send(200, sim.qris_png({k.lower(): v for k, v in self.headers.items()}), "image/png")
+            elif self.path.startswith("/static/go?to="):  # an image host that redirects (tests)
+                from urllib.parse import unquote
+
+                self.send_response(302)
+                self.send_header("Location", unquote(self.path.removeprefix("/static/go?to=")))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             else:
                 self._send(404, b'{"success": false, "message": "Not found"}', "application/json")
 
@@ -769,6 +783,9 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
                 return
             if fault in ("trickle", "gzip_bomb", "retry_huge", "retry_day"):
                 self._hostile(fault)
+                return
+            if fault == "trickle_headers":
+                self._trickle_headers()
                 return
             if not fault and not sim.serves(self.path):
                 if "json404" in sim.shapes:
@@ -815,6 +832,21 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
                         self.wfile.write(body[i : i + 1])
                         self.wfile.flush()
                         sim._wait(0.5)
+            except OSError:
+                pass  # the client gave up: that is the point
+            self.close_connection = True
+
+        def _trickle_headers(self) -> None:
+            """HTTP/1.1 200 OK and its headers, one byte every 0.5 s: every read is quick, none ends."""
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Pad: " + b"x" * 200 + b"\r\n"
+            deadline = time.monotonic() + _HANG_LIMIT_S
+            try:
+                for i in range(len(head)):
+                    if sim._stopping.is_set() or time.monotonic() > deadline:
+                        break
+                    self.wfile.write(head[i : i + 1])
+                    self.wfile.flush()
+                    sim._wait(0.5)
             except OSError:
                 pass  # the client gave up: that is the point
             self.close_connection = True

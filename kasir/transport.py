@@ -12,7 +12,8 @@ import logging
 import math
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import TYPE_CHECKING, Any
@@ -132,14 +133,19 @@ def _http_date(text: str) -> float | None:
 
 
 def abortable_backend() -> Any:
-    """An httpcore network backend that can cut its open sockets from another thread.
+    """An httpcore network backend that bounds a whole request and can cut it from another thread.
 
-    Closing an httpx client does not wake a thread blocked reading a socket; shutting the socket
-    down does. Closing the app with a hung request must take under two seconds, not the deadline.
+    - Every socket operation of a request started under :meth:`deadline` gets at most the time left
+      until that moment: a server that trickles its status line and headers a byte at a time keeps
+      each read under the read timeout forever, so a per-read timeout alone never ends it (a request
+      stayed blocked over 100 s). The body is bounded by :func:`read_capped` as well.
+    - Closing an httpx client does not wake a thread blocked reading a socket; shutting the socket
+      down does. Closing the app with a hung request must take under two seconds, not the deadline.
     """
     import socket
+    import threading
     import weakref
-    from contextlib import suppress
+    from contextlib import contextmanager, suppress
 
     import httpcore
 
@@ -147,17 +153,83 @@ def abortable_backend() -> Any:
         def __init__(self) -> None:
             super().__init__()
             self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+            self._local = threading.local()
+
+        @contextmanager
+        def deadline(self, at: float) -> Any:
+            """Requests made inside this block, on this thread, end by ``at`` (``time.monotonic``)."""
+            self._local.at = at
+            try:
+                yield
+            finally:
+                self._local.at = None
+
+        def remaining(self, timeout: float | None) -> float | None:
+            at: float | None = getattr(self._local, "at", None)
+            if at is None:
+                return timeout
+            left = at - time.monotonic()
+            if left <= 0:
+                raise httpcore.ReadTimeout("the request's overall deadline passed")
+            return left if timeout is None else min(timeout, left)
 
         def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+            if len(args) > 2:
+                args = (*args[:2], self.remaining(args[2]), *args[3:])
+            else:
+                kwargs["timeout"] = self.remaining(kwargs.get("timeout"))
             stream = super().connect_tcp(*args, **kwargs)
             sock = stream.get_extra_info("socket")
             if sock is not None:
                 self._sockets.add(sock)
-            return stream
+            return Stream(stream, self)
 
         def abort(self) -> None:
             for sock in list(self._sockets):
                 with suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
 
+    class Stream(httpcore.NetworkStream):
+        """A connection whose every read and write waits no longer than its request has left."""
+
+        def __init__(self, inner: httpcore.NetworkStream, backend: Backend) -> None:
+            self._inner, self._backend = inner, backend
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self._inner.read(max_bytes, self._backend.remaining(timeout))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._inner.write(buffer, self._backend.remaining(timeout))
+
+        def close(self) -> None:
+            self._inner.close()
+
+        def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+            inner = self._inner.start_tls(ssl_context, server_hostname, self._backend.remaining(timeout))
+            return Stream(inner, self._backend)
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
     return Backend()
+
+
+def install_backend(client: httpx.Client) -> Any:
+    """Put :func:`abortable_backend` under an httpx client's connection pool; None when the client
+    has no such pool (a mock transport in tests)."""
+    pool = getattr(client._transport, "_pool", None)  # httpx.HTTPTransport's httpcore pool
+    if pool is None or not hasattr(pool, "_network_backend"):
+        return None
+    backend = abortable_backend()
+    pool._network_backend = backend
+    return backend
+
+
+@contextmanager
+def bounded_request(backend: Any, deadline: float) -> Iterator[None]:
+    """Inside this block a request on ``backend`` ends by ``deadline``, headers and connect included."""
+    if backend is None:
+        yield
+        return
+    with backend.deadline(deadline):
+        yield

@@ -115,6 +115,26 @@ def test_generate_failure_falls_back_to_a_local_qr_when_the_base_is_known(
     assert "QR lokal" in window.sale_detail.text()
 
 
+def test_a_server_trickling_its_headers_falls_back_to_a_local_qr_within_the_qr_deadline(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Bayar stayed in "Membuat QR" 60+ s with no message and no local QR (issue 20, item 5)."""
+    import time
+
+    from kasir.api import QR_DEADLINE_S
+
+    window = demo(open_app, qtbot, tmp_path, base_qr=sim_base())
+    sim_of(window).inject("trickle_headers", path="/kasir/orkut/generate")
+    type_total(qtbot, window, "25000")
+    started = time.monotonic()
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.view.state == "awaiting", timeout=int(QR_DEADLINE_S * 1000) + 3_000)
+    assert time.monotonic() - started < QR_DEADLINE_S + 2
+    assert controller.view.source == "local"
+    assert "terlalu lama" in window.notice_label.text()
+
+
 def test_faults_while_polling_neither_crash_nor_lose_the_sale(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     window = demo(open_app, qtbot, tmp_path)
     sim = sim_of(window)

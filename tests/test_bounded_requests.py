@@ -94,3 +94,28 @@ def test_retry_after_reads_seconds_or_an_http_date_within_one_second_and_ten_min
 ) -> None:
     now = 1795600800.0  # Wed, 25 Nov 2026 10:00:00 GMT
     assert transport.retry_after({"Retry-After": header}, now=now) == seconds
+
+
+def test_a_server_that_trickles_its_response_headers_is_cut_at_the_overall_deadline(
+    served: tuple[OrkutSimulator, Session],
+) -> None:
+    """Each header byte came within the read timeout, so the request never ended (> 100 s; issue 20, 5)."""
+    sim, session = served
+    sim.inject("trickle_headers", count=3)
+    with OrkutClient(sim.url, DEMO_API_KEY, read_timeout=1.0, deadline_s=1.5) as client:
+        for call in (lambda: client.payment_status(session, 1_000), lambda: client.request_otp("demo", "demo")):
+            started = time.monotonic()
+            with pytest.raises(ApiTimeoutError):
+                call()
+            assert time.monotonic() - started < 3.0
+
+
+def test_an_image_host_that_trickles_its_headers_is_cut_at_the_downloads_deadline() -> None:
+    from kasir.api import download
+
+    with OrkutSimulator() as sim:
+        sim.image_trickle = True
+        started = time.monotonic()
+        with pytest.raises(ApiTimeoutError):
+            download(sim.qris_image_url, deadline_s=1.5)
+        assert time.monotonic() - started < 3.0

@@ -423,3 +423,21 @@ def test_hostile_rows_in_the_history_do_not_stop_the_days_money(
         qtbot.waitUntil(controller.refresh_mutasi, timeout=10_000)
     notes = [controller.mutasi_model.index(r, 4).data() for r in range(controller.mutasi_model.rowCount())]
     assert sum("tidak terbaca" in note for note in notes) == 2, notes
+
+
+def test_bayar_right_after_login_waits_for_the_accounts_qris_instead_of_failing(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """/kasir is gone and the account's QRIS image is still being read: the sale waits for it, showing
+    "Menyiapkan QR", and then shows a QR made from it (issue 20, item 9)."""
+    write_settings(tmp_path / "demo", **FAST_HISTORY)
+    window = open_app(["--demo", "--demo-profile", "today", "--data-dir", str(tmp_path)])
+    controller = controller_of(window)
+    sim_of(window).image_delay_s = 1.5
+    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    assert controller.shop_qris is None
+    type_total(qtbot, window, "14000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.view.state != "generating", timeout=10_000)
+    assert controller.view.state == "awaiting", window.notice_label.text()
+    assert controller.view.source == "local" and controller.shop_qris == sim_of(window).base_qr

@@ -108,6 +108,8 @@ class SaleController(QObject):
         self.tasks = TaskRunner("api", self._factory(), self)
         # The side panel has its own worker: a hung refresh must never hold up a QR or a payment poll.
         self.panel_tasks = TaskRunner("mutasi", self._factory(), self)
+        # The account and its QRIS image: a slow image host holds up neither a QR nor the panel.
+        self.account_tasks = TaskRunner("akun", self._factory(), self)
         self.watcher = PaymentWatcher(
             self._factory(),
             settings.poll_interval_s,
@@ -153,6 +155,8 @@ class SaleController(QObject):
         # Sales attached by hand to money whose date could not be read: no paid time on the screens.
         self._paid_time_unknown: set[int] = set()
         self._stored_qris_refused = False
+        self._qris_reading = False  # the account's QRIS image is being read
+        self._after_qris_read: list[Callable[[], None]] = []  # sales begun meanwhile: their QR waits
         self._sources_text = ""
         # Keys of the last list that is already in the journal: only the rows the server still
         # lists (the day's), so an app left open for a month holds no more than a day's keys.
@@ -286,6 +290,7 @@ class SaleController(QObject):
         self._expiry.stop()
         self.watcher.shutdown()
         self.panel_tasks.stop()
+        self.account_tasks.stop()
         self.tasks.stop()
 
     def _restart_mutasi_timer(self) -> None:
@@ -366,6 +371,14 @@ class SaleController(QObject):
             return
         sale = outcome.sale
         self._show(self._view_of(sale))
+        if self.shop_qris is None and self._qris_reading and self.settings.generate_mode != "local":
+            # The account's QRIS is being read right now: without it only the seed's route can make a
+            # QR, which today's service no longer serves. The sale waits ("Menyiapkan QR") for the read.
+            self._after_qris_read.append(lambda: self._make_qr(sale))
+            return
+        self._make_qr(sale)
+
+    def _make_qr(self, sale: Sale) -> None:
         self.tasks.call(
             self._generate_job(sale), lambda g: self._generated(sale.id, g), lambda e: self._generate_failed(sale.id, e)
         )
@@ -808,6 +821,7 @@ class SaleController(QObject):
     def _reconfigure(self) -> None:
         self.tasks.reconfigure(self._factory())
         self.panel_tasks.reconfigure(self._factory())
+        self.account_tasks.reconfigure(self._factory())
         self.watcher.reconfigure(self._factory())
         self.watcher.set_session(self.session)
 
@@ -840,8 +854,20 @@ class SaleController(QObject):
                 self.account_changed.emit()
             if learned is not None:
                 self._adopt_shop_qris(learned)
+            read_done()
 
-        self.tasks.call(job, done, lambda exc: log.info("account summary unavailable: %r", exc))
+        def failed(exc: Exception) -> None:
+            log.info("account summary unavailable: %r", exc)
+            read_done()
+
+        def read_done() -> None:
+            self._qris_reading = False
+            waiting, self._after_qris_read = self._after_qris_read, []
+            for make_qr in waiting:
+                make_qr()
+
+        self._qris_reading = self._qris_reading or want_qris
+        self.account_tasks.call(job, done, failed)
 
     def _adopt_shop_qris(self, learned: LearnedQris) -> None:
         if learned.found is None:
