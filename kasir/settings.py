@@ -19,6 +19,25 @@ DEFAULT_BASE_URL = "https://orkut.hidepulsa.com"
 
 log = logging.getLogger(__name__)
 FILENAME = "settings.json"
+MIN_HISTORY_INTERVAL_S = 10.0
+
+
+def is_loopback_url(url: str) -> bool:
+    """Is ``url`` on this PC (the simulator)? An unreadable URL is not."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,15 @@ class Settings:
     @property
     def has_account(self) -> bool:
         return bool(self.username and self.merchant)
+
+    @property
+    def history_interval(self) -> float:
+        """The history's cadence as obeyed: the upstream rate-limits its "QRIS merchant" menu, so a real
+        server is never asked more often than every 10 s whatever the file says; the simulator on
+        loopback (the demo, tests) may be."""
+        if is_loopback_url(self.api_url):
+            return self.history_interval_s
+        return max(MIN_HISTORY_INTERVAL_S, self.history_interval_s)
 
     def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -77,7 +77,6 @@ QR_ROUTES = {
     Source.GATEWAY: "/orkut/pg-hidepulsa qris_generate",
     Source.LOCAL: "local",
 }
-MIN_HISTORY_INTERVAL_S = 10.0  # what Pengaturan offers; tests may set less in settings.json
 
 
 class ShopQrisMissingError(ApiError):

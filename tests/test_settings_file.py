@@ -109,3 +109,12 @@ def test_every_text_setting_is_bounded_when_read_and_saved(tmp_path: Path) -> No
     assert (tmp_path / "settings.json").stat().st_size < 64 * 1024
     loaded = settings_io.from_mapping({"shop_name": huge, "base_qr": huge, "api_url": huge})
     assert len(loaded.shop_name) <= 100 and len(loaded.base_qr) <= 512 and len(loaded.api_url) <= 2000
+
+
+def test_the_history_is_never_asked_faster_than_every_10_s_of_a_real_server() -> None:
+    """settings.json's history_interval_s 0.5 was obeyed: twice a second (issue 20, item 8)."""
+    real = settings_io.from_mapping({"history_interval_s": 0.5, "api_url": "https://orkut.hidepulsa.com"})
+    assert real.history_interval == 10.0
+    assert real.with_changes(history_interval_s=45.0).history_interval == 45.0
+    # The simulator on loopback (the demo, the tests) may be asked faster: it has no upstream to annoy.
+    assert real.with_changes(api_url="http://127.0.0.1:8787").history_interval == 0.5

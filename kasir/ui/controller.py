@@ -115,7 +115,7 @@ class SaleController(QObject):
             settings.poll_interval_s,
             self,
             choice=payment_choice,
-            history_interval_s=settings.history_interval_s,
+            history_interval_s=settings.history_interval,
             server_clock=self.server_clock,
             clock=clock,
         )
@@ -297,7 +297,7 @@ class SaleController(QObject):
         # The history is the upstream's rate-limited "QRIS merchant" menu: never faster than its floor.
         seconds = self.settings.mutasi_interval_s
         if self.panel_choice.current in sources.HISTORY_SHAPED:
-            seconds = max(seconds, self.settings.history_interval_s)
+            seconds = max(seconds, self.settings.history_interval)
         self._mutasi_timer.start(int(seconds * 1000))
 
     def _resume_open_sales(self) -> None:
@@ -456,7 +456,7 @@ class SaleController(QObject):
             self.key_needed.emit()
 
     def _watch(self, sale: Sale, delay_ms: int = 0) -> None:
-        self.watcher.set_interval(self.settings.poll_interval_s, self.settings.history_interval_s)
+        self.watcher.set_interval(self.settings.poll_interval_s, self.settings.history_interval)
         self.watcher.watch(
             sale.id, sale.nominal, sale.created_at, set(self.till.claimed(sale.created_at)), delay_ms=delay_ms
         )
@@ -715,7 +715,7 @@ class SaleController(QObject):
         elif pay.current is None:
             parts = ["Cek pembayaran: belum"]
         else:
-            every = _seconds(pay.interval_s(self.settings.poll_interval_s, self.settings.history_interval_s))
+            every = _seconds(pay.interval_s(self.settings.poll_interval_s, self.settings.history_interval))
             paused = "".join(f"; {sources.LABEL[s]} dijeda {_clock_text(left)}" for s, left in resting)
             parts = [f"Cek pembayaran: {sources.LABEL[serving]} (tiap {every}{paused})"]
         qr = Source.LOCAL if self.settings.generate_mode == "local" else self.qr_choice.current
@@ -751,7 +751,7 @@ class SaleController(QObject):
             left = min(resting[what] for what in paused)
             self.notice.emit("warn", f"Server meminta jeda, cek {' dan '.join(paused)} lagi dalam {_wait_text(left)}.")
         if not self.refresh_mutasi() and self.session is not None and "mutasi" not in paused:
-            every = _seconds(self.settings.history_interval_s)
+            every = _seconds(self.settings.history_interval)
             self.notice.emit(
                 "info",
                 "Mutasi sedang dimuat…"
@@ -804,7 +804,7 @@ class SaleController(QObject):
         self.till.rules = _rules(new)
         self._reconfigure()
         self._restart_mutasi_timer()
-        self.watcher.set_interval(new.poll_interval_s, new.history_interval_s)
+        self.watcher.set_interval(new.poll_interval_s, new.history_interval)
         self._announce_sources()
 
     def remember(self, **changes: object) -> None:
@@ -891,7 +891,7 @@ class SaleController(QObject):
         if (
             self.panel_choice.current in sources.HISTORY_SHAPED
             and history_age is not None
-            and history_age.total_seconds() < self.settings.history_interval_s
+            and history_age.total_seconds() < self.settings.history_interval
         ):
             return False  # the watcher brought the history a moment ago; asking again invites "terlalu sering"
         candidates = self.panel_choice.ready()  # a route the server paused is left alone

@@ -21,6 +21,7 @@ from kasir import sources
 from kasir.api import MutasiEntry, OrkutClient, Session
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.matching import FUTURE_LEEWAY, SaleTerms, find_settlement
+from kasir.settings import MIN_HISTORY_INTERVAL_S
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
 from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
 from kasir.wib import Clock, ServerClock
@@ -59,7 +60,7 @@ class PaymentWatcher(QObject):
         parent: QObject | None = None,
         *,
         choice: SourceChoice | None = None,
-        history_interval_s: float = sources.MIN_HISTORY_INTERVAL_S,
+        history_interval_s: float = MIN_HISTORY_INTERVAL_S,
         server_clock: ServerClock | None = None,
         clock: Clock | None = None,
     ) -> None:
