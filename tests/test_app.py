@@ -318,3 +318,24 @@ def test_after_a_session_ends_the_login_dialog_keeps_the_key_the_server_never_re
         assert memory_keyring.get_password("kasir-qris", "api_key") == sim.api_key
         qtbot.waitUntil(lambda: controller_of(window).logged_in, timeout=10_000)
         window.force_close()
+
+
+def test_an_invalid_merchant_code_in_the_settings_file_is_said_and_the_login_asks_for_it(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """merchant "OK12x" with a token stored: the window said "Siap" with nothing behind it (issue 20, 7)."""
+    from kasir.ui.login_dialog import LoginDialog
+
+    with OrkutSimulator() as sim:
+        seed_account(memory_keyring, sim, tmp_path)
+        write_settings(tmp_path, username=sim.username, merchant="OK12x", api_url=sim.url)
+        window = open_app(["--data-dir", str(tmp_path)])
+        controller = controller_of(window)
+        assert "Kode merchant" in window.notice_label.text() and "OK12x" in window.notice_label.text()
+        dialog = window.findChild(LoginDialog, "login_dialog")
+        assert dialog is not None and dialog.isVisible()
+        type_total(qtbot, window, "25000")
+        qtbot.keyClick(window, Qt.Key.Key_Return)
+        assert "masuk" in window.notice_label.text().lower()  # Bayar says why, never nothing
+        assert controller.view.state == "idle"
+        window.force_close()

@@ -171,10 +171,18 @@ class SaleController(QObject):
 
     @property
     def session(self) -> Session | None:
-        token = self.credentials.get(AUTH_TOKEN)
-        if not (token and self.settings.username and self.settings.merchant):
+        token, merchant = self.credentials.get(AUTH_TOKEN), self._merchant()
+        if not (token and self.settings.username and merchant):
             return None
-        return Session(self.settings.username, token, MerchantCode.parse(self.settings.merchant))
+        return Session(self.settings.username, token, merchant)
+
+    def _merchant(self) -> MerchantCode | None:
+        """The account's merchant code; None when none is set or the settings file holds one that
+        is no code at all (edited by hand): then there is no session, and the cashier is told."""
+        try:
+            return MerchantCode.parse(self.settings.merchant) if self.settings.merchant else None
+        except ConfigError:
+            return None
 
     @property
     def logged_in(self) -> bool:
@@ -202,9 +210,12 @@ class SaleController(QObject):
         base, self._stored_qris_refused = self.settings.base_qr, False
         if not base or not self.settings.merchant:
             return
+        merchant = self._merchant()
         try:
-            shop_qris.check_static(base, merchant=MerchantCode.parse(self.settings.merchant))
-        except (shop_qris.ShopQrisError, ConfigError) as exc:
+            if merchant is None:
+                raise shop_qris.ShopQrisError("kode merchant akun tidak valid, jadi QRIS tidak dapat dicek")
+            shop_qris.check_static(base, merchant=merchant)
+        except shop_qris.ShopQrisError as exc:
             self._stored_qris_refused = True
             log.warning("stored shop QRIS not used: %s", exc)
             self.notice.emit("warn", f"QRIS toko yang tersimpan tidak dipakai: {message_for(exc, str(exc))}")
@@ -258,6 +269,13 @@ class SaleController(QObject):
     # ---- start and stop ----------------------------------------------------------
 
     def start(self) -> None:
+        if self.settings.merchant and self._merchant() is None:
+            log.error("merchant code in the settings is not a merchant code: %r", self.settings.merchant[:40])
+            self.notice.emit(
+                "error",
+                f"Kode merchant di pengaturan tidak valid ({self.settings.merchant[:40]!r}). Masukkan kode merchant"
+                " yang benar (contoh: OK1234567) lalu masuk lagi.",
+            )
         self._check_stored_qris()
         self._restart_mutasi_timer()
         self._expiry.start()
