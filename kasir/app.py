@@ -230,7 +230,7 @@ def finish_window(frame: FirstFrame) -> MainWindow:
         sim = ctx.simulator
         _demo_login(controller, sim)
         # After Keluar or an ended session the demo asks again, with its credentials at hand.
-        controller.login_needed.connect(lambda: _open_login(window, controller, demo=sim))
+        controller.login_needed.connect(lambda reason: _open_login(window, controller, reason, demo=sim))
     return window
 
 
@@ -296,7 +296,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.typed.connect(controller.acknowledge)  # the cashier moved on to the next customer
     window.retry_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     if not ctx.demo:
-        controller.login_needed.connect(lambda: _open_login(window, controller))
+        controller.login_needed.connect(lambda reason: _open_login(window, controller, reason))
     controller.key_needed.connect(
         lambda: _open_login(
             window, controller, reason="API key ditolak server. Masukkan API key lagi.", key_refused=True

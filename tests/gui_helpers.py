@@ -105,6 +105,7 @@ def wait_for_polls(qtbot: QtBot, sim: OrkutSimulator, count: int) -> None:
 
 
 def start_sale(qtbot: QtBot, window: MainWindow, digits: str = "25000") -> None:
+    qtbot.waitUntil(lambda: controller_of(window).ready, timeout=10_000)  # the keyring is read off the GUI thread
     type_total(qtbot, window, digits)
     qtbot.keyClick(window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: controller_of(window).view.state == "awaiting", timeout=10_000)

@@ -332,6 +332,7 @@ def test_an_invalid_merchant_code_in_the_settings_file_is_said_and_the_login_ask
         window = open_app(["--data-dir", str(tmp_path)])
         controller = controller_of(window)
         assert "Kode merchant" in window.notice_label.text() and "OK12x" in window.notice_label.text()
+        qtbot.waitUntil(lambda: window.findChild(LoginDialog, "login_dialog") is not None, timeout=5_000)
         dialog = window.findChild(LoginDialog, "login_dialog")
         assert dialog is not None and dialog.isVisible()
         type_total(qtbot, window, "25000")

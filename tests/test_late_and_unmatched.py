@@ -43,7 +43,7 @@ def test_money_after_expiry_settles_the_sale_as_late_and_alerts_the_cashier(
     start_sale(qtbot, window)
     sale_id, nominal, expires = controller.view.sale_id, controller.view.nominal, controller.view.expires_at
     assert expires is not None
-    controller.clock = lambda: expires + timedelta(seconds=1)  # the QR's time is up
+    controller.clock = controller.till.clock = lambda: expires + timedelta(seconds=31)  # the QR's time is up
     qtbot.waitUntil(lambda: controller.view.state == "expired", timeout=10_000)
     sim_of(window).pay(nominal, brand="ShopeePay", at=expires + timedelta(seconds=30))  # after the expiry
     refresh_mutasi(qtbot, window)

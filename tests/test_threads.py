@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kasir.credentials import API_KEY, CachedStore, MemoryStore
+import threading
+
+from kasir.credentials import API_KEY, KeyringStore, MemoryStore, SecretVault
 
 
 class CountingStore(MemoryStore):
@@ -17,18 +19,28 @@ class CountingStore(MemoryStore):
 
 def test_the_keyring_is_read_once_however_often_a_secret_is_needed() -> None:
     store = CountingStore()
-    cached = CachedStore(store)
-    assert [cached.get(API_KEY) for _ in range(50)] == ["key-1"] * 50
+    vault = SecretVault(store)
+    vault.load([API_KEY], lambda _loaded: None)
+    assert [vault.get(API_KEY) for _ in range(50)] == ["key-1"] * 50
     assert store.reads == 1
 
 
-def test_a_secret_written_or_deleted_through_the_cache_is_seen_at_once() -> None:
-    store = CountingStore()
-    cached = CachedStore(store)
-    cached.set(API_KEY, "key-2")
-    assert cached.get(API_KEY) == "key-2" and store.get(API_KEY) == "key-2"
-    cached.delete(API_KEY)
-    assert cached.get(API_KEY) is None and store.get(API_KEY) is None
+def test_a_secret_written_or_deleted_through_the_vault_is_seen_at_once_and_reaches_the_keyring() -> None:
+    from tests.gui_helpers import MemoryKeyring
+
+    backend = MemoryKeyring()
+    store = KeyringStore()
+    store._vault = backend  # the OS keyring, in memory
+    vault = SecretVault(store)
+    done = threading.Event()
+    vault.load([API_KEY], lambda _loaded: done.set())
+    assert done.wait(5)
+    vault.set(API_KEY, "key-2")
+    assert vault.get(API_KEY) == "key-2"
+    assert vault.flush(5) and backend.store[("kasir-qris", API_KEY)] == "key-2"
+    vault.delete(API_KEY)
+    assert vault.get(API_KEY) is None
+    assert vault.flush(5) and ("kasir-qris", API_KEY) not in backend.store
 
 
 def test_the_login_dialog_reads_the_key_on_the_gui_thread_not_in_its_worker(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kasir import qris, shop_qris, sources
 from kasir import settings as settings_io
 from kasir.api import AccountSummary, ConfigError, MerchantCode, MutasiEntry, OrkutClient, Session
-from kasir.credentials import API_KEY, AUTH_TOKEN, CachedStore, CredentialStore
+from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore, Loaded, SecretVault
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.journal import Journal, JournalError, Sale
 from kasir.kode_unik import KodeUnikRange
@@ -71,7 +71,7 @@ class SaleController(QObject):
     notice = Signal(str, str)  # level (info, warn, error), cashier-facing text
     input_note = Signal(str)  # a note about the typed total, said beside it; it goes when the cashier types
     connection = Signal(str)  # "" when fine, else a quiet banner text
-    login_needed = Signal()
+    login_needed = Signal(str)  # why the account is asked for ("" when there is nothing more to say)
     key_needed = Signal()  # the server refused the API key: the login dialog must ask for it again
     account_changed = Signal()
     sources_changed = Signal(str)  # the quiet "which route served" text
@@ -80,6 +80,8 @@ class SaleController(QObject):
     late_payment = Signal(object)  # Sale settled after it had ended: the cashier must see it
     # The one countdown of the open QR, on the injected clock: seconds left, or -1 when no QR waits.
     countdown = Signal(int)
+    _secrets_loaded = Signal(object)  # Loaded, from the keyring's thread
+    _keyring_refused = Signal(str)  # from the keyring's writer thread
 
     def __init__(
         self,
@@ -92,7 +94,8 @@ class SaleController(QObject):
     ) -> None:
         super().__init__(parent)
         self.data_dir, self.settings, self.journal = data_dir, settings, journal
-        self.credentials = CachedStore(credentials)  # the keyring is read once, not at every Bayar
+        # Read once, on a thread of its own, and written there: the keyring never blocks the window.
+        self.credentials = SecretVault(credentials)
         self.clock = clock
         self.till = Till(journal, clock, _rules(settings))
         self._view: SaleView = IDLE
@@ -155,6 +158,8 @@ class SaleController(QObject):
         # Sales attached by hand to money whose date could not be read: no paid time on the screens.
         self._paid_time_unknown: set[int] = set()
         self._stored_qris_refused = False
+        self._closed = False
+        self._secrets_applied = False  # the keyring's answer is in: the sale loop may begin
         self._qris_reading = False  # the account's QRIS image is being read
         self._after_qris_read: list[Callable[[], None]] = []  # sales begun meanwhile: their QR waits
         self._sources_text = ""
@@ -168,6 +173,11 @@ class SaleController(QObject):
     @property
     def view(self) -> SaleView:
         return self._view
+
+    @property
+    def ready(self) -> bool:
+        """The keyring has answered (or been given up on) and its secrets are in use."""
+        return self._secrets_applied
 
     @property
     def session(self) -> Session | None:
@@ -279,14 +289,34 @@ class SaleController(QObject):
         self._check_stored_qris()
         self._restart_mutasi_timer()
         self._expiry.start()
-        self._resume_open_sales()
         self._back_up()
         self._announce_sources()
+        self._secrets_loaded.connect(self._with_secrets)
+        self._keyring_refused.connect(lambda text: self.notice.emit("warn", text))
+        self.credentials.on_problem = self._keyring_refused.emit
+        self.credentials.load((API_KEY, AUTH_TOKEN), self._secrets_loaded.emit)
+
+    def _with_secrets(self, loaded: Loaded) -> None:
+        """The keyring answered (or is treated as empty): the rest of the start needs the secrets."""
+        if self._closed:  # the window closed before the keyring answered
+            return
+        self._secrets_applied = True
+        if loaded.notice:
+            self.notice.emit("warn", loaded.notice)
+        self._reconfigure()
+        self._resume_open_sales()
         if self.logged_in:
             self.refresh_account()
             self.refresh_mutasi()
-        else:
-            self.login_needed.emit()
+            return
+        reason = ""
+        if self.settings.has_account and self._merchant() is not None:
+            reason = (
+                loaded.notice
+                if not loaded.answered
+                else "API key atau token akun ini tidak ada di keyring (tidak tersimpan saat terakhir masuk)."
+            ) + " Masukkan API key lalu masuk lagi dengan OTP."
+        self.login_needed.emit(reason)
 
     def _back_up(self) -> None:
         """Journal upkeep at start, on the worker (a year of sales takes longer than a frame):
@@ -304,6 +334,7 @@ class SaleController(QObject):
         self.tasks.call(job, lambda line: log.info("%s", line), lambda exc: log.warning("journal upkeep: %r", exc))
 
     def shutdown(self) -> None:
+        self._closed = True
         self._mutasi_timer.stop()
         self._expiry.stop()
         self.watcher.shutdown()
@@ -375,6 +406,9 @@ class SaleController(QObject):
     # ---- the sale loop -----------------------------------------------------------
 
     def pay(self, base: int) -> None:
+        if not self.ready:
+            self.input_note.emit("Sebentar: kunci akun sedang dibaca dari keyring sistem…")
+            return
         can_local = bool(self.shop_qris) and self.settings.generate_mode == "local"
         outcome = self.till.begin(base, on_counter=self._sale_on_counter(), can_make_qr=self.logged_in or can_local)
         if outcome.kind is Kind.BUSY:
@@ -382,7 +416,7 @@ class SaleController(QObject):
             return
         if outcome.kind is Kind.NEEDS_LOGIN:
             self.notice.emit("error", outcome.message)
-            self.login_needed.emit()
+            self.login_needed.emit("")
             return
         if outcome.sale is None or outcome.kind is not Kind.STARTED:
             self._error(outcome.message)
@@ -469,7 +503,7 @@ class SaleController(QObject):
         self._end(sale_id, SaleState.FAILED, message)
         self.notice.emit("error", message)
         if isinstance(exc, SessionExpiredError):
-            self.login_needed.emit()
+            self.login_needed.emit("")
         elif isinstance(exc, UnauthorizedError):
             self.key_needed.emit()
 
@@ -717,7 +751,7 @@ class SaleController(QObject):
     def _on_session_expired(self) -> None:
         self.credentials.delete(AUTH_TOKEN)
         self._standing("Sesi login berakhir — masuk lagi untuk melanjutkan. Transaksi tetap tersimpan.")
-        self.login_needed.emit()
+        self.login_needed.emit("")
 
     def _on_key_refused(self) -> None:
         self._standing("API key ditolak server — masukkan API key lagi (Akun → Masuk lagi). Transaksi tetap tersimpan.")
@@ -814,7 +848,7 @@ class SaleController(QObject):
         self.credentials.delete(API_KEY)
         self._reconfigure()
         self.account_changed.emit()
-        self.login_needed.emit()
+        self.login_needed.emit("")
 
     def apply_settings(self, new: Settings) -> None:
         self._update_settings(new)
