@@ -93,6 +93,12 @@ _MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE payments ADD COLUMN problem TEXT;
     """,
+    # 6: when this PC first saw each payment, on its own clock: money seen and unclaimed keeps its
+    # nominal from new sales whatever the server's stamp and the PC's clock say of each other
+    """
+    ALTER TABLE payments ADD COLUMN seen_ts INTEGER;
+    CREATE INDEX payments_seen ON payments (seen_ts);
+    """,
 )
 # How long after its expiry a sale still waits for late money (and keeps its nominal), at least to
 # the end of its WIB day. An hour covers a bank's delayed notification and a customer who paid the
@@ -274,6 +280,8 @@ QUERIES = {
         " UNION SELECT nominal FROM sales INDEXED BY sales_late_until WHERE late_until > ?2"
         " UNION SELECT amount FROM payments INDEXED BY payments_ts WHERE ts >= ?3 AND type = 'CR'"
         " AND same_as IS NULL AND NOT EXISTS (SELECT 1 FROM sales WHERE issuer_reff = payments.key)"
+        " UNION SELECT amount FROM payments INDEXED BY payments_seen WHERE seen_ts >= ?4 AND type = 'CR'"
+        " AND same_as IS NULL AND NOT EXISTS (SELECT 1 FROM sales WHERE issuer_reff = payments.key)"
     ),
     # The other route's view of a payment: same amount, stamps that overlap, not yet paired.
     "same_payment": (
@@ -310,8 +318,9 @@ QUERIES = {
 
 
 _INSERT_PAYMENT = (
-    "INSERT INTO payments (key, day, at, amount, type, brand, buyer_reff, issuer_reff, ts, until_ts, same_as, problem)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO payments"
+    " (key, day, at, amount, type, brand, buyer_reff, issuer_reff, ts, until_ts, same_as, problem, seen_ts)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -323,7 +332,7 @@ def _is_history(key: str) -> bool:
     return key.startswith("h:")
 
 
-def _payment_row(entry: MutasiEntry, same_as: str | None) -> tuple[object, ...]:
+def _payment_row(entry: MutasiEntry, same_as: str | None, seen: int | None = None) -> tuple[object, ...]:
     return (
         entry.key,
         entry.date.astimezone(wib.WIB).date().isoformat(),
@@ -337,6 +346,7 @@ def _payment_row(entry: MutasiEntry, same_as: str | None) -> tuple[object, ...]:
         _ts(entry.latest),
         same_as,
         entry.problem or None,
+        seen,
     )
 
 
@@ -552,13 +562,19 @@ class Journal:
             raise KeyError(sale_id)
         return _sale(row)
 
-    def reserved_nominals(self, now: datetime) -> set[int]:
+    def reserved_nominals(self, now: datetime, offset: timedelta = timedelta(0)) -> set[int]:
         """Nominals no new sale may take: today's (WIB), every open sale's, every sale's that may
         still receive money (its late-watch window), whatever the date: a Rp 25.001 QR shown at 23:59
         still reserves 25.001 after midnight; and money that just arrived and settled nothing (a
-        sale would accept it, stamped up to 5 minutes before the sale began)."""
+        sale would accept it, stamped up to 5 minutes before the sale began).
+
+        "Just arrived" is judged twice: by the payment's stamp on the server's clock (``now`` plus
+        ``offset``, server minus this PC), and by when this PC first saw it on its own clock, which
+        needs no offset at all: a PC clock ten minutes fast once let a payment seen seconds before
+        Bayar settle the new sale."""
         day = now.astimezone(wib.WIB).date().isoformat()
-        rows = self._db.execute(QUERIES["reserved_nominals"], (day, _ts(now), _ts(now - UNCLAIMED_HOLD)))
+        hold = (_ts(now + offset - UNCLAIMED_HOLD), _ts(now - UNCLAIMED_HOLD))
+        rows = self._db.execute(QUERIES["reserved_nominals"], (day, _ts(now), *hold))
         return {int(r[0]) for r in rows}
 
     def claimed_since(self, moment: datetime) -> set[str]:
@@ -606,11 +622,13 @@ class Journal:
 
     # ---- payments seen in the mutasi ---------------------------------------------
 
-    def record_payments(self, entries: Iterable[MutasiEntry]) -> int:
-        """Remember mutasi entries (idempotent); returns how many were new."""
+    def record_payments(self, entries: Iterable[MutasiEntry], seen_at: datetime | None = None) -> int:
+        """Remember mutasi entries (idempotent), new ones as first seen ``seen_at`` (this PC's clock,
+        default now); returns how many were new."""
         fresh = {e.key: e for e in entries}
         if not fresh:
             return 0
+        seen = _ts(seen_at or wib.now())
         with self._writing():
             for key, problem in self._db.execute(QUERIES["payments_among"], (_key_list(fresh),)).fetchall():
                 seen = fresh.pop(str(key))
@@ -626,9 +644,9 @@ class Journal:
             views = {_is_history(e.key) for e in new} | self._views_between(new)
             if len(views) > 1:
                 for entry in new:
-                    self._record(entry)
+                    self._record(entry, seen)
             else:
-                self._db.executemany(_INSERT_PAYMENT, [_payment_row(e, None) for e in new])
+                self._db.executemany(_INSERT_PAYMENT, [_payment_row(e, None, seen) for e in new])
             return len(new)
 
     def _views_between(self, entries: list[MutasiEntry]) -> set[bool]:
@@ -639,7 +657,7 @@ class Journal:
         rows = self._db.execute(QUERIES["views_between"], (low, high))
         return {bool(r[0]) for r in rows}
 
-    def _record(self, entry: MutasiEntry) -> str:
+    def _record(self, entry: MutasiEntry, seen: int | None = None) -> str:
         """Journal one entry (inside a write) and return the key its claim goes under: its own, or
         that of the other route's view of the same payment, seen first."""
         key = entry.key
@@ -655,7 +673,7 @@ class Journal:
                 (ts - slack - 60, until + slack, ts - slack, entry.amount, key, int(not _is_history(key)), ts),
             ).fetchone()
             same_as = str(found[0]) if found else None
-        self._db.execute(_INSERT_PAYMENT, _payment_row(entry, same_as))
+        self._db.execute(_INSERT_PAYMENT, _payment_row(entry, same_as, seen))
         return same_as or key
 
     def payments_on(self, day: date) -> list[MutasiEntry]:

@@ -100,15 +100,18 @@ class Till:
 
     # ---- a sale begins -------------------------------------------------------------
 
-    def begin(self, base: int, *, on_counter: Sale | None, can_make_qr: bool) -> Outcome:
-        """Guards, then the kode unik and the journal row, in that order."""
+    def begin(
+        self, base: int, *, on_counter: Sale | None, can_make_qr: bool, offset: timedelta = timedelta(0)
+    ) -> Outcome:
+        """Guards, then the kode unik and the journal row, in that order (``offset``: the server's
+        clock minus this PC's, for money stamped by the server)."""
         if on_counter is not None and state_of(on_counter).is_open:
             return Outcome(Kind.BUSY, on_counter, "Selesaikan atau batalkan transaksi yang sedang berjalan.")
         if not can_make_qr:
             return Outcome(Kind.NEEDS_LOGIN, None, "Belum masuk ke akun. Silakan masuk terlebih dahulu.")
         now = self.clock()
         try:
-            allocation = allocate(base, self.journal.reserved_nominals(now), self.rules.kode_unik)
+            allocation = allocate(base, self.journal.reserved_nominals(now, offset), self.rules.kode_unik)
             sale = self.journal.create_sale(allocation, now, now + self.rules.expiry)
         except MoneyError as exc:
             return Outcome(Kind.REFUSED, None, str(exc))

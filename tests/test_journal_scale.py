@@ -34,7 +34,7 @@ def paid(amount: int, at: datetime, reff: str) -> MutasiEntry:
 # ---- every path query is served by an index ---------------------------------------------------
 
 PARAMS = {
-    "reserved_nominals": ("2026-11-25", 1_800_000_000, 1_800_000_000),
+    "reserved_nominals": ("2026-11-25", 1_800_000_000, 1_800_000_000, 1_800_000_000),
     "same_payment": (1_800_000_000, 1_800_000_300, 1_800_000_000, 25_001, "A", 1, 1_800_000_000),
     "aliases": ('["A", "B"]',),
     "views_between": (1_800_000_000, 1_800_000_300),

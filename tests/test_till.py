@@ -425,3 +425,34 @@ def test_a_sale_made_right_after_unclaimed_money_arrived_never_takes_that_nomina
     journal.record_payments([paid(25_001, clock.now - timedelta(seconds=4), reff="STATIC")])
     begun = till.begin(25_000, on_counter=None, can_make_qr=True)
     assert begun.sale is not None and begun.sale.nominal != 25_001
+
+
+@pytest.mark.parametrize("ahead", [timedelta(minutes=1), timedelta(minutes=10)], ids=["+1 min", "+10 min"])
+def test_a_fast_pc_clock_never_hands_out_the_nominal_of_money_just_seen(tmp_path: Path, ahead: timedelta) -> None:
+    """PC clock ahead of the server's: a static-QR payment of Rp 14.001 settled the next Rp 14.000 sale at
+    once (issue 20, item 1). The payment is stamped on the server's clock, seen and sold on the PC's."""
+    server_now = START
+    clock = FakeClock(server_now + ahead)  # this PC
+    offset = -ahead  # server minus PC, as the Date header measures it
+    journal = Journal.in_dir(tmp_path)
+    till = Till(journal, clock)
+    static = paid(14_001, server_now - timedelta(seconds=30), reff="STATIC")
+    journal.record_payments([static], seen_at=clock())  # shown as "Tidak cocok"
+    clock.advance(seconds=20)
+    begun = till.begin(14_000, on_counter=None, can_make_qr=True, offset=offset)
+    assert begun.sale is not None and begun.sale.nominal == 14_002
+    payload = qris.to_dynamic(DEMO_BASE_QR, begun.sale.nominal)
+    sale = till.qr_ready(begun.sale.id, payload, "local").sale
+    assert till.take_in([static], sale, offset) == []
+
+
+def test_money_seen_within_the_hold_keeps_its_nominal_whatever_its_stamp_says(
+    till: Till, journal: Journal, clock: FakeClock
+) -> None:
+    """Even with no offset known (a server without a Date header): what the PC saw a minute ago counts."""
+    stamped_long_ago = paid(25_001, clock.now - timedelta(hours=3), reff="STATIC")
+    journal.record_payments([stamped_long_ago], seen_at=clock())
+    clock.advance(minutes=5)
+    assert till.begin(25_000, on_counter=None, can_make_qr=True).sale.nominal == 25_002  # type: ignore[union-attr]
+    clock.advance(minutes=2)  # the hold is over
+    assert 25_001 not in journal.reserved_nominals(clock())

@@ -80,6 +80,7 @@ class SaleController(QObject):
     late_payment = Signal(object)  # Sale settled after it had ended: the cashier must see it
     # The one countdown of the open QR, on the injected clock: seconds left, or -1 when no QR waits.
     countdown = Signal(int)
+    started = Signal()  # the keyring answered (or was given up on): the sale loop runs
     _secrets_loaded = Signal(object)  # Loaded, from the keyring's thread
     _keyring_refused = Signal(str)  # from the keyring's writer thread
 
@@ -305,6 +306,7 @@ class SaleController(QObject):
             self.notice.emit("warn", loaded.notice)
         self._reconfigure()
         self._resume_open_sales()
+        self.started.emit()
         if self.logged_in:
             self.refresh_account()
             self.refresh_mutasi()
@@ -410,7 +412,12 @@ class SaleController(QObject):
             self.input_note.emit("Sebentar: kunci akun sedang dibaca dari keyring sistem…")
             return
         can_local = bool(self.shop_qris) and self.settings.generate_mode == "local"
-        outcome = self.till.begin(base, on_counter=self._sale_on_counter(), can_make_qr=self.logged_in or can_local)
+        outcome = self.till.begin(
+            base,
+            on_counter=self._sale_on_counter(),
+            can_make_qr=self.logged_in or can_local,
+            offset=self.server_clock.offset,
+        )
         if outcome.kind is Kind.BUSY:
             self.notice.emit("warn", outcome.message)
             return
@@ -696,7 +703,7 @@ class SaleController(QObject):
     def _take_in(self, entries: list[MutasiEntry]) -> None:
         fresh = [e for e in entries if e.key not in self._recorded]
         try:
-            self.journal.record_payments(fresh)
+            self.journal.record_payments(fresh, seen_at=self.clock())
             self._recorded = {e.key for e in entries}
         except JournalError as exc:
             log.warning("mutasi not journaled: %s", exc)
