@@ -628,7 +628,7 @@ class Journal:
         fresh = {e.key: e for e in entries}
         if not fresh:
             return 0
-        seen = _ts(seen_at or wib.now())
+        first_seen = _ts(seen_at or wib.now())
         with self._writing():
             for key, problem in self._db.execute(QUERIES["payments_among"], (_key_list(fresh),)).fetchall():
                 seen = fresh.pop(str(key))
@@ -644,9 +644,9 @@ class Journal:
             views = {_is_history(e.key) for e in new} | self._views_between(new)
             if len(views) > 1:
                 for entry in new:
-                    self._record(entry, seen)
+                    self._record(entry, first_seen)
             else:
-                self._db.executemany(_INSERT_PAYMENT, [_payment_row(e, None, seen) for e in new])
+                self._db.executemany(_INSERT_PAYMENT, [_payment_row(e, None, first_seen) for e in new])
             return len(new)
 
     def _views_between(self, entries: list[MutasiEntry]) -> set[bool]:
