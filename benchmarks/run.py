@@ -273,7 +273,8 @@ class PaintClock:
 def measure_bayar_to_qr(runs: int, history: Path | None = None) -> tuple[list[float], list[float], list[float]]:
     """Bayar to QR painted on the customer display, the generate round trip alone, and the GUI
     thread's longest stall in between; ``history`` as in open_demo."""
-    from kasir.api import MerchantCode, OrkutClient, Session
+    from kasir.orkut.client import OrkutClient
+    from kasir.orkut.types import MerchantCode, Session
 
     with tempfile.TemporaryDirectory() as tmp:
         window, controller, sim = open_demo(tmp, history=history, poll_interval_s=3.0)
@@ -706,9 +707,9 @@ def bench_year(runs: int, sales: int, mutasi: int) -> None:
 
 def bench_journal(sales: int, kill_runs: int) -> None:
     from kasir import wib
-    from kasir.api import MutasiEntry
     from kasir.journal import Journal
     from kasir.kode_unik import KodeUnikRange, allocate
+    from kasir.orkut.types import MutasiEntry
 
     print("Journal", flush=True)
     rates, bare_rates = [], []

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kasir import qris, wib  # noqa: E402
-from kasir.api import MutasiEntry  # noqa: E402
 from kasir.journal import Journal  # noqa: E402
 from kasir.kode_unik import KodeUnikRange, allocate  # noqa: E402
+from kasir.orkut.types import MutasiEntry  # noqa: E402
 from kasir.simulator import DEMO_BASE_QR  # noqa: E402
 
 VERSION = 1  # bump whenever what is seeded changes: the cache is keyed on it

@@ -20,12 +20,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
 from kasir import settings as settings_io
-from kasir.api import ConfigError, LoginResult, MerchantCode, MutasiEntry, OrkutClient, check_base_url
 from kasir.cli import StartupError, parse_args
 from kasir.credentials import API_KEY, CredentialStore, MemoryStore
+from kasir.errors import ConfigError
 from kasir.journal import FILENAME as JOURNAL_FILENAME
 from kasir.journal import Journal, JournalCorruptError, JournalError, Sale, keep_damaged
 from kasir.money import format_rupiah
+from kasir.orkut.client import OrkutClient, check_base_url
+from kasir.orkut.types import LoginResult, MerchantCode, MutasiEntry
 from kasir.sale_state import SaleState
 from kasir.settings import Settings
 from kasir.ui.controller import SaleController

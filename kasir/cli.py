@@ -47,7 +47,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _api_url(text: str) -> str:
     """A bad --api-url is a usage error (exit 2, with the reason), not a traceback."""
-    from kasir.api import ConfigError, check_base_url  # only when an address is given
+    from kasir.errors import ConfigError
+    from kasir.orkut.client import check_base_url  # only when an address is given
 
     try:
         return check_base_url(text)

@@ -28,6 +28,10 @@ class InvalidValueError(KasirError, ValueError):
         return str(self) or self.default_message
 
 
+class ConfigError(InvalidValueError):
+    """A setting the client cannot work with (bad URL, bad merchant code)."""
+
+
 def message_for(error: BaseException, fallback: str) -> str:
     """What the cashier reads about ``error``: its own message, or ``fallback`` for a bug."""
     if isinstance(error, KasirError) and error.user_message:

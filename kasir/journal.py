@@ -17,9 +17,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kasir import wib
-from kasir.api import MutasiEntry
 from kasir.errors import KasirError
 from kasir.kode_unik import Allocation
+from kasir.orkut.types import MutasiEntry, PaymentProblem
 from kasir.sale_state import SaleState
 
 FILENAME = "journal.sqlite3"
@@ -345,9 +345,29 @@ def _payment_row(entry: MutasiEntry, same_as: str | None, seen: int | None = Non
         _ts(entry.date),
         _ts(entry.latest),
         same_as,
-        entry.problem or None,
+        _problems_text(entry.problems),
         seen,
     )
+
+
+# Written by the journal before the problems were an enum: kept readable forever.
+_LEGACY_PROBLEMS = {"tanggal tidak terbaca": PaymentProblem.DATE, "nominal tidak terbaca": PaymentProblem.AMOUNT}
+
+
+def _problems_text(problems: frozenset[PaymentProblem]) -> str | None:
+    """What the ``problem`` column holds: the problems' values, comma-separated, or NULL."""
+    return ",".join(sorted(problems)) or None
+
+
+def _problems(text: object) -> frozenset[PaymentProblem]:
+    found: set[PaymentProblem] = set()
+    for part in str(text or "").split(","):
+        word = part.strip()
+        if word in _LEGACY_PROBLEMS:
+            found.add(_LEGACY_PROBLEMS[word])
+        elif word in PaymentProblem.__members__.values():
+            found.add(PaymentProblem(word))
+    return frozenset(found)
 
 
 def _key_list(keys: Iterable[str]) -> str:
@@ -632,7 +652,7 @@ class Journal:
         with self._writing():
             for key, problem in self._db.execute(QUERIES["payments_among"], (_key_list(fresh),)).fetchall():
                 seen = fresh.pop(str(key))
-                if problem and "tanggal" in str(problem) and "tanggal" not in seen.problem:
+                if PaymentProblem.DATE in _problems(problem) and not seen.date_unknown:
                     self._db.execute(
                         _DATE_NOW_READ, (*_payment_row(seen, None)[1:3], *_payment_row(seen, None)[8:10], key)
                     )
@@ -688,7 +708,7 @@ class Journal:
                 issuer_reff=str(r["issuer_reff"]),
                 buyer_reff=str(r["buyer_reff"]),
                 balance=None,
-                problem=str(r["problem"] or ""),
+                problems=_problems(r["problem"]),
                 claim_key=str(r["key"]),
             )
             for r in rows

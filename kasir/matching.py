@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kasir.api import MutasiEntry
+from kasir.orkut.types import MutasiEntry
 
 # Public clients of the service allow 300 s. A nominal stays reserved for as long as money for it
 # can still arrive, so no other sale's payment can have this amount; and money the app saw arrive
@@ -44,7 +44,7 @@ def settles(
     claimed: Collection[str] = (),
     grace: timedelta = DEFAULT_GRACE,
 ) -> bool:
-    if not entry.is_incoming or entry.problem:
+    if not entry.is_incoming or entry.problems:
         return False  # a row we could not fully read never settles a sale on its own
     if entry.amount != terms.nominal:
         return False

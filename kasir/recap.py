@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from kasir import wib
-from kasir.api import MutasiEntry
 from kasir.journal import Journal, Sale
 from kasir.money import format_rupiah
+from kasir.orkut.types import MutasiEntry
 
 STATE_LABEL = {
     "generating": "membuat QR",
@@ -83,7 +83,7 @@ UNKNOWN_TIME = "waktu tidak diketahui"
 def paid_time_unknown(sales: Iterable[Sale], payments: Iterable[MutasiEntry]) -> frozenset[int]:
     """The paid sales settled (by hand) with money whose date could not be read: their ``paid_at``
     is only when the app saw that money, never a time to print as when it was paid."""
-    unreadable = {p.key for p in payments if "tanggal" in p.problem}
+    unreadable = {p.key for p in payments if p.date_unknown}
     return frozenset(s.id for s in sales if s.state == "paid" and s.issuer_reff in unreadable)
 
 
@@ -200,7 +200,7 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
                 "",
                 "",
                 str(entry.amount),
-                "" if entry.problem else _time(entry.date),
+                "" if entry.date_unknown else _time(entry.date),
                 entry.brand_name,
                 entry.buyer_reff,
                 entry.issuer_reff,

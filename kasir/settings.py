@@ -253,7 +253,9 @@ def problem(candidate: Settings, before: Settings | None = None) -> str | None:
     with the shop's name pays another account) and keep the NMID of the QRIS it replaces.
     """
     from kasir import shop_qris
-    from kasir.api import ConfigError, MerchantCode, check_base_url
+    from kasir.errors import ConfigError
+    from kasir.orkut.client import check_base_url
+    from kasir.orkut.types import MerchantCode
 
     try:
         check_base_url(candidate.api_url)

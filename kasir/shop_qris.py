@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 
 from kasir import qris
-from kasir.api import AccountInfo, MerchantCode
 from kasir.errors import InvalidValueError
+from kasir.orkut.types import AccountInfo, MerchantCode
 from kasir.qrcheck import require_mandatory
 
 

@@ -25,8 +25,9 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from kasir import qris
-from kasir.api import GeneratedQr, MutasiEntry, OrkutClient, Session
 from kasir.errors import ApiError, EndpointMissingError
+from kasir.orkut.client import OrkutClient
+from kasir.orkut.types import GeneratedQr, MutasiEntry, Session
 from kasir.wib import Clock
 
 log = logging.getLogger(__name__)

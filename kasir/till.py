@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
 from kasir.kode_unik import KodeUnikRange, allocate
 from kasir.matching import DEFAULT_GRACE, FUTURE_LEEWAY, SaleTerms, find_settlement, match_late
 from kasir.money import MoneyError, format_rupiah
+from kasir.orkut.types import MutasiEntry, PaymentProblem
 from kasir.sale_state import FINISHED, LATE_WATCHABLE, OPEN, SaleState, format_countdown, seconds_left
 from kasir.wib import Clock
 
@@ -174,7 +174,7 @@ class Till:
         """The cashier confirmed that this payment is for this sale."""
         if not entry.is_incoming:
             return Outcome(Kind.REFUSED, None, "Hanya uang masuk yang dapat dihubungkan ke penjualan.")
-        if entry.problem and "nominal" in entry.problem:
+        if PaymentProblem.AMOUNT in entry.problems:
             return Outcome(Kind.REFUSED, None, "Nominal pembayaran ini tidak terbaca; tidak dapat dihubungkan.")
         outcome = self.settle(sale_id, entry, manual=True)
         if outcome.kind is Kind.STORAGE_FAILED:

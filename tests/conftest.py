@@ -12,7 +12,8 @@ import pytest
 _SCREENS = Path(__file__).parent / "data" / "screens.json"
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREENS}"
 
-from kasir.api import MerchantCode, OrkutClient, Session  # noqa: E402 - after QT_QPA_PLATFORM
+from kasir.orkut.client import OrkutClient  # noqa: E402 - after QT_QPA_PLATFORM
+from kasir.orkut.types import MerchantCode, Session  # noqa: E402
 from kasir.simulator import DEMO_API_KEY, OrkutSimulator  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

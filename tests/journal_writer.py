@@ -13,9 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from kasir import qris, wib
-from kasir.api import MutasiEntry
 from kasir.journal import Journal
 from kasir.kode_unik import KodeUnikExhaustedError, KodeUnikRange, allocate
+from kasir.orkut.types import MutasiEntry
 from kasir.simulator import DEMO_BASE_QR
 
 

@@ -1,4 +1,4 @@
-"""kasir.api against kasir.simulator over real HTTP on loopback."""
+"""kasir.orkut.client against kasir.simulator over real HTTP on loopback."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 from kasir import qris, wib
-from kasir.api import ConfigError, MerchantCode, OrkutClient, Session, check_base_url
 from kasir.errors import (
     ApiError,
     ApiTimeoutError,
     BadResponseError,
+    ConfigError,
     NetworkError,
     RateLimitedError,
     RejectedError,
@@ -22,6 +22,8 @@ from kasir.errors import (
     SessionExpiredError,
     UnauthorizedError,
 )
+from kasir.orkut.client import OrkutClient, check_base_url
+from kasir.orkut.types import MerchantCode, Session
 from kasir.simulator import DEMO_API_KEY, OrkutSimulator
 
 FAULT_ERRORS: list[tuple[str, type[ApiError]]] = [
@@ -195,7 +197,7 @@ def test_a_row_with_an_unreadable_date_is_kept_and_marked_not_dropped() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"status": "success", "data": rows}))
     with OrkutClient("https://example.test", "k" * 8, transport=transport) as c:
         entries = c.mutasi(Session("u", "t" * 8, MerchantCode("1")))
-    assert [(e.amount, e.issuer_reff, e.problem) for e in entries] == [
+    assert [(e.amount, e.issuer_reff, e.problem_text) for e in entries] == [
         (1000, "A", ""),
         (1000, "B", "tanggal tidak terbaca"),
     ]

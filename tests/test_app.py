@@ -121,7 +121,7 @@ def test_a_server_trickling_its_headers_falls_back_to_a_local_qr_within_the_qr_d
     """Bayar stayed in "Membuat QR" 60+ s with no message and no local QR (issue 20, item 5)."""
     import time
 
-    from kasir.api import QR_DEADLINE_S
+    from kasir.orkut.client import QR_DEADLINE_S
 
     window = demo(open_app, qtbot, tmp_path, base_qr=sim_base())
     sim_of(window).inject("trickle_headers", path="/kasir/orkut/generate")

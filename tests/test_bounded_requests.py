@@ -13,8 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from kasir import transport
-from kasir.api import MerchantCode, OrkutClient, Session
 from kasir.errors import ApiTimeoutError, RateLimitedError, ResponseTooLargeError
+from kasir.orkut.client import OrkutClient
+from kasir.orkut.types import MerchantCode, Session
 from kasir.simulator import DEMO_API_KEY, OrkutSimulator, _gzip_bomb, _huge_body
 
 
@@ -111,7 +112,7 @@ def test_a_server_that_trickles_its_response_headers_is_cut_at_the_overall_deadl
 
 
 def test_an_image_host_that_trickles_its_headers_is_cut_at_the_downloads_deadline() -> None:
-    from kasir.api import download
+    from kasir.orkut.client import download
 
     with OrkutSimulator() as sim:
         sim.image_trickle = True

@@ -15,7 +15,7 @@ CORE = sorted(p.stem for p in (ROOT / "kasir").glob("*.py") if p.stem not in QT_
 
 
 def test_the_core_is_found_and_is_most_of_the_package() -> None:
-    assert {"till", "journal", "matching", "money", "qris", "qrcheck", "recap", "api", "sources"} <= set(CORE)
+    assert {"till", "journal", "matching", "money", "qris", "qrcheck", "recap", "sources"} <= set(CORE)
 
 
 @pytest.mark.parametrize("module", CORE)

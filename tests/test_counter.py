@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kasir.api import MutasiEntry
+from kasir.orkut.types import MutasiEntry
 from kasir.ui.login_dialog import LoginDialog
 from kasir.ui.sales_view import SalesDialog
 from tests.gui_helpers import (

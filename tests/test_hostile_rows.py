@@ -12,6 +12,7 @@ import pytest
 from kasir import wib
 from kasir.journal import Journal
 from kasir.matching import SaleTerms, find_settlement, match_late
+from kasir.orkut.types import PaymentProblem
 from tests.test_service_today import SESSION, answering, history_row
 
 QR_AT = datetime(2026, 11, 25, 18, 2, 30, tzinfo=wib.WIB)
@@ -25,7 +26,7 @@ def read_history(**row: Any) -> list[Any]:
 
 def test_an_amount_too_large_for_any_payment_is_unreadable_not_an_overflow(tmp_path: Path) -> None:
     [entry] = read_history(kredit=HUGE)
-    assert "nominal tidak terbaca" in entry.problem and entry.amount == 0
+    assert PaymentProblem.AMOUNT in entry.problems and entry.amount == 0
     journal = Journal(tmp_path / "j.sqlite3")
     assert journal.record_payments([entry]) == 1  # journaled, not an OverflowError for the whole list
 
@@ -33,7 +34,7 @@ def test_an_amount_too_large_for_any_payment_is_unreadable_not_an_overflow(tmp_p
 @pytest.mark.parametrize("tanggal", ["31/12/9999 23:59", "01/01/0001 00:00", "31/12/2200 10:00"])
 def test_a_date_outside_any_sane_year_is_unreadable_not_an_overflow(tanggal: str, tmp_path: Path) -> None:
     [entry] = read_history(tanggal=tanggal)
-    assert "tanggal tidak terbaca" in entry.problem
+    assert PaymentProblem.DATE in entry.problems
     assert entry.latest >= entry.date  # computable: the row's window never overflows
     journal = Journal(tmp_path / "j.sqlite3")
     assert journal.record_payments([entry]) == 1
@@ -41,7 +42,7 @@ def test_a_date_outside_any_sane_year_is_unreadable_not_an_overflow(tanggal: str
 
 def test_a_huge_side_field_is_unknown_and_the_payment_stays() -> None:
     [entry] = read_history(saldo_akhir=HUGE)
-    assert entry.balance is None and entry.amount == 25_001 and not entry.problem
+    assert entry.balance is None and entry.amount == 25_001 and not entry.problems
 
 
 def test_matching_refuses_a_row_dated_after_its_latest_moment() -> None:

@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from kasir.api import ConfigError, download
+from kasir.errors import ConfigError
+from kasir.orkut.client import download
 from kasir.simulator import OrkutSimulator
 
 
@@ -41,7 +42,7 @@ def test_a_redirect_to_a_place_no_image_may_come_from_is_refused_before_it_is_as
 
 
 def test_a_redirect_from_a_public_host_back_to_loopback_is_refused() -> None:
-    from kasir.api import image_hop_problem
+    from kasir.orkut.client import image_hop_problem
 
     assert image_hop_problem("http://127.0.0.1:8787/x.png", start="https://cdn.example.com/q.png") is not None
     assert image_hop_problem("https://cdn.example.com/q.png", start="https://orkut.example.com/q.png") is None

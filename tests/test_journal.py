@@ -10,9 +10,9 @@ import pytest
 
 from kasir import journal as journal_module
 from kasir import wib
-from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal, JournalCorruptError, JournalError
 from kasir.kode_unik import Allocation
+from kasir.orkut.types import MutasiEntry
 
 NOW = datetime(2026, 11, 24, 10, 0, 0, tzinfo=wib.WIB)
 EXPIRES = NOW + timedelta(minutes=5)

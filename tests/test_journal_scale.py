@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kasir import qris, recap, wib
-from kasir.api import MutasiEntry
 from kasir.journal import LATE_WATCH, QUERIES, Journal, late_until
 from kasir.kode_unik import Allocation
+from kasir.orkut.types import MutasiEntry
 from kasir.simulator import DEMO_BASE_QR
 from kasir.till import Kind, SaleState, Till, TillRules
 

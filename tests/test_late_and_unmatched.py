@@ -233,7 +233,7 @@ def test_the_side_panel_draws_a_row_once_per_refresh_not_at_every_paint(qtbot) -
     # A repaint asks data() ~13 times a cell; formatting each time cost a frame on the GUI thread.
     from datetime import date
 
-    from kasir.api import MutasiEntry
+    from kasir.orkut.types import MutasiEntry
     from kasir.ui.mutasi_model import MutasiModel
     from kasir.wib import WIB
 

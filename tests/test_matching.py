@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from kasir import wib
-from kasir.api import MutasiEntry
 from kasir.matching import SaleTerms, find_settlement, match_late, settles
+from kasir.orkut.types import MutasiEntry
 
 CREATED = datetime(2026, 11, 24, 10, 0, 0, tzinfo=wib.WIB)
 

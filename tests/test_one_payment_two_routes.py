@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kasir import wib
-from kasir.api import MutasiEntry
 from kasir.journal import AlreadyClaimedError, Journal
 from kasir.kode_unik import Allocation, allocate
+from kasir.orkut.types import MutasiEntry, PaymentProblem
 from kasir.recap import for_day
 
 NOW = datetime(2026, 11, 25, 13, 53, 6, tzinfo=wib.WIB)
@@ -99,7 +99,8 @@ def test_money_that_just_arrived_unclaimed_keeps_its_nominal_from_the_next_sale(
 
 def test_claimed_or_old_money_reserves_nothing(journal: Journal) -> None:
     first = sale(journal, 40_000)
-    journal.record_payments([seed_row(amount=40_001), seed_row(amount=50_001, reff="OLD", at=NOW - timedelta(hours=1))])
+    old = seed_row(amount=50_001, reff="OLD", at=NOW - timedelta(hours=1))
+    journal.record_payments([seed_row(amount=40_001), old], seen_at=NOW - timedelta(minutes=30))
     journal.settle(first, seed_row(amount=40_001), NOW)
     reserved = journal.reserved_nominals(NOW + timedelta(seconds=4))
     assert 50_001 not in reserved  # an hour old: no sale being made now can be confused with it
@@ -131,7 +132,7 @@ def test_unseen_money_is_held_at_least_as_long_as_a_sale_would_accept_it() -> No
 
 
 def unreadable(amount: int = 21_001, seen_at: datetime = NOW) -> MutasiEntry:
-    return MutasiEntry(seen_at, amount, "CR", "", "DANA", "R21", "", None, problem="tanggal tidak terbaca")
+    return MutasiEntry(seen_at, amount, "CR", "", "DANA", "R21", "", None, problems=frozenset({PaymentProblem.DATE}))
 
 
 def test_a_payment_whose_date_could_not_be_read_is_never_given_an_invented_time(journal: Journal) -> None:
@@ -148,7 +149,7 @@ def test_the_same_payment_seen_later_with_its_date_gets_its_real_time(journal: J
     real = seed_row(amount=21_001, reff="R21", at=NOW - timedelta(minutes=3))
     journal.record_payments([real])
     (kept,) = journal.payments_on(NOW.date())
-    assert kept.date == real.date and kept.problem == ""
+    assert kept.date == real.date and not kept.problems
 
 
 def test_a_version_3_journal_gets_when_each_payment_was_made(tmp_path: Path) -> None:

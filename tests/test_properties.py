@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kasir import wib
-from kasir.api import MutasiEntry
 from kasir.kode_unik import KodeUnikExhaustedError, KodeUnikRange, allocate
 from kasir.matching import DEFAULT_GRACE, SaleTerms, match_late
 from kasir.money import MAX_SALE, MoneyError
+from kasir.orkut.types import MutasiEntry
 
 START = datetime(2026, 11, 25, 8, 0, tzinfo=wib.WIB)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kasir import recap, wib
-from kasir.api import MutasiEntry
 from kasir.journal import Journal
 from kasir.kode_unik import Allocation
+from kasir.orkut.types import MutasiEntry
 
 DAY = datetime(2026, 11, 24, 9, 0, tzinfo=wib.WIB)
 

@@ -16,9 +16,9 @@ from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from kasir import escpos_out
-from kasir.api import MutasiEntry
 from kasir.journal import Journal
 from kasir.kode_unik import Allocation
+from kasir.orkut.types import MutasiEntry
 from kasir.settings import Settings
 from kasir.ui.main_window import MainWindow
 from kasir.ui.receipt_printing import ReceiptPrinter, find_printer, render_image

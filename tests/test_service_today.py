@@ -15,9 +15,10 @@ import httpx
 import pytest
 
 from kasir import wib
-from kasir.api import MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.errors import BadResponseError, EndpointMissingError, RejectedError, SessionExpiredError
 from kasir.matching import SaleTerms, find_settlement
+from kasir.orkut.client import OrkutClient
+from kasir.orkut.types import MerchantCode, MutasiEntry, PaymentProblem, Session
 from kasir.simulator import DEMO_API_KEY, OrkutSimulator
 
 SESSION = Session("demo", "1234567:" + "a" * 32, MerchantCode("1234567"))
@@ -107,7 +108,7 @@ def test_kredit_is_read_as_digits_dots_or_an_integer(kredit: object, amount: int
     answer = {"success": True, "qris_history": {"results": [history_row(kredit=kredit)]}}
     with answering(answer) as client:
         [entry] = client.history(SESSION)
-    assert entry.amount == amount and not entry.problem
+    assert entry.amount == amount and not entry.problems
 
 
 @pytest.mark.parametrize("saldo", ["-", "1.893.938,00", "", None, "n/a"])
@@ -115,7 +116,7 @@ def test_an_unreadable_side_field_is_unknown_never_a_dropped_payment(saldo: obje
     answer = {"success": True, "qris_history": {"results": [history_row(saldo_akhir=saldo)]}}
     with answering(answer) as client:
         [entry] = client.history(SESSION)
-    assert entry.amount == 25_001 and entry.is_incoming and not entry.problem
+    assert entry.amount == 25_001 and entry.is_incoming and not entry.problems
     assert entry.balance in (None, 1_893_938)
 
 
@@ -158,7 +159,7 @@ def test_a_row_whose_date_cannot_be_read_is_kept_marked_and_never_settles() -> N
     answer = {"success": True, "qris_history": {"results": [history_row(tanggal="kemarin sore")]}}
     with answering(answer) as client:
         [entry] = client.history(SESSION)
-    assert entry.problem == "tanggal tidak terbaca" and entry.amount == 25_001
+    assert entry.problems == {PaymentProblem.DATE} and entry.amount == 25_001
     assert find_settlement([entry], SaleTerms(25_001, QR_AT)) is None
 
 
@@ -286,7 +287,7 @@ def test_each_simulated_shape_still_reads_as_the_payment(shape: str) -> None:
         history = client.history(session)
     for entries in (seed, history):
         [entry] = entries
-        assert entry.amount == 25_001 and entry.is_incoming and not entry.problem
+        assert entry.amount == 25_001 and entry.is_incoming and not entry.problems
 
 
 def test_the_today_profile_serves_the_history_but_not_the_seed_routes() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kasir import qris
-from kasir.api import AccountInfo, MerchantCode
+from kasir.orkut.types import AccountInfo, MerchantCode
 from kasir.shop_qris import ShopQrisError, adopt_from_account, check_static, decode_grey, from_texts, normalise
 from kasir.simulator import DEMO_BASE_QR, OTHER_BASE_QR, build_static_qr
 from kasir.ui.images import decode_qr_image

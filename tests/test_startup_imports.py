@@ -29,7 +29,7 @@ def fresh_process(code: str) -> list[str]:
     return out.stdout.split()
 
 
-# Not needed for the first frame. httpx is not listed: kasir.api decides when it loads.
+# Not needed for the first frame. httpx is not listed: kasir.orkut.client decides when it loads.
 DEFERRED = (
     "kasir.simulator",
     "kasir.ui.attach_dialog",
@@ -56,7 +56,7 @@ BEHIND_THE_FIRST_FRAME = (
     "kasir.ui.controller",
     "kasir.journal",
     "sqlite3",
-    "kasir.api",
+    "kasir.orkut.client",
     "kasir.transport",
     "kasir.credentials",
     "kasir.simulator",

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kasir import qris
-from kasir.api import MutasiEntry
 from kasir.journal import Journal, JournalError
 from kasir.kode_unik import KodeUnikRange
+from kasir.orkut.types import MutasiEntry, PaymentProblem
 from kasir.simulator import DEMO_BASE_QR
 from kasir.till import (
     FINISHED,
@@ -260,7 +260,9 @@ def test_money_out_cannot_be_attached(till: Till, clock: FakeClock) -> None:
 
 def test_a_row_whose_amount_could_not_be_read_cannot_be_attached(till: Till, clock: FakeClock) -> None:
     sale_id = shown(till)
-    unreadable = MutasiEntry(clock.now, 0, "CR", "", "DANA", "R9", "X", None, problem="nominal tidak terbaca")
+    unreadable = MutasiEntry(
+        clock.now, 0, "CR", "", "DANA", "R9", "X", None, problems=frozenset({PaymentProblem.AMOUNT})
+    )
     assert till.attach(unreadable, sale_id).kind is Kind.REFUSED
 
 

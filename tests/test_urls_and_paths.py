@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kasir.api import ConfigError, check_base_url
+from kasir.errors import ConfigError
+from kasir.orkut.client import check_base_url
 from tests.processes import run_kasir
 
 

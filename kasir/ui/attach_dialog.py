@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from kasir import wib
-from kasir.api import MutasiEntry
 from kasir.journal import Sale
 from kasir.money import format_rupiah
+from kasir.orkut.types import MutasiEntry
 from kasir.recap import STATE_LABEL
 
 

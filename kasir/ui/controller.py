@@ -19,13 +19,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kasir import qris, shop_qris, sources
 from kasir import settings as settings_io
-from kasir.api import AccountSummary, ConfigError, MerchantCode, MutasiEntry, OrkutClient, Session
 from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore, Loaded, SecretVault
-from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
+from kasir.errors import ApiError, ConfigError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.journal import Journal, JournalError, Sale
 from kasir.kode_unik import KodeUnikRange
 from kasir.matching import find_settlement
 from kasir.money import format_rupiah
+from kasir.orkut.client import OrkutClient
+from kasir.orkut.types import AccountSummary, MerchantCode, MutasiEntry, Session
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.settings import Settings
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
@@ -739,7 +740,7 @@ class SaleController(QObject):
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> bool:
         """The cashier confirmed that this payment is for this sale: settle it by hand."""
-        if "tanggal" in entry.problem:
+        if entry.date_unknown:
             self._paid_time_unknown.add(sale_id)
         outcome = self.till.attach(entry, sale_id)
         if outcome.kind is not Kind.SETTLED or outcome.sale is None:
@@ -1027,6 +1028,6 @@ def _seconds(value: float) -> str:
 
 
 def api_download(url: str) -> bytes:
-    from kasir.api import download
+    from kasir.orkut.client import download
 
     return download(url)

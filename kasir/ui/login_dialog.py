@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kasir.api import ConfigError, LoginResult, MerchantCode, OrkutClient, OtpChallenge
-from kasir.errors import message_for
+from kasir.errors import ConfigError, message_for
+from kasir.orkut.client import OrkutClient
+from kasir.orkut.types import LoginResult, MerchantCode, OtpChallenge
 from kasir.ui.tasks import TaskRunner, client_required
 
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from kasir import matching, wib
-from kasir.api import MutasiEntry
 from kasir.journal import Settlement
 from kasir.money import format_rupiah
+from kasir.orkut.types import MutasiEntry
 
 COLUMNS = ("Waktu", "Nominal", "Dompet", "Pembeli", "Keterangan")
 BUYER_COLUMN = COLUMNS.index("Pembeli")  # gives way on a narrow screen; it and the note have tooltips
@@ -106,7 +106,7 @@ class MutasiModel(QAbstractTableModel):
 
     def _text(self, entry: MutasiEntry, column: int) -> str:
         if column == 0:
-            return "?" if "tanggal" in entry.problem else entry.when_text  # a narrow column
+            return "?" if entry.date_unknown else entry.when_text  # a narrow column
         if column == 1:
             return format_rupiah(entry.amount if entry.is_incoming else -entry.amount)
         if column == 2:
@@ -118,7 +118,7 @@ class MutasiModel(QAbstractTableModel):
         mark = self._settled.get(entry.key)
         if mark is None:
             # A row that could not be read whole is shown, never hidden: the cashier decides.
-            return f"Tidak cocok — {entry.problem}" if entry.problem else "Tidak cocok"
+            return f"Tidak cocok — {entry.problem_text}" if entry.problems else "Tidak cocok"
         how = " (terlambat)" if mark.late else ""
         how += " (manual)" if mark.manual else ""
         return f"✓ Penjualan #{mark.sale_id}{how}"

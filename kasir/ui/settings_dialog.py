@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from kasir import settings as settings_rules
 from kasir import shop_qris
-from kasir.api import ConfigError, MerchantCode
+from kasir.errors import ConfigError
+from kasir.orkut.types import MerchantCode
 from kasir.settings import Settings
 from kasir.ui.printer_settings import PrinterSettings
 

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from kasir.api import OrkutClient
 from kasir.errors import KasirError, NotLoggedInError
+from kasir.orkut.client import OrkutClient
 
 log = logging.getLogger(__name__)
 

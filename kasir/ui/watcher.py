@@ -18,9 +18,10 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kasir import sources
-from kasir.api import MutasiEntry, OrkutClient, Session
 from kasir.errors import ApiError, RateLimitedError, SessionExpiredError, UnauthorizedError, message_for
 from kasir.matching import FUTURE_LEEWAY, SaleTerms, find_settlement
+from kasir.orkut.client import OrkutClient
+from kasir.orkut.types import MutasiEntry, Session
 from kasir.settings import MIN_HISTORY_INTERVAL_S
 from kasir.sources import Served, Source, SourceChoice, SourceFailedError
 from kasir.ui.tasks import ClientFactory, TaskRunner, client_required

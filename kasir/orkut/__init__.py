@@ -1,0 +1,1 @@
+"""The Orkut service: its types (no HTTP), the reading of its answers, and its HTTP client."""
