@@ -27,6 +27,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kasir.journal_sqlite import SqliteJournal
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENS = ROOT / "tests" / "data" / "screens.json"
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS}"
@@ -449,7 +451,7 @@ def bench_stall(seconds: float, runs: int) -> None:
         for kind in ("http500", "html", "malformed", "drop", "wrong_shape"):
             sim.inject(kind, count=200)
         controller.watcher.set_interval(0.2)
-        controller._watch(controller.journal.get(controller.view.sale_id))
+        controller._watch(controller.till.journal.get(controller.view.sale_id))
         errors = [longest_stall(seconds) for _ in range(runs)]
         sim.clear_faults()
         finish(controller)
@@ -707,7 +709,6 @@ def bench_year(runs: int, sales: int, mutasi: int) -> None:
 
 def bench_journal(sales: int, kill_runs: int) -> None:
     from kasir import wib
-    from kasir.journal import Journal
     from kasir.kode_unik import KodeUnikRange, allocate
     from kasir.orkut.types import MutasiEntry
 
@@ -715,7 +716,7 @@ def bench_journal(sales: int, kill_runs: int) -> None:
     rates, bare_rates = [], []
     for _ in range(3):
         with tempfile.TemporaryDirectory() as tmp:
-            journal = Journal(Path(tmp) / "j.sqlite3")
+            journal = SqliteJournal(Path(tmp) / "j.sqlite3")
             started = time.perf_counter()
             for i in range(sales):
                 now = wib.now()

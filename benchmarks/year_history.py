@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from kasir import qris, wib  # noqa: E402
 from kasir.journal import Journal  # noqa: E402
+from kasir.journal_sqlite import FILENAME, SqliteJournal  # noqa: E402
 from kasir.kode_unik import KodeUnikRange, allocate  # noqa: E402
 from kasir.orkut.types import MutasiEntry  # noqa: E402
 from kasir.simulator import DEMO_BASE_QR  # noqa: E402
@@ -114,7 +115,7 @@ def _seed_day(journal: Journal, day: date, count: int, rng: random.Random) -> No
 
 
 def _seed(path: Path, days: list[tuple[date, int]], seed: int) -> None:
-    journal = Journal(path)
+    journal = SqliteJournal(path)
     journal._db.execute("PRAGMA synchronous=OFF")  # seeding only; see the module's docstring
     try:
         for day, count in days:
@@ -154,7 +155,7 @@ def load(progress: bool = False) -> Fixture:
     if meta.exists():
         data = json.loads(meta.read_text(encoding="utf-8"))
         for path in (folder / "year.sqlite3", folder / "busy.sqlite3"):
-            Journal(path).close()  # brought to this app's schema once (the recap reads it read-only)
+            SqliteJournal(path).close()  # brought to this app's schema once (the recap reads it read-only)
         sales, payments = _rows(folder / "year.sqlite3")
         return Fixture(
             folder / "year.sqlite3", folder / "busy.sqlite3", date.fromisoformat(data["busy_day"]), sales, payments
@@ -176,7 +177,6 @@ def load(progress: bool = False) -> Fixture:
 
 def install(source: Path, data_dir: Path) -> Path:
     """A working copy of a seeded journal where the app (demo mode) opens its journal."""
-    from kasir.journal import FILENAME
 
     data_dir.mkdir(parents=True, exist_ok=True)
     target = data_dir / FILENAME

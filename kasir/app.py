@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 from kasir import settings as settings_io
 from kasir.cli import StartupError, parse_args
 from kasir.credentials import API_KEY, CredentialStore, MemoryStore
-from kasir.errors import ConfigError
-from kasir.journal import FILENAME as JOURNAL_FILENAME
-from kasir.journal import Journal, JournalCorruptError, JournalError, Sale, keep_damaged
+from kasir.errors import ConfigError, os_reason
+from kasir.journal import Journal, JournalCorruptError, JournalError, Sale
+from kasir.journal_sqlite import FILENAME as JOURNAL_FILENAME
+from kasir.journal_sqlite import SqliteJournal, keep_damaged
 from kasir.money import format_rupiah
 from kasir.orkut.client import OrkutClient, check_base_url
 from kasir.orkut.types import LoginResult, MerchantCode, MutasiEntry
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from kasir.simulator import OrkutSimulator
     from kasir.ui.attach_dialog import AttachDialog
     from kasir.ui.recap_dialog import RecapDialog
-    from kasir.ui.sales_view import SalesDialog
+    from kasir.ui.sales_dialog import SalesDialog
 
 log = logging.getLogger(__name__)
 
@@ -139,14 +140,13 @@ def _open_storage(data_dir: Path, settings: Settings) -> Journal:
     try:
         setup_logging(data_dir)
         settings_io.save(data_dir, settings)
-        return Journal.in_dir(data_dir)
+        return SqliteJournal.in_dir(data_dir)
     except JournalCorruptError as exc:
         return _replace_damaged_journal(data_dir, exc)
     except JournalError as exc:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
     except OSError as exc:
-        reason = exc.strerror or "kesalahan disk"
-        raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({reason}).{STORAGE_HINT}") from exc
+        raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({os_reason(exc)}).{STORAGE_HINT}") from exc
 
 
 def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Journal:
@@ -164,7 +164,7 @@ def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Jour
     kept = keep_damaged(path, datetime.now())
     log.warning("damaged journal kept as %s; a new one begins", kept.name)
     try:
-        return Journal(path)
+        return SqliteJournal(path)
     except JournalError as exc:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
 
@@ -264,7 +264,7 @@ WARM_MODULES = (
 def warm_up(controller: SaleController) -> int:
     """Import :data:`WARM_MODULES` and draw one QR on the worker; returns the task's id."""
 
-    def job(_client: object) -> None:
+    def job() -> None:
         import importlib
 
         for name in WARM_MODULES:
@@ -390,9 +390,9 @@ def open_attach(window: MainWindow, controller: SaleController) -> AttachDialog 
 
 def open_sales(window: MainWindow, controller: SaleController) -> SalesDialog:
     """Penjualan hari ini (F4): show a waiting QR again, or a new QR for an expired sale's total."""
-    from kasir.ui.sales_view import SalesDialog
+    from kasir.ui.sales_dialog import SalesDialog
 
-    dialog = SalesDialog(controller.journal, controller.clock().date(), window)
+    dialog = SalesDialog(controller.till, controller.clock().date(), window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.reshow_requested.connect(controller.reshow)
 
@@ -420,7 +420,7 @@ def open_recap(window: MainWindow, controller: SaleController) -> RecapDialog:
         existing.reload()
         existing.raise_()
         return existing
-    dialog = RecapDialog(controller.journal.path, controller.clock().date(), controller.settings.shop_name, window)
+    dialog = RecapDialog(controller.till.reader(), controller.clock().date(), controller.settings.shop_name, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.show()
     return dialog
@@ -428,7 +428,7 @@ def open_recap(window: MainWindow, controller: SaleController) -> RecapDialog:
 
 def _simulate(sim: OrkutSimulator, controller: SaleController, *, exact: bool) -> None:
     view = controller.view
-    if view.state != "awaiting":
+    if view.state is not SaleState.AWAITING:
         controller.notice.emit("warn", "Belum ada QR yang menunggu pembayaran.")
         return
     amount = view.nominal if exact else view.base  # the classic mistake: paying without the kode unik
@@ -439,7 +439,7 @@ def _simulate(sim: OrkutSimulator, controller: SaleController, *, exact: bool) -
 def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
     """Demo mode logs in through the simulator's real OTP endpoints, like a cashier would."""
 
-    def job(_client: OrkutClient | None) -> LoginResult:
+    def job() -> LoginResult:
         # Its own client: after Keluar the app has no API key, and the demo's is known.
         with OrkutClient(sim.url, sim.api_key) as client:
             challenge = client.request_otp(sim.username, sim.password)
@@ -447,7 +447,7 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
 
     def done(login: LoginResult) -> None:
         controller.apply_login(sim.api_key, sim.username, login.token, MerchantCode(sim.account_id), sim.shop_name)
-        if not SaleState(controller.view.state).is_open:
+        if not controller.view.state.is_open:
             # A sale restored after a restart has its own note on screen; the greeting would hide it.
             controller.notice.emit("info", "Mode demo: ketik total, tekan Bayar, lalu 'Simulasi bayar'.")
 
@@ -483,7 +483,7 @@ def _open_login(
         window,
         reason=reason,
         demo_hint=hint,
-        stored_key="" if key_refused else controller.credentials.get(API_KEY) or "",
+        stored_key="" if key_refused else controller.account.credentials.get(API_KEY) or "",
     )
     if demo is not None:
         dialog.demo_requested.connect(lambda: _demo_login(controller, demo))

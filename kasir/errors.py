@@ -32,6 +32,19 @@ class ConfigError(InvalidValueError):
     """A setting the client cannot work with (bad URL, bad merchant code)."""
 
 
+def os_reason(exc: OSError) -> str:
+    """An operating-system failure in a shop owner's words, never an exception's class name."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "disk penuh"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "folder tidak boleh ditulis (izin ditolak atau hanya-baca)"
+    if isinstance(exc, FileNotFoundError):
+        return "berkas atau folder tidak ada"
+    return exc.strerror or "kesalahan disk"
+
+
 def message_for(error: BaseException, fallback: str) -> str:
     """What the cashier reads about ``error``: its own message, or ``fallback`` for a bug."""
     if isinstance(error, KasirError) and error.user_message:

@@ -10,7 +10,7 @@ import csv
 import html
 import io
 import os
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,15 +19,8 @@ from kasir import wib
 from kasir.journal import Journal, Sale
 from kasir.money import format_rupiah
 from kasir.orkut.types import MutasiEntry
+from kasir.sale_state import SaleState
 
-STATE_LABEL = {
-    "generating": "membuat QR",
-    "awaiting": "menunggu",
-    "paid": "lunas",
-    "expired": "kedaluwarsa",
-    "cancelled": "dibatalkan",
-    "failed": "gagal",
-}
 # Indonesian spreadsheets use the comma as decimal mark and the semicolon as list separator.
 CSV_DELIMITER = ";"
 CSV_HEADER = (
@@ -70,10 +63,10 @@ class DayRecap:
     by_brand: dict[str, Bucket] = field(default_factory=dict)
     # By the WIB day and hour the money came: a sale of this day may be paid after midnight.
     by_hour: dict[tuple[date, int], Bucket] = field(default_factory=dict)
-    state_counts: dict[str, int] = field(default_factory=dict)
+    state_counts: dict[SaleState, int] = field(default_factory=dict)
     paid_time_unknown: frozenset[int] = frozenset()  # sales paid by money whose date could not be read
 
-    def count(self, state: str) -> int:
+    def count(self, state: SaleState) -> int:
         return self.state_counts.get(state, 0)
 
 
@@ -84,7 +77,7 @@ def paid_time_unknown(sales: Iterable[Sale], payments: Iterable[MutasiEntry]) ->
     """The paid sales settled (by hand) with money whose date could not be read: their ``paid_at``
     is only when the app saw that money, never a time to print as when it was paid."""
     unreadable = {p.key for p in payments if p.date_unknown}
-    return frozenset(s.id for s in sales if s.state == "paid" and s.issuer_reff in unreadable)
+    return frozenset(s.id for s in sales if s.state is SaleState.PAID and s.issuer_reff in unreadable)
 
 
 def _paid_amount(sale: Sale) -> int:
@@ -97,11 +90,11 @@ def build(
     paid = late = manual = Bucket()
     by_brand: dict[str, Bucket] = {}
     by_hour: dict[tuple[date, int], Bucket] = {}
-    states: dict[str, int] = {}
+    states: dict[SaleState, int] = {}
     unknown = paid_time_unknown(sales, payments)
     for sale in sales:
         states[sale.state] = states.get(sale.state, 0) + 1
-        if sale.state != "paid":
+        if sale.state is not SaleState.PAID:
             continue
         amount = _paid_amount(sale)
         paid = paid.add(amount)
@@ -140,9 +133,10 @@ class Shown:
     lines: tuple[Line, ...]
 
 
-def build_shown(journal_path: Path, day: date, shop_name: str) -> Shown:
-    """For a worker thread: its own read-only connection, the recap once, and its page."""
-    journal = Journal(journal_path, read_only=True)
+def build_shown(open_journal: Callable[[], Journal], day: date, shop_name: str) -> Shown:
+    """For a worker thread: its own read-only connection (``open_journal``: the journal's
+    :meth:`~kasir.journal.Journal.reader`), the recap once, and its page."""
+    journal = open_journal()
     try:
         day_recap = for_day(journal, day)
     finally:
@@ -175,11 +169,11 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
                 "penjualan",
                 str(sale.id),
                 _time(sale.created_at),
-                STATE_LABEL.get(sale.state, sale.state),
+                sale.state.word,
                 str(sale.base),
                 str(sale.code),
                 str(sale.nominal),
-                str(_paid_amount(sale)) if sale.state == "paid" else "",
+                str(_paid_amount(sale)) if sale.state is SaleState.PAID else "",
                 UNKNOWN_TIME if sale.id in recap.paid_time_unknown else _time(sale.paid_at),
                 sale.brand or "",
                 sale.buyer_reff or "",
@@ -277,9 +271,10 @@ def sections(recap: DayRecap) -> list[Section]:
         ("↳ di antaranya terlambat", f"{recap.late.count}", format_rupiah(recap.late.total)),
         ("↳ di antaranya dihubungkan manual", f"{recap.manual.count}", format_rupiah(recap.manual.total)),
         ("Uang masuk tanpa penjualan", f"{recap.unmatched_in.count}", format_rupiah(recap.unmatched_in.total)),
-        ("Kedaluwarsa", str(recap.count("expired")), ""),
-        ("Dibatalkan", str(recap.count("cancelled")), ""),
-        ("Gagal", str(recap.count("failed")), ""),
+        *(
+            (state.label, str(recap.count(state)), "")
+            for state in (SaleState.EXPIRED, SaleState.CANCELLED, SaleState.FAILED)
+        ),
     )
     return [
         Section("Ringkasan", ("", "Jumlah", "Nilai"), summary),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from kasir.errors import KasirError
 from kasir.journal import Sale
 from kasir.money import format_rupiah
+from kasir.sale_state import SaleState
 from kasir.wib import WIB
 
 WIDTHS = (32, 48)  # 58 mm and 80 mm paper with the printer's standard 12x24 font
@@ -50,14 +51,6 @@ def printable(text: str | None, limit: int) -> str:
         " " if ch.isspace() else ch for ch in (text or "")[: limit * 4] if ch.isspace() or ch.isprintable()
     )
     return " ".join(cleaned.split())[:limit]
-
-
-def status_text(sale: Sale) -> str:
-    if sale.manual:
-        return "LUNAS (dihubungkan manual)"
-    if sale.late:
-        return "LUNAS (terlambat)"
-    return "LUNAS"
 
 
 def emphasised(line: str) -> bool:
@@ -110,7 +103,7 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
     the date is the day it was recorded and the time is not invented."""
     if width not in WIDTHS:
         raise ValueError(f"receipt width must be one of {WIDTHS}, not {width}")
-    if sale.state != "paid":
+    if sale.state is not SaleState.PAID:
         raise ReceiptError(f"sale {sale.id} is {sale.state}")
     rule = "-" * width
     paid_at = (sale.paid_at or sale.settled_at or sale.created_at).astimezone(WIB)
@@ -137,7 +130,7 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
     if reference:
         lines += _pair("Ref", reference, width)
     lines.append(rule)
-    lines += _center(status_text(sale), width)
+    lines += _center(sale.label, width)
     if copy:
         lines += _center("SALINAN", width)
     lines.append(rule)

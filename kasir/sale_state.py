@@ -26,8 +26,13 @@ class SaleState(StrEnum):
 
     @property
     def label(self) -> str:
-        """What the cashier reads."""
-        return _LABELS[self]
+        """What the cashier reads (a paid sale: :func:`label_of` says how it was paid)."""
+        return _LABELS[self][0]
+
+    @property
+    def word(self) -> str:
+        """The state as a word in a list or a CSV column ("lunas", "kedaluwarsa")."""
+        return _LABELS[self][1]
 
     @property
     def is_open(self) -> bool:
@@ -38,15 +43,29 @@ class SaleState(StrEnum):
         return self in FINISHED
 
 
+# The one label table: what the cashier reads, and the word a list or a CSV uses.
 _LABELS = {
-    SaleState.IDLE: "Siap",
-    SaleState.GENERATING: "Membuat QR…",
-    SaleState.AWAITING: "Menunggu pembayaran",
-    SaleState.PAID: "LUNAS",
-    SaleState.EXPIRED: "Kedaluwarsa",
-    SaleState.CANCELLED: "Dibatalkan",
-    SaleState.FAILED: "Gagal",
+    SaleState.IDLE: ("Siap", "siap"),
+    SaleState.GENERATING: ("Membuat QR…", "membuat QR"),
+    SaleState.AWAITING: ("Menunggu pembayaran", "menunggu"),
+    SaleState.PAID: ("LUNAS", "lunas"),
+    SaleState.EXPIRED: ("Kedaluwarsa", "kedaluwarsa"),
+    SaleState.CANCELLED: ("Dibatalkan", "dibatalkan"),
+    SaleState.FAILED: ("Gagal", "gagal"),
 }
+
+
+def paid_label(*, late: bool, manual: bool) -> str:
+    """How a paid sale reads: on the screens, the receipt, the list of the day's sales."""
+    if manual:
+        return "LUNAS (dihubungkan manual)"
+    return "LUNAS (terlambat)" if late else "LUNAS"
+
+
+def label_of(state: SaleState, *, late: bool = False, manual: bool = False) -> str:
+    return paid_label(late=late, manual=manual) if state is SaleState.PAID else state.label
+
+
 OPEN = frozenset({SaleState.GENERATING, SaleState.AWAITING})
 FINISHED = frozenset({SaleState.PAID, SaleState.EXPIRED, SaleState.CANCELLED, SaleState.FAILED})
 # A QR was shown and the sale ended unpaid: money for it may still arrive.

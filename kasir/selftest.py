@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from kasir import qris
 from kasir.resources import ICON, resource
+from kasir.sale_state import SaleState
 
 
 class SelftestError(Exception):
@@ -65,9 +66,9 @@ def _one_sale(window: object, tmp: Path) -> str:
         ("login", lambda: None, lambda: controller.logged_in),
         # The account's QRIS image, downloaded and read by zxing-cpp: a build without it fails here.
         ("shop QRIS", lambda: None, lambda: controller.shop_qris == sim.base_qr),
-        ("generate", lambda: controller.pay(25_000), lambda: controller.view.state == "awaiting"),
+        ("generate", lambda: controller.pay(25_000), lambda: controller.view.state is SaleState.AWAITING),
         ("render", lambda: None, lambda: bool(customer.qr_view.property("payload"))),
-        ("pay", lambda: sim.pay(controller.view.nominal), lambda: controller.view.state == "paid"),
+        ("pay", lambda: sim.pay(controller.view.nominal), lambda: controller.view.state is SaleState.PAID),
         ("lunas", lambda: None, lambda: customer.property("state") == "paid"),
     ]
     for name, action, done in steps:
@@ -75,8 +76,8 @@ def _one_sale(window: object, tmp: Path) -> str:
         if not _wait(done, 20):
             raise SelftestError(f"at {name}: state={controller.view.state}")
     view = controller.view
-    sale = controller.journal.get(view.sale_id)
-    if sale.state != "paid" or qris.parse(sale.payload or "").amount_rupiah != view.nominal:
+    sale = controller.till.sale(view.sale_id)
+    if sale.state is not SaleState.PAID or qris.parse(sale.payload or "").amount_rupiah != view.nominal:
         raise SelftestError(f"journal says {sale.state} for Rp {view.nominal}")
     resource(ICON)  # a build that left resources behind fails here
     keyring = _os_keyring()

@@ -12,13 +12,12 @@ Indonesia, and, where the account is known, that account's id and no other's (ne
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from kasir import qris
 from kasir.errors import InvalidValueError
 from kasir.orkut.types import AccountInfo, MerchantCode
-from kasir.qrcheck import require_mandatory
+from kasir.qrcheck import owner_problem, require_mandatory
 
 
 class ShopQrisError(InvalidValueError):
@@ -109,39 +108,15 @@ def check_static(
             " Bila toko memang berganti QRIS, hapus dulu QRIS lama lalu simpan."
         )
     if account_id:
-        _require_owner(parsed, account_id)
+        problem = owner_problem(parsed, account_id)
+        if problem:
+            raise ShopQrisError(problem)
     return ShopQris(
         payload=text,
         merchant_name=parsed.merchant_name or "",
         nmid=parsed.nmid,
         city=parsed.merchant_city or "",
         matches_account=True if account_id else None,
-    )
-
-
-# OrderKuota writes the account id into the merchant name ("GRANOOL STORE OK1229577", "Hidepulsa Ok2747289").
-_NAMED_ACCOUNT = re.compile(r"\bOK0*([0-9]+)\b", re.IGNORECASE)
-
-
-def _require_owner(parsed: qris.Payload, account_id: str) -> None:
-    """The QRIS must carry this account's id, and no other: its name proves nothing on its own.
-
-    A look-alike with the shop's name and another account's id would send every sale's money to that
-    account, so a name match never confirms anything. The id is carried in the merchant name (the
-    OrderKuota habit) or as a merchant-account template value; a name that names another account is
-    refused whatever else the QRIS carries.
-    """
-    wanted = account_id.lstrip("0")
-    named = {found.lstrip("0") for found in _NAMED_ACCOUNT.findall(parsed.merchant_name or "")}
-    others = sorted(named - {wanted})
-    if others:
-        raise ShopQrisError(f"QRIS ini milik akun OK{others[0]}, bukan akun ini (OK{account_id}).")
-    values = [c.value for f in parsed.fields if 26 <= int(f.tag) <= 51 for c in f.children or ()]
-    if wanted in named or any(v.isdigit() and v.isascii() and v.lstrip("0") == wanted for v in values):
-        return
-    raise ShopQrisError(
-        f"QRIS ini tidak memuat ID akun OK{account_id}, jadi tidak dapat dipastikan milik toko ini"
-        " (nama toko saja tidak cukup). Pakai QRIS dari akun OrderKuota ini."
     )
 
 

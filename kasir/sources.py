@@ -22,13 +22,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kasir import qris
-from kasir.errors import ApiError, EndpointMissingError
-from kasir.orkut.client import OrkutClient
+from kasir.errors import ApiError, EndpointMissingError, SessionExpiredError
 from kasir.orkut.types import GeneratedQr, MutasiEntry, Session
+from kasir.qrcheck import CheckedQr, prepare
 from kasir.wib import Clock
+
+if TYPE_CHECKING:
+    from kasir.orkut.client import OrkutClient  # the jobs are handed one; sources never makes it
 
 log = logging.getLogger(__name__)
 
@@ -278,3 +281,52 @@ def qr_from(
     if source is Source.LOCAL:
         return GeneratedQr(nominal, qris.to_dynamic(shop_qris, nominal), None)
     raise ValueError(f"{source} cannot make a QR")
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A QR for a sale, checked by the gate, and the route that made it."""
+
+    qr: CheckedQr
+    source: Source
+    fallback_reason: str = ""  # the server failed (or its QR was refused): made here, and why
+    missing: tuple[Source, ...] = ()
+
+
+def make_qr(
+    client: OrkutClient | None,
+    session: Session | None,
+    candidates: Sequence[Source],
+    nominal: int,
+    shop_qris: str | None,
+) -> Generated:
+    """The QR job, on a worker: the first route that serves, its payload through the gate; a
+    server that fails, or whose QR the gate refuses, is replaced by the shop's own QRIS made dynamic
+    here (checked by the same gate), and the cashier is told why. Never a QR that failed the gate."""
+    try:
+        served = first_served(candidates, lambda source: qr_from(client, session, source, nominal, shop_qris))
+    except SourceFailedError as exc:
+        # The server failed (not "not served"): the shop's own QRIS still makes a good QR.
+        if shop_qris is None or exc.source is Source.LOCAL:
+            raise exc.error from None
+        said = f" (server: {exc.error.server_message})" if exc.error.server_message else ""
+        log.warning("QR refused: %s%s; made here from the shop's QRIS", exc.error.detail, said)
+        return _local(nominal, shop_qris, exc.user_message, exc.missing)
+    except NoSourceError as exc:
+        if session is None and shop_qris is None:
+            raise SessionExpiredError("no session") from None
+        raise ShopQrisMissingError("no static QRIS") if shop_qris is None else exc from None
+    account_id = session.merchant.account_id if session is not None else ""
+    try:
+        qr = prepare(served.value.qr_string, nominal, shop_qris, account_id)
+        return Generated(qr, served.source, "", served.missing)
+    except qris.QrisError as exc:
+        refused = RefusedQrError(exc, served.source, served.value.qr_string)
+        if shop_qris is None or served.source is Source.LOCAL:
+            raise refused from None
+        log.warning("%r; made here from the shop's QRIS", refused)
+        return _local(nominal, shop_qris, f"QR dari server ditolak: {exc}", served.missing)
+
+
+def _local(nominal: int, shop_qris: str, reason: str, missing: tuple[Source, ...]) -> Generated:
+    return Generated(prepare(qris.to_dynamic(shop_qris, nominal), nominal, shop_qris), Source.LOCAL, reason, missing)

@@ -13,39 +13,21 @@ replaceable clock makes every edge testable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale
-from kasir.kode_unik import KodeUnikRange, allocate
-from kasir.matching import DEFAULT_GRACE, FUTURE_LEEWAY, SaleTerms, find_settlement, match_late
+from kasir.journal import AlreadyClaimedError, Journal, JournalError, Sale, Settlement
+from kasir.kode_unik import KodeUnikRange
+from kasir.matching import DEFAULT_GRACE, FUTURE_LEEWAY, SaleTerms, match_late
 from kasir.money import MoneyError, format_rupiah
 from kasir.orkut.types import MutasiEntry, PaymentProblem
-from kasir.sale_state import FINISHED, LATE_WATCHABLE, OPEN, SaleState, format_countdown, seconds_left
-from kasir.wib import Clock
-
-__all__ = [
-    "FINISHED",
-    "LATE_WATCHABLE",
-    "OPEN",
-    "SaleState",
-    "format_countdown",
-    "seconds_left",
-]  # the one copy, re-exported
+from kasir.qrcheck import CheckedQr
+from kasir.sale_state import SaleState
+from kasir.wib import WIB, Clock
 
 log = logging.getLogger(__name__)
-
-
-def state_of(sale: Sale) -> SaleState:
-    return SaleState(sale.state)
-
-
-def paid_label(sale: Sale) -> str:
-    if sale.manual:
-        return "LUNAS (dihubungkan manual)"
-    return "LUNAS (terlambat)" if sale.late else "LUNAS"
 
 
 class Kind(StrEnum):
@@ -70,10 +52,6 @@ class Outcome:
     message: str = ""  # for the cashier, Indonesian
     after_end: bool = False  # settled a sale that had already ended on screen: the cashier must be told
 
-    @property
-    def ok(self) -> bool:
-        return self.kind in (Kind.STARTED, Kind.SHOWN, Kind.SETTLED, Kind.ENDED)
-
 
 @dataclass(frozen=True)
 class ResumePlan:
@@ -93,10 +71,11 @@ class TillRules:
 
 
 class Till:
-    def __init__(self, journal: Journal, clock: Clock, rules: TillRules | None = None) -> None:
+    def __init__(self, journal: Journal, clock: Clock, rules: TillRules | None = None, counter: str = "") -> None:
         self.journal = journal
         self.clock = clock
         self.rules = rules or TillRules()
+        self.counter = counter  # this till's name in a shop of several ("" on one PC)
 
     # ---- a sale begins -------------------------------------------------------------
 
@@ -105,14 +84,15 @@ class Till:
     ) -> Outcome:
         """Guards, then the kode unik and the journal row, in that order (``offset``: the server's
         clock minus this PC's, for money stamped by the server)."""
-        if on_counter is not None and state_of(on_counter).is_open:
+        if on_counter is not None and on_counter.is_open:
             return Outcome(Kind.BUSY, on_counter, "Selesaikan atau batalkan transaksi yang sedang berjalan.")
         if not can_make_qr:
             return Outcome(Kind.NEEDS_LOGIN, None, "Belum masuk ke akun. Silakan masuk terlebih dahulu.")
         now = self.clock()
         try:
-            allocation = allocate(base, self.journal.reserved_nominals(now, offset), self.rules.kode_unik)
-            sale = self.journal.create_sale(allocation, now, now + self.rules.expiry)
+            sale = self.journal.begin_sale(
+                base, self.rules.kode_unik, now, now + self.rules.expiry, offset=offset, counter=self.counter
+            )
         except MoneyError as exc:
             return Outcome(Kind.REFUSED, None, str(exc))
         except JournalError as exc:
@@ -121,13 +101,16 @@ class Till:
         log.info("sale %s begun: %s", sale.id, format_rupiah(sale.nominal))
         return Outcome(Kind.STARTED, sale)
 
-    def qr_ready(self, sale_id: int, payload: str, source: str) -> Outcome:
-        """The checked QR is journaled before the customer sees it."""
+    def qr_ready(self, sale_id: int, qr: CheckedQr, source: str) -> Outcome:
+        """The checked QR is journaled before the customer sees it; only a QR checked for this very
+        sale's nominal (a :class:`CheckedQr` is made by the gate alone)."""
         current = self.journal.get(sale_id)
-        if current.state != SaleState.GENERATING:
+        if current.state is not SaleState.GENERATING:
             return Outcome(Kind.STALE, current)
+        if qr.nominal != current.nominal:
+            raise ValueError(f"QR for Rp {qr.nominal} offered to sale {sale_id} of Rp {current.nominal}")
         try:
-            return Outcome(Kind.SHOWN, self.journal.mark_awaiting(sale_id, payload, source))
+            return Outcome(Kind.SHOWN, self.journal.mark_awaiting(sale_id, qr.payload, source))
         except JournalError as exc:
             # Not shown, so nobody can pay it: end it (if the disk lets us) rather than leave it half-open.
             ended = self.end(sale_id, SaleState.FAILED, "jurnal tidak dapat ditulis")
@@ -138,11 +121,11 @@ class Till:
     def end(self, sale_id: int, state: SaleState, reason: str) -> Outcome:
         """Cancel, expire or fail an open sale. A journal that refuses is said, not hidden."""
         try:
-            return Outcome(Kind.ENDED, self.journal.mark_ended(sale_id, state.value, self.clock(), reason), reason)
+            return Outcome(Kind.ENDED, self.journal.mark_ended(sale_id, state, self.clock(), reason), reason)
         except JournalError as exc:
             log.warning("sale %s not marked %s: %s", sale_id, state.value, exc)
             current = self._get(sale_id)
-            if current is not None and not state_of(current).is_open:
+            if current is not None and not current.is_open:
                 return Outcome(Kind.STALE, current)  # it ended some other way meanwhile (paid, say)
             return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
 
@@ -167,7 +150,7 @@ class Till:
             log.warning("sale %s not settled: %s", sale_id, exc)
             return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
         log.info("sale %s settled%s%s", sale_id, " late" if sale.late else "", " by hand" if manual else "")
-        after_end = before is not None and not state_of(before).is_open
+        after_end = before is not None and not before.is_open
         return Outcome(Kind.SETTLED, sale, self._paid_message(sale, entry, after_end), after_end)
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> Outcome:
@@ -193,26 +176,28 @@ class Till:
         refused by the journal's UNIQUE constraint, without being loaded)."""
         return frozenset(self.journal.claimed_since(since - DEFAULT_GRACE))
 
-    def take_in(
-        self, entries: Sequence[MutasiEntry], on_counter: Sale | None, offset: timedelta = timedelta(0)
-    ) -> list[Outcome]:
-        """A list of payments from any route: it settles the sale that waits for it (the list is a
-        second way to see the money), and late money settles ended sales of the watch window."""
-        outcomes: list[Outcome] = []
-        if on_counter is not None and on_counter.state == SaleState.AWAITING:
-            entry = find_settlement(entries, self.terms(on_counter, offset), self.claimed(on_counter.created_at))
-            if entry is not None:
-                outcomes.append(self.settle(on_counter.id, entry))
-        outcomes.extend(self._late(entries, offset))
-        return outcomes
-
-    def _late(self, entries: Sequence[MutasiEntry], offset: timedelta) -> list[Outcome]:
-        watched = self.journal.late_watchable(self.clock())
-        if not watched or not entries:
+    def take_in(self, entries: Sequence[MutasiEntry], offset: timedelta = timedelta(0)) -> list[Outcome]:
+        """A list of payments from any route: it settles every sale that waits for its money (the
+        list is a second way to see it, and a shop's tills share one journal) and, late, the ended
+        sales of the watch window. Each payment to one sale at most, the oldest sale first."""
+        if not entries:
             return []
-        candidates = [(sale.id, self.terms(sale, offset, until=sale.late_until)) for sale in watched]
-        claimed = self.claimed(min(sale.created_at for sale in watched))
+        waiting = [s for s in self.journal.open_sales() if s.state is SaleState.AWAITING]
+        watched = self.journal.late_watchable(self.clock())
+        candidates = [(s.id, self.terms(s, offset)) for s in waiting]
+        candidates += [(s.id, self.terms(s, offset, until=s.late_until)) for s in watched]
+        if not candidates:
+            return []
+        claimed = self.claimed(min(s.created_at for s in (*waiting, *watched)))
         return [self.settle(sale_id, entry) for sale_id, entry in match_late(entries, candidates, claimed)]
+
+    def record_payments(self, entries: Sequence[MutasiEntry]) -> None:
+        """Every mutasi entry seen is journaled (a past day's recap knows its unmatched money), as
+        first seen now on this PC's clock; a journal that refuses costs a log line, not the list."""
+        try:
+            self.journal.record_payments(entries, seen_at=self.clock())
+        except JournalError as exc:
+            log.warning("mutasi not journaled: %s", exc)
 
     # ---- after a restart -------------------------------------------------------------
 
@@ -237,12 +222,44 @@ class Till:
             if outcome.kind is Kind.SETTLED:
                 return outcome
         current = self.journal.get(sale.id)
-        if not state_of(current).is_open:
+        if not current.is_open:
             return Outcome(Kind.STALE, current)
         try:
             return Outcome(Kind.ENDED, self.journal.mark_ended(sale.id, SaleState.EXPIRED, sale.expires_at))
         except JournalError as exc:
             return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
+
+    # ---- reads: the screens go through the till, never to the journal ------------------------
+
+    def sale(self, sale_id: int) -> Sale:
+        return self.journal.get(sale_id)
+
+    def sales_on(self, day: date) -> list[Sale]:
+        return self.journal.sales_on(day)
+
+    def attachable(self) -> list[Sale]:
+        return self.journal.attachable(self.clock().astimezone(WIB).date())
+
+    def settled_by(self, keys: Iterable[str]) -> dict[str, Settlement]:
+        return self.journal.settled_by(keys)
+
+    def paid_time_known(self, sale: Sale) -> bool:
+        """False when the money that settled it had a date nobody could read (attached by hand)."""
+        seen_on = (sale.paid_at or sale.created_at).astimezone(WIB).date()
+        return not any(p.date_unknown and p.key == sale.issuer_reff for p in self.journal.payments_on(seen_on))
+
+    def reader(self) -> Callable[[], Journal]:
+        """For the recap: a journal of its own, opened on its worker."""
+        return self.journal.reader()
+
+    def upkeep(self, day: date, *, backup: bool) -> str:
+        """The journal's upkeep for the day (on a worker: its own connection); a line for the log."""
+        return self.journal.upkeep(day, backup=backup)
+
+    @property
+    def storage_gone(self) -> bool:
+        """The journal can no longer be trusted with a write (its file vanished): a standing fault."""
+        return self.journal.gone
 
     # ---- helpers -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +115,7 @@ def start_sale(qtbot: QtBot, window: MainWindow, digits: str = "25000") -> None:
 def refresh_mutasi(qtbot: QtBot, window: MainWindow) -> None:
     """Reload the side panel as the cashier's button does, and wait for the answer."""
     controller = controller_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     with qtbot.waitSignal(controller.mutasi_changed, timeout=10_000):
         qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
 
@@ -158,3 +159,8 @@ def cancel_sale(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert controller_of(window).view.state == "cancelled"
+
+
+def set_clock(controller: SaleController, clock: Callable[[], datetime]) -> None:
+    """Move the app's injected clock (the controller, the checkout, the till and the panel share it)."""
+    controller.clock = controller.checkout.clock = controller.till.clock = controller.panel.clock = clock

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from kasir import qris, wib
-from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.kode_unik import KodeUnikExhaustedError, KodeUnikRange, allocate
 from kasir.orkut.types import MutasiEntry
 from kasir.simulator import DEMO_BASE_QR
@@ -25,7 +25,7 @@ def say(line: str) -> None:
 
 
 def main(path: Path, seed: int, limit: int | None = None) -> None:
-    journal = Journal(path)
+    journal = SqliteJournal(path)
     rng = random.Random(seed)
     written = 0
     while limit is None or written < limit:

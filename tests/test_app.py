@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kasir import qris, wib
 from kasir.simulator import OrkutSimulator
+from kasir.ui.main_window import MainWindow
 from tests.gui_helpers import (
     MemoryKeyring,
     OpenApp,
@@ -23,6 +24,7 @@ from tests.gui_helpers import (
     memory_keyring,
     open_app,
     seed_account,
+    set_clock,
     sim_of,
     start_sale,
     type_total,
@@ -53,12 +55,12 @@ def test_a_complete_sale_shows_the_servers_qr_and_turns_paid(open_app: OpenApp, 
     assert view.nominal == 25_001 and view.code == 1
     assert customer.property("state") == "awaiting"
     shown = customer.qr_view.property("payload")
-    assert shown == controller.journal.get(view.sale_id).payload
+    assert shown == controller.till.journal.get(view.sale_id).payload
     assert qris.parse(shown).amount == "25001" and qris.parse(shown).is_dynamic
-    assert controller.journal.get(view.sale_id).source == "server"
+    assert controller.till.journal.get(view.sale_id).source == "server"
     qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: customer.property("state") == "paid", timeout=10_000)
-    assert controller.journal.get(view.sale_id).state == "paid"
+    assert controller.till.journal.get(view.sale_id).state == "paid"
     assert window.sale_state.text() == "LUNAS"
 
 
@@ -80,12 +82,19 @@ def test_a_wrong_amount_does_not_settle(open_app: OpenApp, qtbot: QtBot, tmp_pat
     assert controller_of(window).view.state == "awaiting"
 
 
+def without_the_shops_qris(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    """A demo whose account QRIS image cannot be used: no QR can be made here from the shop's QRIS."""
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--demo-shape", "qris_look_alike", "--data-dir", str(tmp_path)])
+    qtbot.waitUntil(lambda: "tidak dapat dipakai" in window.notice_label.text(), timeout=10_000)
+    return window
+
+
 @pytest.mark.parametrize("fault", ["bad_qr_amount", "bad_qr_crc", "foreign_qr"])
 def test_a_bad_payload_from_the_server_is_never_shown(
     open_app: OpenApp, qtbot: QtBot, tmp_path: Path, fault: str
 ) -> None:
-    base = sim_base() if fault == "foreign_qr" else ""  # the shop's QRIS known: another merchant's QR shows
-    window = demo(open_app, qtbot, tmp_path, base_qr=base) if base else demo(open_app, qtbot, tmp_path)
+    window = without_the_shops_qris(open_app, qtbot, tmp_path)
     sim_of(window).inject(fault, path="/kasir/orkut/generate")
     type_total(qtbot, window, "25000")
     qtbot.keyClick(window, Qt.Key.Key_Return)
@@ -94,7 +103,23 @@ def test_a_bad_payload_from_the_server_is_never_shown(
     assert window.customer.qr_view.property("payload") == ""
     assert window.customer.property("state") == "idle"
     assert "ditolak" in window.notice_label.text()
-    assert controller.journal.get(controller.view.sale_id).state == "failed"
+    assert controller.till.journal.get(controller.view.sale_id).state == "failed"
+
+
+@pytest.mark.parametrize("fault", ["bad_qr_amount", "bad_qr_crc", "foreign_qr"])
+def test_a_bad_payload_from_the_server_gives_way_to_the_shops_own_qris(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, fault: str
+) -> None:
+    """The README's fault table promised it: a server QR the gate refuses is replaced by one made here
+    from the shop's QRIS (checked by the same gate), and the cashier reads why (issue 24, item 7)."""
+    window = demo(open_app, qtbot, tmp_path, base_qr=sim_base())
+    sim_of(window).inject(fault, path="/kasir/orkut/generate")
+    start_sale(qtbot, window)
+    controller = controller_of(window)
+    shown = qris.parse(window.customer.qr_view.property("payload"))
+    assert controller.view.source == "local" and shown.amount == str(controller.view.nominal)
+    assert shown.merchant_identity() == qris.parse(sim_base()).merchant_identity()
+    assert "QR dari server ditolak" in window.notice_label.text()
 
 
 def sim_base() -> str:
@@ -144,8 +169,7 @@ def test_faults_while_polling_neither_crash_nor_lose_the_sale(open_app: OpenApp,
     qtbot.waitUntil(lambda: window.connection_banner.isVisible(), timeout=10_000)
     assert controller_of(window).view.state == "awaiting"
     sim.clear_faults()
-    controller_of(window).watcher.set_interval(0.2)
-    controller_of(window)._watch(controller_of(window).journal.get(controller_of(window).view.sale_id))
+    controller_of(window).watcher.set_interval(0.2)  # from the backoff's long waits back to quick checks
     sim.pay(controller_of(window).view.nominal)
     qtbot.waitUntil(lambda: controller_of(window).view.state == "paid", timeout=10_000)
 
@@ -156,9 +180,9 @@ def test_an_unanswered_sale_expires_and_stops_polling(open_app: OpenApp, qtbot: 
     controller = controller_of(window)
     expires = controller.view.expires_at
     assert expires is not None
-    controller.clock = lambda: expires + timedelta(seconds=1)  # the QR's time is up
+    set_clock(controller, lambda: expires + timedelta(seconds=1))  # the QR's time is up
     qtbot.waitUntil(lambda: window.customer.property("state") == "expired", timeout=10_000)
-    assert controller.journal.get(controller.view.sale_id).state == "expired"
+    assert controller.till.journal.get(controller.view.sale_id).state == "expired"
     assert controller.watcher.watching is None
 
 
@@ -171,7 +195,7 @@ def test_escape_twice_cancels_the_sale_and_frees_the_screen(open_app: OpenApp, q
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert controller.view.state == "cancelled"
     assert window.customer.property("state") == "cancelled"
-    assert controller.journal.get(controller.view.sale_id).state == "cancelled"
+    assert controller.till.journal.get(controller.view.sale_id).state == "cancelled"
     assert controller.watcher.watching is None
 
 
@@ -194,7 +218,7 @@ def test_an_open_sale_resumes_after_the_app_is_killed(open_app: OpenApp, qtbot: 
     second = demo(open_app, qtbot, tmp_path)
     qtbot.waitUntil(lambda: controller_of(second).view.state == "awaiting", timeout=10_000)
     assert controller_of(second).view.sale_id == sale_id
-    assert second.customer.qr_view.property("payload") == controller_of(second).journal.get(sale_id).payload
+    assert second.customer.qr_view.property("payload") == controller_of(second).till.journal.get(sale_id).payload
     sim_of(second).pay(controller_of(second).view.nominal)
     qtbot.waitUntil(lambda: controller_of(second).view.state == "paid", timeout=10_000)
 

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from kasir import backup
-from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.kode_unik import Allocation
 from kasir.wib import now
 
 
 def test_a_days_copy_holds_the_sales_and_is_made_once(tmp_path: Path) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     journal.create_sale(Allocation(25_000, 1, 25_001), now(), now())
     day = date(2026, 11, 25)
     made = backup.daily(journal.path, day)
@@ -25,7 +25,7 @@ def test_a_days_copy_holds_the_sales_and_is_made_once(tmp_path: Path) -> None:
 
 
 def test_copies_older_than_thirty_days_are_removed_and_others_kept(tmp_path: Path) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     folder = tmp_path / backup.FOLDER
     folder.mkdir()
     today = date(2026, 11, 25)
@@ -44,7 +44,7 @@ def test_copies_older_than_thirty_days_are_removed_and_others_kept(tmp_path: Pat
 
 
 def test_upkeep_folds_the_wal_back_and_reports_size_and_rows(tmp_path: Path) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     journal.create_sale(Allocation(25_000, 1, 25_001), now(), now())
     line = backup.maintain(journal.path)
     assert "1 sales" in line and "0 payments" in line and "MB" in line

@@ -10,15 +10,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kasir.orkut.types import MutasiEntry
 from kasir.ui.login_dialog import LoginDialog
-from kasir.ui.sales_view import SalesDialog
+from kasir.ui.sales_dialog import SalesDialog
 from tests.gui_helpers import (
     OpenApp,
     cancel_sale,
     controller_of,
     demo,
     open_app,
+    set_clock,
     sim_of,
     start_sale,
     type_total,
@@ -95,7 +95,9 @@ def test_digits_past_the_limit_are_refused_with_a_note_not_dropped_silently(
 
 
 def test_a_failed_qr_keeps_the_total_and_enter_tries_again(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
-    window = demo(open_app, qtbot, tmp_path)
+    from tests.test_app import without_the_shops_qris
+
+    window = without_the_shops_qris(open_app, qtbot, tmp_path)
     controller, sim = controller_of(window), sim_of(window)
     sim.inject("bad_qr_amount", path="/kasir/orkut/generate")
     type_total(qtbot, window, "64000")
@@ -216,7 +218,7 @@ def test_both_screens_count_down_on_the_controllers_clock_not_the_wall_clock(
     controller = controller_of(window)
     expires = controller.view.expires_at
     assert expires is not None
-    controller.clock = lambda: expires - timedelta(seconds=65)  # the injected clock, not datetime.now()
+    set_clock(controller, lambda: expires - timedelta(seconds=65))  # the injected clock, not datetime.now()
     qtbot.waitUntil(lambda: window.countdown_label.text() == "Sisa waktu 01:05", timeout=5_000)
     assert window.customer._countdown.text() == "Berlaku 01:05"
 
@@ -230,23 +232,6 @@ def test_the_countdown_goes_blank_on_both_screens_when_the_qr_ends(
     cancel_sale(qtbot, window)
     qtbot.waitUntil(lambda: window.countdown_label.text() == "", timeout=5_000)
     assert window.customer._countdown.text() == ""
-
-
-def test_the_journaled_keys_held_in_memory_are_only_those_the_server_still_lists(
-    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
-) -> None:
-    # Yesterday's payments leave the server's list at midnight; an app open for a month must not
-    # keep every key it ever journaled (issue 14: the set grew ~100 B per payment, forever).
-    window = demo(open_app, qtbot, tmp_path)
-    controller = controller_of(window)
-    at = controller.clock()
-    yesterday = [MutasiEntry(at, 10_000 + i, "CR", "static", "DANA", f"OLD{i}", "NOBU / X", None) for i in range(50)]
-    today = [MutasiEntry(at, 20_001, "CR", "static", "DANA", "NEW1", "NOBU / X", None)]
-    controller._take_in(yesterday)
-    controller._take_in(today)
-    assert controller._recorded == {today[0].key}
-    journaled = {e.issuer_reff for e in controller.journal.payments_on(at.date())}
-    assert {"OLD0", "OLD49", "NEW1"} <= journaled  # bounded memory, nothing lost from the journal
 
 
 def test_the_first_screen_says_what_to_do(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
@@ -282,10 +267,10 @@ def test_a_failed_panel_refresh_banner_goes_with_the_next_good_answer(
 ) -> None:
     window = demo(open_app, qtbot, tmp_path)
     controller = controller_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     sim_of(window).inject("http500", count=1, path="/kasir/orkut/mutasi")
     controller.refresh_mutasi()
     qtbot.waitUntil(lambda: window.connection_banner.isVisible(), timeout=10_000)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     controller.refresh_mutasi()  # the server answers again
     qtbot.waitUntil(lambda: not window.connection_banner.isVisible(), timeout=10_000)

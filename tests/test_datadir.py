@@ -15,7 +15,7 @@ import pytest
 
 from kasir import app
 from kasir.datadir import DataDirError, Usage, ensure_writable
-from kasir.journal import FILENAME, Journal
+from kasir.journal_sqlite import FILENAME, SqliteJournal
 
 ROOT = Path(__file__).resolve().parent.parent
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
@@ -96,7 +96,7 @@ def test_a_full_disk_stops_the_app_with_a_clear_message(tmp_path: Path) -> None:
 
 
 def test_a_journal_from_a_newer_version_stops_the_app(tmp_path: Path) -> None:
-    journal = Journal(tmp_path / "demo" / FILENAME)
+    journal = SqliteJournal(tmp_path / "demo" / FILENAME)
     journal._db.execute("PRAGMA user_version = 999")
     journal.close()
     result = run_kasir(tmp_path)

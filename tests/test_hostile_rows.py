@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kasir import wib
-from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.matching import SaleTerms, find_settlement, match_late
 from kasir.orkut.types import PaymentProblem
 from tests.test_service_today import SESSION, answering, history_row
@@ -27,7 +27,7 @@ def read_history(**row: Any) -> list[Any]:
 def test_an_amount_too_large_for_any_payment_is_unreadable_not_an_overflow(tmp_path: Path) -> None:
     [entry] = read_history(kredit=HUGE)
     assert PaymentProblem.AMOUNT in entry.problems and entry.amount == 0
-    journal = Journal(tmp_path / "j.sqlite3")
+    journal = SqliteJournal(tmp_path / "j.sqlite3")
     assert journal.record_payments([entry]) == 1  # journaled, not an OverflowError for the whole list
 
 
@@ -36,7 +36,7 @@ def test_a_date_outside_any_sane_year_is_unreadable_not_an_overflow(tanggal: str
     [entry] = read_history(tanggal=tanggal)
     assert PaymentProblem.DATE in entry.problems
     assert entry.latest >= entry.date  # computable: the row's window never overflows
-    journal = Journal(tmp_path / "j.sqlite3")
+    journal = SqliteJournal(tmp_path / "j.sqlite3")
     assert journal.record_payments([entry]) == 1
 
 
@@ -57,13 +57,13 @@ def test_a_row_dated_tomorrow_never_settles_the_sale_at_the_till(tmp_path: Path)
     from tests.test_till import FakeClock, shown
 
     clock = FakeClock(QR_AT)
-    till = Till(Journal(tmp_path / "j.sqlite3"), clock)
+    till = Till(SqliteJournal(tmp_path / "j.sqlite3"), clock)
     sale_id = shown(till)
     nominal = till.journal.get(sale_id).nominal
     [tomorrow] = read_history(tanggal="26/11/2026 18:03", kredit=str(nominal))
-    assert till.take_in([tomorrow], till.journal.get(sale_id)) == []
+    assert till.take_in([tomorrow]) == []
     [soon] = read_history(tanggal="25/11/2026 18:05", kredit=str(nominal))  # the server's clock runs a little ahead
-    [settled] = till.take_in([soon], till.journal.get(sale_id))
+    [settled] = till.take_in([soon])
     assert settled.kind is Kind.SETTLED
 
 

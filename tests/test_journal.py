@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kasir import journal as journal_module
 from kasir import wib
 from kasir.journal import AlreadyClaimedError, Journal, JournalCorruptError, JournalError
+from kasir.journal_schema import MIGRATIONS
+from kasir.journal_sqlite import FILENAME, SqliteJournal
 from kasir.kode_unik import Allocation
 from kasir.orkut.types import MutasiEntry
+from tests.legacy import legacy_script
 
 NOW = datetime(2026, 11, 24, 10, 0, 0, tzinfo=wib.WIB)
 EXPIRES = NOW + timedelta(minutes=5)
@@ -25,7 +27,7 @@ def payment(amount: int = 25_001, at: datetime = NOW + timedelta(minutes=1), ref
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Journal:
-    return Journal.in_dir(tmp_path)
+    return SqliteJournal.in_dir(tmp_path)
 
 
 def new_sale(journal: Journal, base: int = 25_000, code: int = 1, at: datetime = NOW) -> int:
@@ -44,10 +46,10 @@ def test_a_sale_is_journaled_through_its_whole_life(journal: Journal) -> None:
 
 
 def test_the_journal_survives_reopening(tmp_path: Path) -> None:
-    first = Journal.in_dir(tmp_path)
+    first = SqliteJournal.in_dir(tmp_path)
     sale_id = new_sale(first)
     first.close()
-    assert Journal.in_dir(tmp_path).get(sale_id).state == "awaiting"
+    assert SqliteJournal.in_dir(tmp_path).get(sale_id).state == "awaiting"
 
 
 def test_one_payment_cannot_settle_two_sales(journal: Journal) -> None:
@@ -137,9 +139,9 @@ def test_mutasi_entries_are_remembered_once(journal: Journal) -> None:
 
 
 def test_a_version_1_journal_is_migrated_without_losing_sales(tmp_path: Path) -> None:
-    path = tmp_path / journal_module.FILENAME
+    path = tmp_path / FILENAME
     db = sqlite3.connect(path)
-    db.executescript(journal_module._MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    db.executescript(legacy_script(1) + "; PRAGMA user_version = 1;")
     db.execute(
         "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, payload, source, state)"
         " VALUES (?, ?, ?, 25000, 1, 25001, ?, 'server', 'awaiting')",
@@ -147,24 +149,24 @@ def test_a_version_1_journal_is_migrated_without_losing_sales(tmp_path: Path) ->
     )
     db.commit()
     db.close()
-    journal = Journal(path)
-    assert journal.schema_version == len(journal_module._MIGRATIONS)
+    journal = SqliteJournal(path)
+    assert journal.schema_version == len(MIGRATIONS)
     assert journal.get(1).state == "awaiting"
     assert journal.record_payments([payment()]) == 1
 
 
 def test_a_journal_from_a_newer_app_is_refused_rather_than_written_blindly(tmp_path: Path) -> None:
-    first = Journal.in_dir(tmp_path)
-    first._db.execute(f"PRAGMA user_version = {len(journal_module._MIGRATIONS) + 1}")
+    first = SqliteJournal.in_dir(tmp_path)
+    first._db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     first.close()
     with pytest.raises(JournalError, match="newer"):
-        Journal.in_dir(tmp_path)
+        SqliteJournal.in_dir(tmp_path)
 
 
 def test_a_journal_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
-    (tmp_path / journal_module.FILENAME).write_bytes(b"this is not sqlite" * 100)
+    (tmp_path / FILENAME).write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(JournalCorruptError, match="damaged"):
-        Journal.in_dir(tmp_path)
+        SqliteJournal.in_dir(tmp_path)
 
 
 def test_the_journal_has_no_place_for_secrets(journal: Journal) -> None:

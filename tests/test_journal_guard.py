@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kasir import app as kasir_app
-from kasir.journal import FILENAME, Journal, JournalCorruptError, JournalGoneError
+from kasir.journal import JournalCorruptError, JournalGoneError
+from kasir.journal_sqlite import FILENAME, SqliteJournal
 from kasir.kode_unik import Allocation
 from kasir.wib import now
 from tests.gui_helpers import OpenApp, controller_of, demo, open_app, start_sale, type_total
@@ -30,7 +31,7 @@ def truncate(path: Path) -> None:
 
 def replace(path: Path) -> None:
     other = path.with_name("other.sqlite3")
-    Journal(other).close()
+    SqliteJournal(other).close()
     os.replace(other, path)
 
 
@@ -49,11 +50,11 @@ def test_a_journal_harmed_under_the_running_app_stops_the_selling_with_a_message
     assert controller.view.state in ("cancelled", "idle")  # no new sale began
     assert "hilang, diganti atau terpotong" in window.notice_label.text()
     assert "hilang" in window.connection_banner.text() and window.connection_banner.isVisible()
-    assert controller.journal.gone
+    assert controller.till.journal.gone
 
 
 def test_writes_to_a_deleted_journal_file_are_refused(tmp_path: Path) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     (tmp_path / FILENAME).unlink()
     with pytest.raises(JournalGoneError):
         journal.create_sale(Allocation(1_000, 1, 1_001), now(), now())
@@ -64,7 +65,7 @@ def test_writes_to_a_deleted_journal_file_are_refused(tmp_path: Path) -> None:
 def test_a_file_that_is_no_database_is_damaged_not_a_disk_problem(tmp_path: Path) -> None:
     (tmp_path / FILENAME).write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(JournalCorruptError):
-        Journal.in_dir(tmp_path)
+        SqliteJournal.in_dir(tmp_path)
 
 
 def test_a_damaged_journal_stops_a_headless_start_and_blames_the_file_not_the_disk(tmp_path: Path) -> None:
@@ -87,4 +88,4 @@ def test_a_damaged_journal_is_kept_aside_and_a_new_one_begins_when_the_shop_agre
     kept = list((tmp_path / "demo").glob(f"{FILENAME}.rusak-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == b"garbage" * 1000
     start_sale(qtbot, window)  # the new journal takes sales
-    assert controller_of(window).journal.get(controller_of(window).view.sale_id or 0).state == "awaiting"
+    assert controller_of(window).till.journal.get(controller_of(window).view.sale_id or 0).state == "awaiting"

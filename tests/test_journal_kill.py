@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 
 WRITER = Path(__file__).with_name("journal_writer.py")
 ROOT = WRITER.parent.parent
@@ -60,7 +60,7 @@ def record(acked: Acked, words: list[str]) -> None:
 
 def check(path: Path, acked: Acked, unacked: set[int]) -> None:
     """``unacked``: sales committed but never reported, one per kill at most (grows in place)."""
-    journal = Journal(path)
+    journal = SqliteJournal(path)
     try:
         assert journal.integrity_ok()
         rows = {s.id: s for s in journal.all_sales()}

@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 
 from kasir import qris, recap, wib
-from kasir.journal import LATE_WATCH, QUERIES, Journal, late_until
+from kasir.journal import LATE_WATCH, Journal, late_until
+from kasir.journal_schema import MIGRATIONS
+from kasir.journal_sqlite import RENDERED as QUERIES
+from kasir.journal_sqlite import SqliteJournal
 from kasir.kode_unik import Allocation
 from kasir.orkut.types import MutasiEntry
+from kasir.qrcheck import prepare
 from kasir.simulator import DEMO_BASE_QR
 from kasir.till import Kind, SaleState, Till, TillRules
+from tests.legacy import legacy_script
 
 BEFORE_MIDNIGHT = datetime(2026, 11, 25, 23, 59, 30, tzinfo=wib.WIB)
 
@@ -33,25 +38,30 @@ def paid(amount: int, at: datetime, reff: str) -> MutasiEntry:
 
 # ---- every path query is served by an index ---------------------------------------------------
 
-PARAMS = {
-    "reserved_nominals": ("2026-11-25", 1_800_000_000, 1_800_000_000, 1_800_000_000),
-    "same_payment": (1_800_000_000, 1_800_000_300, 1_800_000_000, 25_001, "A", 1, 1_800_000_000),
-    "aliases": ('["A", "B"]',),
-    "views_between": (1_800_000_000, 1_800_000_300),
-    "claimed_since": (1_800_000_000,),
-    "claimed_among": ('["A", "B"]',),
-    "settled_by": ('["A", "B"]',),
-    "payments_among": ('["A", "B"]',),
-    "late_watchable": (1_800_000_000,),
-    "open_sales": (),
-    "sales_on": ("2026-11-25",),
-    "payments_on": ("2026-11-25",),
+T = 1_800_000_000
+KEYS = '["A", "B"]'
+PARAMS: dict[str, dict[str, object]] = {
+    "get": {"id": 1},
+    "reserved_nominals": {"day": "2026-11-25", "now": T, "stamped_since": T, "seen_since": T},
+    "same_payment": {"low": T, "high": T + 300, "until_low": T, "amount": 25_001, "key": "A", "history": 1, "ts": T},
+    "aliases": {"keys": KEYS},
+    "views_between": {"low": T, "high": T + 300},
+    "claimed_since": {"since": T},
+    "claimed_among": {"keys": KEYS},
+    "settled_by": {"keys": KEYS},
+    "payments_among": {"keys": KEYS},
+    "payment_claim": {"key": "A"},
+    "late_watchable": {"now": T},
+    "open_sales": {},
+    "sales_on": {"day": "2026-11-25"},
+    "payments_on": {"day": "2026-11-25"},
+    "attachable": {"day": "2026-11-25"},
 }
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_each_sale_and_refresh_query_uses_an_index_never_a_full_scan(tmp_path: Path, name: str) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     sql = QUERIES[name]
     plan = [row[3] for row in journal._db.execute(f"EXPLAIN QUERY PLAN {sql}", PARAMS[name])]
     journal.close()
@@ -77,7 +87,7 @@ YEAR_STATS = {
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_each_query_keeps_its_index_with_a_year_olds_planner_statistics(tmp_path: Path, name: str) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     db = journal._db
     db.execute("ANALYZE")  # makes sqlite_stat1
     db.execute("DELETE FROM sqlite_stat1")
@@ -95,8 +105,8 @@ def test_every_path_query_has_its_plan_checked() -> None:
 
 
 def test_late_watchable_sales_are_found_by_their_watch_window_not_by_state(tmp_path: Path) -> None:
-    journal = Journal.in_dir(tmp_path)
-    plan = [r[3] for r in journal._db.execute("EXPLAIN QUERY PLAN " + QUERIES["late_watchable"], (0,))]
+    journal = SqliteJournal.in_dir(tmp_path)
+    plan = [r[3] for r in journal._db.execute("EXPLAIN QUERY PLAN " + QUERIES["late_watchable"], {"now": 0})]
     journal.close()
     assert any("sales_late_until" in step for step in plan), plan
 
@@ -115,20 +125,22 @@ def test_a_kode_unik_is_not_handed_out_again_after_midnight_while_money_for_it_c
     tmp_path: Path,
 ) -> None:
     clock = FakeClock(BEFORE_MIDNIGHT)
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     till = Till(journal, clock, TillRules(expiry=timedelta(minutes=10)))
     first = till.begin(25_000, on_counter=None, can_make_qr=True).sale
     assert first is not None and first.nominal == 25_001
-    till.qr_ready(first.id, qris.to_dynamic(DEMO_BASE_QR, 25_001), "server")
+    till.qr_ready(first.id, prepare(qris.to_dynamic(DEMO_BASE_QR, 25_001), 25_001, DEMO_BASE_QR), "server")
     till.end(first.id, SaleState.CANCELLED, "dibatalkan kasir")
 
     clock.now = BEFORE_MIDNIGHT + timedelta(minutes=1)  # 00:00:30 the next day
     second = till.begin(25_000, on_counter=None, can_make_qr=True).sale
     assert second is not None and second.nominal != 25_001
-    till.qr_ready(second.id, qris.to_dynamic(DEMO_BASE_QR, second.nominal), "server")
+    till.qr_ready(
+        second.id, prepare(qris.to_dynamic(DEMO_BASE_QR, second.nominal), second.nominal, DEMO_BASE_QR), "server"
+    )
 
     # The first customer pays the old QR after all: it settles the first sale, never the second.
-    outcomes = till.take_in([paid(25_001, clock.now, "OLD-QR")], journal.get(second.id))
+    outcomes = till.take_in([paid(25_001, clock.now, "OLD-QR")])
     assert [(o.kind, o.sale.id if o.sale else None) for o in outcomes] == [(Kind.SETTLED, first.id)]
     assert journal.get(second.id).state == "awaiting"
     journal.close()
@@ -136,7 +148,7 @@ def test_a_kode_unik_is_not_handed_out_again_after_midnight_while_money_for_it_c
 
 def test_a_nominal_is_free_again_once_its_late_watch_has_ended(tmp_path: Path) -> None:
     clock = FakeClock(BEFORE_MIDNIGHT)
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     till = Till(journal, clock, TillRules(expiry=timedelta(minutes=10)))
     first = till.begin(25_000, on_counter=None, can_make_qr=True).sale
     assert first is not None
@@ -150,7 +162,7 @@ def test_a_nominal_is_free_again_once_its_late_watch_has_ended(tmp_path: Path) -
 def test_a_payment_made_after_midnight_for_a_sale_of_the_day_before_is_not_unmatched_the_next_day(
     tmp_path: Path,
 ) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     made = BEFORE_MIDNIGHT - timedelta(minutes=1, seconds=30)  # 23:58
     sale = journal.create_sale(Allocation(25_000, 1, 25_001), made, made + timedelta(minutes=10))
     journal.mark_awaiting(sale.id, "payload", "server")
@@ -167,7 +179,7 @@ def test_a_payment_made_after_midnight_for_a_sale_of_the_day_before_is_not_unmat
 
 
 def test_an_old_claim_is_not_loaded_but_still_refused(tmp_path: Path) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     long_ago = datetime(2025, 11, 25, 10, 0, tzinfo=wib.WIB)
     old = journal.create_sale(Allocation(25_000, 1, 25_001), long_ago, long_ago + timedelta(minutes=10))
     journal.mark_awaiting(old.id, "payload", "server")
@@ -182,12 +194,10 @@ def test_an_old_claim_is_not_loaded_but_still_refused(tmp_path: Path) -> None:
 
 
 def test_a_version_2_journal_is_migrated_with_its_watch_windows(tmp_path: Path) -> None:
-    from kasir import journal as journal_module
-
     path = tmp_path / "journal.sqlite3"
     db = sqlite3.connect(path)
-    for script in journal_module._MIGRATIONS[:2]:
-        db.executescript(script)
+    for version in range(1, 2 + 1):
+        db.executescript(legacy_script(version))
     made = datetime(2026, 11, 25, 23, 59, tzinfo=wib.WIB)
     db.execute(
         "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, state) VALUES (?, ?, ?, 1000, 1, 1001,"
@@ -197,8 +207,8 @@ def test_a_version_2_journal_is_migrated_with_its_watch_windows(tmp_path: Path) 
     db.execute("PRAGMA user_version = 2")
     db.commit()
     db.close()
-    journal = Journal(path)
-    assert journal.schema_version == len(journal_module._MIGRATIONS)
+    journal = SqliteJournal(path)
+    assert journal.schema_version == len(MIGRATIONS)
     assert journal.get(1).late_until == made + timedelta(minutes=10) + LATE_WATCH
     journal.close()
 
@@ -236,7 +246,7 @@ def test_a_query_about_many_payments_is_one_statement_whatever_their_number(tmp_
     # Each distinct SQL text is compiled and kept in the connection's statement cache (128 of
     # them): "IN (?, ?, ...)" with one mark per key made a new, ever larger statement for each
     # count of the day's rows, ~7 MB of native memory over a day of 300 sales (benchmarks).
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     few = [paid(1_000 + i, BEFORE_MIDNIGHT, f"R{i}") for i in range(3)]
     many = [paid(2_000 + i, BEFORE_MIDNIGHT, f"S{i}") for i in range(40)]
     for read in (

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kasir import wib
-from kasir.journal import FILENAME, JournalError
+from kasir.journal import JournalError
+from kasir.journal_sqlite import FILENAME
 from kasir.matching import DEFAULT_GRACE
 from kasir.simulator import OrkutSimulator
 from kasir.ui.attach_dialog import AttachDialog
@@ -27,6 +28,7 @@ from tests.gui_helpers import (
     refresh_mutasi,
     seed_account,
     select_mutasi_row,
+    set_clock,
     sim_of,
     start_sale,
     wait_for_polls,
@@ -43,11 +45,11 @@ def test_money_after_expiry_settles_the_sale_as_late_and_alerts_the_cashier(
     start_sale(qtbot, window)
     sale_id, nominal, expires = controller.view.sale_id, controller.view.nominal, controller.view.expires_at
     assert expires is not None
-    controller.clock = controller.till.clock = lambda: expires + timedelta(seconds=31)  # the QR's time is up
+    set_clock(controller, lambda: expires + timedelta(seconds=31))  # the QR's time is up
     qtbot.waitUntil(lambda: controller.view.state == "expired", timeout=10_000)
     sim_of(window).pay(nominal, brand="ShopeePay", at=expires + timedelta(seconds=30))  # after the expiry
     refresh_mutasi(qtbot, window)
-    sale = controller.journal.get(sale_id)
+    sale = controller.till.journal.get(sale_id)
     assert sale.state == "paid" and sale.late and not sale.manual and sale.brand == "ShopeePay"
     assert window.late_alert.isVisible()
     assert f"#{sale_id}" in window.late_label.text() and "terlambat" in window.late_label.text()
@@ -64,9 +66,11 @@ def test_money_after_a_cancel_settles_the_sale_as_late(open_app: OpenApp, qtbot:
     sale_id = controller.view.sale_id
     cancel_sale(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Escape)  # back to idle: the late alert must not need the sale on screen
-    sim_of(window).pay(controller.journal.get(sale_id).nominal, at=wib.now() + timedelta(seconds=2))  # after the cancel
+    sim_of(window).pay(
+        controller.till.journal.get(sale_id).nominal, at=wib.now() + timedelta(seconds=2)
+    )  # after the cancel
     refresh_mutasi(qtbot, window)
-    assert controller.journal.get(sale_id).state == "paid" and controller.journal.get(sale_id).late
+    assert controller.till.journal.get(sale_id).state == "paid" and controller.till.journal.get(sale_id).late
     assert controller.view.state == "idle"
     assert window.late_alert.isVisible()
 
@@ -87,7 +91,7 @@ def test_an_older_payment_of_the_same_amount_never_settles_an_ended_sale(
     assert controller.view.nominal == 25_001
     cancel_sale(qtbot, window)
     refresh_mutasi(qtbot, window)
-    assert controller.journal.get(controller.view.sale_id).state == "cancelled"
+    assert controller.till.journal.get(controller.view.sale_id).state == "cancelled"
     assert mutasi_notes(window) == (["Tidak cocok"] if listed else [])
     assert not window.late_alert.isVisible()
 
@@ -101,10 +105,10 @@ def test_one_late_payment_settles_only_one_ended_sale(open_app: OpenApp, qtbot: 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     start_sale(qtbot, window)
     cancel_sale(qtbot, window)
-    sim_of(window).pay(controller.journal.get(first).nominal)
+    sim_of(window).pay(controller.till.journal.get(first).nominal)
     refresh_mutasi(qtbot, window)
     refresh_mutasi(qtbot, window)
-    states = [s.state for s in controller.journal.sales_on(wib.today())]
+    states = [s.state for s in controller.till.journal.sales_on(wib.today())]
     assert states == ["paid", "cancelled"]
 
 
@@ -131,7 +135,7 @@ def test_a_wrong_amount_is_marked_unmatched_and_can_be_attached_by_hand(
     assert not dialog.ok_button.isEnabled()  # choosing is not confirming
     dialog.confirm.setChecked(True)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    sale = controller.journal.get(sale_id)
+    sale = controller.till.journal.get(sale_id)
     assert sale.state == "paid" and sale.manual and sale.paid_amount == 25_000 and sale.nominal == 25_001
     assert controller.view.state == "paid" and window.customer.property("state") == "paid"
     assert controller.watcher.watching is None
@@ -152,7 +156,7 @@ def test_a_cancelled_attachment_changes_nothing(open_app: OpenApp, qtbot: QtBot,
     assert dialog is not None
     dialog.sales_list.setCurrentRow(0)
     dialog.reject()
-    assert controller.journal.get(controller.view.sale_id).state == "cancelled"
+    assert controller.till.journal.get(controller.view.sale_id).state == "cancelled"
     assert mutasi_notes(window) == ["Tidak cocok"]
 
 
@@ -177,7 +181,7 @@ def test_a_sale_that_expired_while_closed_is_settled_by_money_paid_in_time(
     with OrkutSimulator() as sim:
         seed_account(memory_keyring, sim, tmp_path)
         second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_in_time=True)
-        journal = controller_of(second).journal
+        journal = controller_of(second).till.journal
         qtbot.waitUntil(lambda: journal.get(sale_id).state == "paid", timeout=10_000)
         assert not journal.get(sale_id).late
         assert "sudah dibayar saat aplikasi tertutup" in second.notice_label.text()
@@ -189,7 +193,7 @@ def test_a_sale_that_expired_while_closed_and_was_paid_late_is_settled_as_late(
     with OrkutSimulator() as sim:
         seed_account(memory_keyring, sim, tmp_path)
         second, sale_id = restart_after(qtbot, open_app, tmp_path, sim, paid_in_time=False)
-        journal = controller_of(second).journal
+        journal = controller_of(second).till.journal
         qtbot.waitUntil(lambda: journal.get(sale_id).state == "paid", timeout=10_000)
         assert journal.get(sale_id).late
         assert second.late_alert.isVisible()
@@ -215,7 +219,7 @@ def test_a_settle_the_journal_refuses_is_tried_again_and_the_sale_turns_paid(
     window = demo(open_app, qtbot, tmp_path)
     controller, sim = controller_of(window), sim_of(window)
     start_sale(qtbot, window)
-    real_settle, refusals = controller.journal.settle, []
+    real_settle, refusals = controller.till.journal.settle, []
 
     def locked_once(*args: object, **kwargs: object) -> object:
         if not refusals:
@@ -223,7 +227,7 @@ def test_a_settle_the_journal_refuses_is_tried_again_and_the_sale_turns_paid(
             raise JournalError("database is locked")
         return real_settle(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(controller.journal, "settle", locked_once)
+    monkeypatch.setattr(controller.till.journal, "settle", locked_once)
     sim.pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert refusals == [1] and window.customer.property("state") == "paid"
@@ -265,7 +269,7 @@ def test_money_that_arrives_while_the_journal_cannot_be_written_is_said_plainly(
     def full_disk(*_args: object, **_kwargs: object) -> None:
         raise JournalError("database or disk is full")
 
-    monkeypatch.setattr(controller.journal, "settle", full_disk)
+    monkeypatch.setattr(controller.till.journal, "settle", full_disk)
     sim_of(window).pay(nominal)
     qtbot.waitUntil(lambda: "sudah masuk" in window.notice_label.text(), timeout=10_000)
     assert "Jangan minta pelanggan membayar lagi" in window.notice_label.text()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from kasir import recap, wib
 from kasir import settings as settings_io
 from kasir.app import _demo_login, open_attach
-from kasir.journal import FILENAME, JournalError
+from kasir.journal import JournalError
+from kasir.journal_sqlite import FILENAME
 from kasir.ui.main_window import MainWindow
 from kasir.ui.receipt_printing import slip_for
 from tests.gui_helpers import (
@@ -51,7 +51,7 @@ def test_money_in_that_the_journal_cannot_take_stays_said_until_it_is_written(
     def full_disk(*_args: object, **_kwargs: object) -> None:
         raise JournalError("database or disk is full")
 
-    monkeypatch.setattr(controller.journal, "settle", full_disk)
+    monkeypatch.setattr(controller.till.journal, "settle", full_disk)
     sim_of(window).pay(controller.view.nominal)
     qtbot.waitUntil(lambda: UNRECORDED in window.sale_detail.text(), timeout=10_000)
 
@@ -66,12 +66,8 @@ def test_money_in_that_the_journal_cannot_take_stays_said_until_it_is_written(
     refresh_mutasi(qtbot, window)  # the panel sees the same money and the journal refuses again
     still_said()
     controller.watcher.recovered.emit()  # a later good answer from the server
-    still_said()
-    real_clock = controller.clock
-    monkeypatch.setattr(controller, "clock", lambda: real_clock() + timedelta(minutes=30))
-    controller._check_expiry()  # paid before its expiry: the QR's time running out changes nothing
-    still_said()
-    monkeypatch.undo()  # the clock back, and space freed
+    still_said()  # (the QR's time running out changes nothing either: tests/test_checkout.py)
+    monkeypatch.undo()  # space freed
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)  # the next try writes it
     assert window.sale_state.text() == "LUNAS"
     assert "belum tercatat" not in window.sale_detail.text() + window.notice_label.text()
@@ -101,7 +97,7 @@ def test_a_qr_validity_out_of_range_in_the_settings_file_never_makes_an_absurd_q
     window = demo(open_app, qtbot, tmp_path, expiry_s=written)
     controller = controller_of(window)
     start_sale(qtbot, window, "13000")
-    sale = controller.journal.get(controller.view.sale_id or 0)
+    sale = controller.till.journal.get(controller.view.sale_id or 0)
     assert (sale.expires_at - sale.created_at).total_seconds() == kept >= 60
     saved = json.loads((tmp_path / "demo" / "settings.json").read_text(encoding="utf-8"))
     assert saved["expiry_s"] == kept
@@ -151,13 +147,13 @@ def test_a_payment_whose_date_cannot_be_read_is_attached_without_an_invented_tim
     dialog.confirm.setChecked(True)
     dialog.accept()
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
-    sale = controller.journal.get(sale_id)
+    sale = controller.till.journal.get(sale_id)
     invented = sale.paid_at.astimezone(wib.WIB).strftime("%H:%M") if sale.paid_at else "?"
     assert window.customer._paid_detail.text() == "DANA"  # the customer's screen: no invented time
-    slip = slip_for(controller.journal, sale, controller.settings, 32, copy=False)
+    slip = slip_for(controller.till, sale, controller.settings, 32, copy=False)
     assert not any(invented in line for line in slip.lines)
     assert any(line.startswith("Jam") and line.endswith("tidak diketahui") for line in slip.lines)
-    day = recap.for_day(controller.journal, controller.clock().date())
+    day = recap.for_day(controller.till.journal, controller.clock().date())
     [row] = [r for r in recap.iter_csv_rows(day) if r[0] == "penjualan"]
     assert row[8] == "waktu tidak diketahui"
 
@@ -200,7 +196,7 @@ def test_the_panel_timeout_banner_goes_when_payment_checks_answer(
 ) -> None:
     window = demo(open_app, qtbot, tmp_path)
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     sim.inject("drop", count=1, path="/kasir/orkut/mutasi")
     with qtbot.waitSignal(controller.connection, timeout=10_000):
         controller.refresh_mutasi()
@@ -282,7 +278,7 @@ def test_the_reprint_chooser_speaks_indonesian(open_app: OpenApp, qtbot: QtBot, 
     start_sale(qtbot, window, "13000")
     sim_of(window).pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
-    printer = ReceiptPrinter(controller.journal, lambda: controller.settings, window)
+    printer = ReceiptPrinter(controller.till, lambda: controller.settings, window)
     seen: list[str] = []
 
     def answer() -> None:
@@ -292,7 +288,7 @@ def test_the_reprint_chooser_speaks_indonesian(open_app: OpenApp, qtbot: QtBot, 
 
     QTimer.singleShot(0, answer)
     try:
-        choose_and_reprint(window, printer, controller.journal)
+        choose_and_reprint(window, printer, controller.till)
     finally:
         printer.stop()
     assert sorted(seen) == ["Batal", "Cetak"]

@@ -11,9 +11,11 @@ import pytest
 
 from kasir import wib
 from kasir.journal import AlreadyClaimedError, Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.kode_unik import Allocation, allocate
 from kasir.orkut.types import MutasiEntry, PaymentProblem
 from kasir.recap import for_day
+from tests.legacy import legacy_script
 
 NOW = datetime(2026, 11, 25, 13, 53, 6, tzinfo=wib.WIB)
 PAYLOAD = "000201010212...6304ABCD"
@@ -32,7 +34,7 @@ def history_row(amount: int = 17_001, at: datetime = NOW, history_id: str = "160
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Journal:
-    return Journal.in_dir(tmp_path)
+    return SqliteJournal.in_dir(tmp_path)
 
 
 def sale(journal: Journal, base: int, code: int = 1, at: datetime = NOW - timedelta(minutes=1)) -> int:
@@ -155,12 +157,10 @@ def test_the_same_payment_seen_later_with_its_date_gets_its_real_time(journal: J
 def test_a_version_3_journal_gets_when_each_payment_was_made(tmp_path: Path) -> None:
     import sqlite3
 
-    from kasir import journal as journal_module
-
     path = tmp_path / "journal.sqlite3"
     db = sqlite3.connect(path)
-    for script in journal_module._MIGRATIONS[:3]:
-        db.executescript(script)
+    for version in range(1, 3 + 1):
+        db.executescript(legacy_script(version))
     for key in ("R1", "h:7"):
         db.execute(
             "INSERT INTO payments VALUES (?, ?, ?, 17001, 'CR', 'DANA', '', '')",
@@ -169,7 +169,7 @@ def test_a_version_3_journal_gets_when_each_payment_was_made(tmp_path: Path) -> 
     db.execute("PRAGMA user_version = 3")
     db.commit()
     db.close()
-    journal = Journal(path)
+    journal = SqliteJournal(path)
     rows = {r["key"]: (r["ts"], r["until_ts"]) for r in journal._db.execute("SELECT key, ts, until_ts FROM payments")}
     stamp = int(NOW.timestamp())
     assert rows == {"R1": (stamp, stamp), "h:7": (stamp, stamp + 59)}  # the history's stamps: to the minute

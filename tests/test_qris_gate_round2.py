@@ -83,3 +83,14 @@ def test_tip_and_fee_values_outside_the_spec_are_errors(tags: dict[str, str], co
 @pytest.mark.parametrize("tags", [{"55": "01"}, {"55": "02", "56": "1000"}, {"55": "03", "57": "2.5"}])
 def test_tip_and_fee_tags_as_the_spec_writes_them_still_parse(tags: dict[str, str]) -> None:
     assert not qris.inspect(rebuild(DYNAMIC, extra=tags)).errors
+
+
+# ---- with no shop QRIS known yet, a server's QR must still be the account's --------------------
+
+
+def test_the_sale_gate_refuses_another_accounts_qr_when_only_the_account_is_known() -> None:
+    from kasir.simulator import OTHER_BASE_QR
+
+    with pytest.raises(qris.QrisError, match="merchant lain"):
+        check_for_sale(qris.to_dynamic(OTHER_BASE_QR, 25_001), 25_001, None, "1234567")
+    assert check_for_sale(DYNAMIC, 25_001, None, "1234567").amount == "25001"

@@ -10,8 +10,10 @@ import pytest
 
 from kasir import recap, wib
 from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.kode_unik import Allocation
 from kasir.orkut.types import MutasiEntry
+from kasir.sale_state import SaleState
 
 DAY = datetime(2026, 11, 24, 9, 0, tzinfo=wib.WIB)
 
@@ -28,7 +30,7 @@ def sale(journal: Journal, base: int, at: datetime) -> int:
 
 @pytest.fixture
 def day(tmp_path: Path) -> recap.DayRecap:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     a = sale(journal, 25_000, DAY)
     journal.settle(a, pay(25_001, DAY + timedelta(minutes=1), "A"), DAY)
     b = sale(journal, 10_000, DAY + timedelta(hours=2))
@@ -63,7 +65,7 @@ def test_sales_are_split_by_the_hour_they_were_paid(day: recap.DayRecap) -> None
 
 
 def test_expired_and_cancelled_sales_are_counted(day: recap.DayRecap) -> None:
-    assert (day.count("expired"), day.count("cancelled"), day.count("failed")) == (1, 1, 0)
+    assert (day.count(SaleState.EXPIRED), day.count(SaleState.CANCELLED), day.count(SaleState.FAILED)) == (1, 1, 0)
 
 
 def test_money_that_settled_no_sale_is_reported_for_that_day_only(day: recap.DayRecap) -> None:
@@ -90,7 +92,7 @@ def test_the_printable_recap_shows_the_figures(day: recap.DayRecap) -> None:
 
 
 def test_an_empty_day_is_a_recap_of_zeros(tmp_path: Path) -> None:
-    empty = recap.for_day(Journal.in_dir(tmp_path), DAY.date())
+    empty = recap.for_day(SqliteJournal.in_dir(tmp_path), DAY.date())
     assert empty.paid == recap.Bucket() and empty.unmatched == () and empty.by_brand == {}
     assert "Tidak ada." in recap.to_html(empty)
 
@@ -148,7 +150,7 @@ def test_a_busy_days_csv_reaches_the_disk_in_one_write(
 
 def test_a_sale_paid_after_midnight_is_listed_under_the_hour_of_the_day_it_was_paid(tmp_path: Path) -> None:
     """7 Dec's recap listed hour 00 for a sale paid at 00:00 on 8 Dec (issue 20, item 14)."""
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     evening = datetime(2026, 12, 7, 23, 59, tzinfo=wib.WIB)
     late = sale(journal, 20_000, evening)
     journal.settle(late, pay(20_001, evening + timedelta(minutes=1), "M"), evening)
@@ -168,7 +170,7 @@ HOSTILE = ['=HYPERLINK("http://x","klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(
 
 def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path: Path) -> None:
     """A brand or buyer name from the server must not become a formula in Excel (issue 20, item 10)."""
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     for i, text in enumerate(HOSTILE):
         paid = sale(journal, 1_000 * (i + 1), DAY + timedelta(minutes=i))
         entry = MutasiEntry(

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
+from kasir.sale_state import SaleState
 from kasir.ui.recap_dialog import RecapDialog
 from tests.gui_helpers import OpenApp, cancel_sale, controller_of, demo, open_app, refresh_mutasi, sim_of, start_sale
 
@@ -36,7 +37,7 @@ def test_the_days_recap_is_one_menu_away_and_exports_and_prints(
     qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10_000)
     assert dialog.recap is not None
     assert dialog.recap.paid.count == 1 and dialog.recap.paid.total == 25_001
-    assert dialog.recap.count("cancelled") == 1 and dialog.recap.unmatched_in.total == 4_000
+    assert dialog.recap.count(SaleState.CANCELLED) == 1 and dialog.recap.unmatched_in.total == 4_000
     model = dialog.view.model()
     shown = " ".join(str(model.index(r, c).data()) for r in range(model.rowCount()) for c in range(model.columnCount()))
     assert "Rp 25.001" in shown and "Rp 4.000" in shown and "DANA" in shown
@@ -56,7 +57,7 @@ def test_an_earlier_day_can_be_picked(open_app: OpenApp, qtbot: QtBot, tmp_path:
     dialog = window.findChild(RecapDialog, "recap_dialog")
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.is_loaded, timeout=10_000)
-    assert dialog.recap is not None and dialog.recap.count("cancelled") == 1
+    assert dialog.recap is not None and dialog.recap.count(SaleState.CANCELLED) == 1
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))
     assert dialog.recap is not None

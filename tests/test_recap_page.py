@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 from pytestqt.qtbot import QtBot
 
 from kasir import recap
-from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.ui.recap_dialog import COLUMNS, RecapDialog
 from kasir.ui.tasks import PER_TURN, release_in_pieces
 from tests.test_recap import DAY, pay, sale
@@ -21,7 +21,7 @@ from tests.test_recap import DAY, pay, sale
 
 def seeded_journal(tmp_path: Path) -> Path:
     """Paid at 09 (DANA) and twice at 11 (OVO, and DANA late), one cancelled, money without a sale."""
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     a = sale(journal, 25_000, DAY)
     journal.settle(a, pay(25_001, DAY + timedelta(minutes=1), "A"), DAY)
     b = sale(journal, 10_000, DAY + timedelta(hours=2))
@@ -80,7 +80,7 @@ def test_the_page_shows_the_totals_per_wallet_per_hour_and_money_without_a_sale(
 
 
 def test_an_empty_section_says_so(qtbot: QtBot, tmp_path: Path) -> None:
-    journal = Journal.in_dir(tmp_path)
+    journal = SqliteJournal.in_dir(tmp_path)
     journal.close()
     dialog = RecapDialog(journal.path, DAY.date())
     qtbot.addWidget(dialog)

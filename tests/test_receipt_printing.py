@@ -15,11 +15,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
-from kasir import escpos_out
+from kasir import escpos_out, wib
 from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.kode_unik import Allocation
 from kasir.orkut.types import MutasiEntry
 from kasir.settings import Settings
+from kasir.till import Till
 from kasir.ui.main_window import MainWindow
 from kasir.ui.receipt_printing import ReceiptPrinter, find_printer, render_image
 from kasir.ui.settings_dialog import SettingsDialog
@@ -66,7 +68,7 @@ def test_a_demo_sale_prints_its_receipt_automatically_on_the_network_printer(
     window = demo(open_app, qtbot, tmp_path, printer_kind="network", printer_target=loopback_printer.target)
     sale_id = pay_in_demo(qtbot, window)
     (job,) = loopback_printer.wait_for_jobs()
-    sale = controller_of(window).journal.get(sale_id)
+    sale = controller_of(window).till.journal.get(sale_id)
     tokens = escpos_out.decode(job)
     assert tokens[:2] == ["STATUS?", "INIT"] and tokens[-1] == "CUT"
     assert f"Dibayar{f'Rp {sale.nominal:,}'.replace(',', '.'):>25}" in tokens
@@ -109,7 +111,7 @@ def test_a_printer_that_is_off_costs_one_message_and_the_sale_stays_paid(
         sale_id = pay_in_demo(qtbot, window)
     assert failed.args[0].startswith("Printer struk tidak terhubung")
     assert window.notice_label.text() == failed.args[0]
-    assert controller_of(window).journal.get(sale_id).state == "paid"
+    assert controller_of(window).till.journal.get(sale_id).state == "paid"
     start_sale(qtbot, window, "1000")  # the next customer is served at once
 
 
@@ -127,7 +129,7 @@ def test_a_hung_printer_never_blocks_the_next_sale(
     with qtbot.waitSignal(printer.failed, timeout=10_000) as failed:
         pass
     assert "Printer struk tidak menjawab" in failed.args[0]
-    assert controller_of(window).journal.get(first).state == "paid"
+    assert controller_of(window).till.journal.get(first).state == "paid"
     assert controller_of(window).view.state == "awaiting"
 
 
@@ -141,7 +143,7 @@ def paid_in_journal(journal: Journal) -> int:
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Iterator[Journal]:
-    opened = Journal.in_dir(tmp_path)
+    opened = SqliteJournal.in_dir(tmp_path)
     yield opened
     opened.close()
 
@@ -151,7 +153,7 @@ def make_printer() -> Iterator[Callable[[Journal, Settings], ReceiptPrinter]]:
     made: list[ReceiptPrinter] = []
 
     def factory(journal: Journal, settings: Settings) -> ReceiptPrinter:
-        made.append(ReceiptPrinter(journal, lambda: settings))
+        made.append(ReceiptPrinter(Till(journal, wib.now), lambda: settings))
         return made[-1]
 
     yield factory

@@ -47,7 +47,7 @@ def test_each_refused_answer_or_qr_leaves_one_warning_saying_where_and_why(
 ) -> None:
     window = demo(open_app, qtbot, tmp_path)
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: bool(controller.shop_qris) and not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: bool(controller.shop_qris) and not controller.panel.busy, timeout=10_000)
     caplog.set_level(logging.INFO)
     sim.inject(fault, count=1, path=path)
     type_total(qtbot, window, "25000")
@@ -57,7 +57,7 @@ def test_each_refused_answer_or_qr_leaves_one_warning_saying_where_and_why(
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING and path in r.getMessage()]
     assert len(lines) == 1, lines  # one line, not one per layer
     assert said in lines[0]
-    token = controller.credentials.get(AUTH_TOKEN)
+    token = controller.account.credentials.get(AUTH_TOKEN)
     assert token
     for record in caplog.records:
         assert DEMO_API_KEY not in record.getMessage()

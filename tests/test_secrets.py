@@ -47,7 +47,7 @@ def test_no_file_the_app_writes_holds_a_secret(
         qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
         refresh_mutasi(qtbot, window)
         window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
-        write_csv(for_day(controller.journal, controller.clock().date()), tmp_path / "rekap.csv")
+        write_csv(for_day(controller.till.journal, controller.clock().date()), tmp_path / "rekap.csv")
         window.force_close()
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     names = {p.name for p in written}

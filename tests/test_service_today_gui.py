@@ -77,7 +77,7 @@ def test_on_the_gateway_alone_a_sale_turns_paid(open_app: OpenApp, qtbot: QtBot,
     window = demo_on("gateway", open_app, qtbot, tmp_path)
     controller, sim = controller_of(window), sim_of(window)
     start_sale(qtbot, window)
-    sale = controller.journal.get(controller.view.sale_id or 0)
+    sale = controller.till.journal.get(controller.view.sale_id or 0)
     assert sale.source == "server"  # made by the gateway's qris_generate
     qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
@@ -221,14 +221,14 @@ def test_a_panel_refresh_that_hangs_does_not_hold_up_the_payment(
 ) -> None:
     window = demo(open_app, qtbot, tmp_path)  # fast polling, logged in
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     sim.inject("hang", count=5, path="/kasir/orkut/mutasi")
     qtbot.mouseClick(window.refresh_button, Qt.MouseButton.LeftButton)
-    assert controller._mutasi_busy
+    assert controller.panel.busy
     start_sale(qtbot, window)
     sim.pay(controller.view.nominal)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=5_000)
-    assert controller._mutasi_busy  # the panel is still waiting for its hung answer
+    assert controller.panel.busy  # the panel is still waiting for its hung answer
 
 
 def test_settings_show_seconds_with_a_decimal_comma(qtbot: QtBot) -> None:
@@ -246,7 +246,7 @@ def test_closing_the_app_with_a_hung_request_takes_under_two_seconds(
 
     window = demo(open_app, qtbot, tmp_path)  # fast polling, logged in
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     start_sale(qtbot, window)
     sim.inject("hang", count=100, path="/kasir/orkut/status-pembayaran")
     sim.inject("hang", count=100, path="/kasir/orkut/mutasi")
@@ -269,7 +269,7 @@ def test_a_pause_on_the_status_route_leaves_payments_detected_through_the_histor
     # the 10-minute cool-down; the customer's Rp 16.001 was never seen and the sale expired on screen.
     window = demo(open_app, qtbot, tmp_path, **FAST_HISTORY)
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     start_sale(qtbot, window, "16000")
     assert controller.view.nominal == 16_001
     sim.inject("retry_day", count=1, path=STATUS)
@@ -279,7 +279,7 @@ def test_a_pause_on_the_status_route_leaves_payments_detected_through_the_histor
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert sim.calls.get(STATUS, 0) == asked  # the paused route was left alone
     assert sim.calls.get("/mutasi", 0) >= 1  # the next route of PAYMENT_ORDER saw the money
-    sale = controller.journal.get(controller.view.sale_id or 0)
+    sale = controller.till.journal.get(controller.view.sale_id or 0)
     assert not sale.late
     label = window.payment_source_label.text()
     assert label.startswith("Cek pembayaran: riwayat mutasi (tiap 0,3 detik")  # its own cadence
@@ -294,7 +294,7 @@ def test_a_pause_on_every_payment_route_is_said_on_the_label_on_f5_and_goes_when
     # and "jeda server 0:25" still on the label after the pause had ended.
     window = demo(open_app, qtbot, tmp_path, **FAST_HISTORY)
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy and sim.calls.get("/mutasi", 0) >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy and sim.calls.get("/mutasi", 0) >= 1, timeout=10_000)
     sim.inject("retry_day", count=1, path=STATUS)
     sim.inject("retry_day", count=1, path="/mutasi")  # the history answers the same
     start_sale(qtbot, window)
@@ -313,7 +313,7 @@ def test_f5_while_the_panels_routes_rest_says_when_the_next_check_comes(
 ) -> None:
     window = demo(open_app, qtbot, tmp_path, **FAST_HISTORY)
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy and sim.calls.get("/mutasi", 0) >= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy and sim.calls.get("/mutasi", 0) >= 1, timeout=10_000)
     sim.inject("retry_day", count=1, path="/kasir/orkut/mutasi")
     refresh_mutasi_failing(qtbot, window)
     sim.inject("retry_day", count=1, path="/mutasi")
@@ -330,16 +330,16 @@ def test_f5_right_after_the_history_was_read_says_why_it_is_not_asked_again(
 ) -> None:
     window = demo_on("today", open_app, qtbot, tmp_path, history_interval_s=60.0)
     controller = controller_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy and controller._history_at is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy and controller.panel.history_at is not None, timeout=10_000)
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert "Mutasi baru saja dimuat" in window.notice_label.text()  # never silent
 
 
 def refresh_mutasi_failing(qtbot: QtBot, window: MainWindow) -> None:
     controller = controller_of(window)
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     assert controller.refresh_mutasi()  # asked: the refresh is under way
-    qtbot.waitUntil(lambda: not controller._mutasi_busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
 
 
 @pytest.mark.parametrize(

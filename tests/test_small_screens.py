@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QSpi
 from pytestqt.qtbot import QtBot
 
 from kasir import wib
+from kasir.sale_view import SaleView
 from kasir.settings import Settings
 from kasir.ui.customer_display import CustomerDisplay
 from kasir.ui.settings_dialog import SettingsDialog
-from kasir.ui.viewmodel import SaleView
 from tests.gui_helpers import OpenApp, demo, open_app
 
 __all__ = ["open_app"]  # fixture

@@ -66,37 +66,12 @@ def test_a_job_that_needs_the_server_without_a_key_tells_the_cashier_to_log_in(q
     runner = TaskRunner("test", lambda: None)
     errors: list[Exception] = []
     try:
-        runner.call(lambda c: client_required(c).balance(), lambda _r: None, errors.append)  # type: ignore[attr-defined]
+        runner.call_api(lambda c: client_required(c).balance(), lambda _r: None, errors.append)  # type: ignore[attr-defined]
         qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
     finally:
         assert runner.stop()
     assert isinstance(errors[0], NotLoggedInError)
     assert errors[0].user_message == "Belum masuk ke akun. Buka menu Akun lalu masuk."
-
-
-def test_a_worker_thread_adopts_the_tracer_installed_for_new_threads(qtbot) -> None:  # type: ignore[no-untyped-def]
-    # Coverage (and debuggers) install their tracer with threading.settrace, which a QThread
-    # never sees; without this, code run by jobs is missing from the branch-coverage report.
-    import sys
-    import threading
-
-    from kasir.ui.tasks import TaskRunner
-
-    seen: list[object] = []
-
-    def tracer(frame, event, arg):  # type: ignore[no-untyped-def]
-        return None
-
-    previous = threading.gettrace()
-    threading.settrace(tracer)
-    runner = TaskRunner("traced", lambda: None)
-    try:
-        runner.call(lambda _c: sys.gettrace(), seen.append)
-        qtbot.waitUntil(lambda: bool(seen), timeout=5_000)
-    finally:
-        threading.settrace(previous)  # type: ignore[arg-type]
-        assert runner.stop()
-    assert seen == [tracer]
 
 
 def test_a_result_callback_that_raises_reaches_the_log_and_the_runner_goes_on(qtbot, caplog) -> None:  # type: ignore[no-untyped-def]
@@ -114,8 +89,8 @@ def test_a_result_callback_that_raises_reaches_the_log_and_the_runner_goes_on(qt
 
     try:
         with caplog.at_level(logging.ERROR):
-            runner.call(lambda _c: 1, broken)
-            runner.call(lambda _c: 2, results.append)
+            runner.call(lambda: 1, broken)
+            runner.call(lambda: 2, results.append)
             qtbot.waitUntil(lambda: results == [2], timeout=5_000)
     finally:
         assert runner.stop()

@@ -23,12 +23,11 @@ from kasir import wib
 from kasir.journal import Sale
 from kasir.money import format_rupiah
 from kasir.orkut.types import MutasiEntry
-from kasir.recap import STATE_LABEL
 
 
 def describe_sale(sale: Sale) -> str:
     made = sale.created_at.astimezone(wib.WIB).strftime("%H:%M")
-    return f"#{sale.id} · {format_rupiah(sale.nominal)} · {made} · {STATE_LABEL.get(sale.state, sale.state)}"
+    return f"#{sale.id} · {format_rupiah(sale.nominal)} · {made} · {sale.state.word}"
 
 
 def describe_entry(entry: MutasiEntry) -> str:

@@ -12,14 +12,16 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, 
 
 from kasir import wib
 from kasir.money import format_rupiah
-from kasir.sale_state import format_countdown
+from kasir.sale_state import SaleState, format_countdown
+from kasir.sale_view import IDLE, SaleView
 from kasir.ui.qr_view import QrView
-from kasir.ui.viewmodel import SaleView
 
 CANCELLED_HOLD_MS = 3_000
 # LUNAS stays until the next sale starts (the cashier typing the next total puts it away): a
 # customer who looks up a few seconds late still sees that the money arrived.
-_PAGES = ("idle", "awaiting", "paid", "expired", "cancelled", "preparing")
+_PAGES = ("idle", "awaiting", "paid", "expired", "cancelled", "preparing")  # also the Qt property ``state``
+# The customer is shown no failure (nothing to pay): a QR being made is "preparing", a failed one idle.
+_PAGE_OF = {SaleState.GENERATING: "preparing", SaleState.FAILED: "idle"}
 # Sizes are chosen for a monitor this large; a smaller window scales every line down with it
 # (a 1024x600 customer monitor, the one-monitor window beside the keypad).
 FULL_SIZE = (1000, 700)
@@ -53,11 +55,11 @@ class CustomerDisplay(QWidget):
         self.setStyleSheet("CustomerDisplay { background: #ffffff; }")
         self.setAutoFillBackground(True)
         self._state = "idle"
-        self._view = SaleView("idle")
+        self._view = IDLE
         self._allow_close = False
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
-        self._hold.timeout.connect(lambda: self.show_sale(SaleView("idle")))
+        self._hold.timeout.connect(lambda: self.show_sale(IDLE))
         self._stack = QStackedLayout(self)
         self._build_idle(shop_name)
         self._build_awaiting()
@@ -166,7 +168,7 @@ class CustomerDisplay(QWidget):
         self._checking.setText(text)
 
     def show_sale(self, view: SaleView) -> None:
-        page = {"generating": "preparing", "failed": "idle"}.get(view.state, view.state)
+        page = _PAGE_OF.get(view.state, view.state.value)
         if view.unrecorded:  # the money arrived (only the shop's journal lags): no QR to pay twice
             page = "paid"
         self._view = view

@@ -18,6 +18,7 @@ from PySide6.QtGui import QGuiApplication
 
 from kasir.cli import StartupError, plan_start
 from kasir.datadir import DataDirError, ensure_writable
+from kasir.errors import os_reason
 from kasir.ui.main_window import MainWindow
 from kasir.ui.screens import fit_geometry
 from kasir.ui.single_instance import AlreadyRunningError, InstanceLock
@@ -91,8 +92,9 @@ def claim_data_dir(plan: StartPlan) -> InstanceLock:
     except AlreadyRunningError as exc:
         raise StartupError(exc.user_message) from exc
     except OSError as exc:
-        reason = exc.strerror or "kesalahan disk"
-        raise StartupError(f"Folder data {plan.data_dir} tidak dapat ditulis ({reason}).{STORAGE_HINT}") from exc
+        raise StartupError(
+            f"Folder data {plan.data_dir} tidak dapat ditulis ({os_reason(exc)}).{STORAGE_HINT}"
+        ) from exc
     return instance
 
 

@@ -55,7 +55,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle("Masuk ke akun OrderKuota")
         self._api_url = api_url
         self._login: LoginResult | None = None
-        self._tasks = TaskRunner("login", lambda: None, self)
+        self._tasks = TaskRunner("login", parent=self)
         self.finished.connect(lambda _code: self._tasks.stop())
 
         self.api_key_input = self._input("api_key_input", "API key dari penyedia API", secret=True)
@@ -155,7 +155,9 @@ class LoginDialog(QDialog):
         self.request_otp_button.setEnabled(False)
         self._say("Meminta OTP…")
         self._tasks.reconfigure(self._client_factory())
-        self._tasks.call(lambda c: client_required(c).request_otp(username, password), self._otp_sent, self._otp_failed)
+        self._tasks.call_api(
+            lambda c: client_required(c).request_otp(username, password), self._otp_sent, self._otp_failed
+        )
 
     def _otp_sent(self, challenge: OtpChallenge) -> None:
         if challenge.login is not None:  # some accounts get their token at once: no OTP to type
@@ -180,7 +182,9 @@ class LoginDialog(QDialog):
             return
         self.verify_otp_button.setEnabled(False)
         self._say("Memverifikasi OTP…")
-        self._tasks.call(lambda c: client_required(c).verify_otp(username, otp), self._verified, self._verify_failed)
+        self._tasks.call_api(
+            lambda c: client_required(c).verify_otp(username, otp), self._verified, self._verify_failed
+        )
 
     def _verified(self, login: LoginResult) -> None:
         self._login = login

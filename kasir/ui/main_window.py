@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
     from PySide6.QtWidgets import QMenu, QTableView
 
+    from kasir.sale_view import SaleView  # the controller's, after the first frame (a dataclass: 1.3 ms)
     from kasir.ui.customer_display import CustomerDisplay
-    from kasir.ui.viewmodel import SaleView  # the controller's, after the first frame (a dataclass: 1.3 ms)
 
 # PySide6 creates a Qt class's Python type on its first use (QMessageBox 2.5 ms, QKeySequence
 # 1.8 ms, QAction 0.9 ms here): what only menus, keys and closing use is imported there, after
@@ -39,8 +39,12 @@ if TYPE_CHECKING:
 QUICK_AMOUNTS = (10_000, 20_000, 50_000, 100_000)
 # A pasted total: digits, or rupiah as written ("Rp 25.000", dots between thousands); no decimals.
 _PASTED_TOTAL = re.compile(r"(?:Rp\.?)?\s*(\d{1,3}(?:\.\d{3})+|\d+)", re.IGNORECASE)
-STATE_TEXT = {state.value: state.label for state in SaleState}
-STATE_COLOR = {"paid": "#1a7f37", "failed": "#cf222e", "expired": "#9a6700", "awaiting": "#0a66c2"}
+STATE_COLOR = {
+    SaleState.PAID: "#1a7f37",
+    SaleState.FAILED: "#cf222e",
+    SaleState.EXPIRED: "#9a6700",
+    SaleState.AWAITING: "#0a66c2",
+}
 
 
 def _restyle(widget: QWidget, css: str) -> None:
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
         self._notice_open = False  # said while that sale was open ("Esc sekali lagi"): it goes when it ends
         self._close_hooks: list[object] = []
         self.closed = False  # set once the close hooks ran: nothing may start after that
+        self._force_close = False  # closing without asking (tests, the self-test): the journal keeps the sale
         self._menus: dict[str, QMenu] = {}
         central = QWidget()
         self.setCentralWidget(central)
@@ -165,7 +170,7 @@ class MainWindow(QMainWindow):
         self.connection_banner.hide()
         box.addWidget(self.connection_banner)
         box.addWidget(self._build_late_alert())
-        self.sale_state = _big(STATE_TEXT["idle"], 22)
+        self.sale_state = _big(SaleState.IDLE.label, 22)
         self.sale_state.setObjectName("sale_state")
         box.addWidget(self.sale_state)
         self.sale_nominal = _big("", 28)
@@ -349,8 +354,8 @@ class MainWindow(QMainWindow):
     # ---- rendering ---------------------------------------------------------------
 
     @property
-    def _state(self) -> str:
-        return self._view.state if self._view is not None else "idle"
+    def _state(self) -> SaleState:
+        return self._view.state if self._view is not None else SaleState.IDLE
 
     @property
     def _sale_id(self) -> int | None:
@@ -364,15 +369,13 @@ class MainWindow(QMainWindow):
         """The current view; none yet is idle, as the first frame shows it before the controller exists."""
         view, state = self._view, self._state
         unrecorded = view.unrecorded if view is not None else ""
-        text = STATE_TEXT.get(state, state)
-        if state == "paid" and view is not None and view.late:
-            text = "LUNAS (terlambat)"
+        text = view.label if view is not None else state.label
         color = STATE_COLOR.get(state, "#1d2733")
         if unrecorded:  # paid, but not in the journal yet: no longer "Menunggu pembayaran"
-            text, color = "Sudah dibayar — belum tercatat", STATE_COLOR["failed"]
+            text, color = "Sudah dibayar — belum tercatat", STATE_COLOR[SaleState.FAILED]
         self.sale_state.setText(text)
         _restyle(self.sale_state, f"color: {color};")
-        if view is None or state == "idle":
+        if view is None or state is SaleState.IDLE:
             self.sale_nominal.setText("")
             self.sale_detail.setText("Ketik total lalu tekan Bayar.")
         else:
@@ -380,30 +383,30 @@ class MainWindow(QMainWindow):
             detail = f"Total {format_rupiah(view.base)} + kode unik {view.code}"
             if view.source == "local":
                 detail += " · QR lokal"
-            if state == "paid":
+            if state is SaleState.PAID:
                 detail += f" · {view.brand}"
                 received = view.paid_amount if view.paid_amount is not None else view.nominal
                 if received != view.nominal:  # attached by hand: the cashier sees the difference
                     way = "lebih" if received > view.nominal else "kurang"
                     gap = format_rupiah(abs(received - view.nominal))
                     detail += f"\nDiterima {format_rupiah(received)} ({way} {gap})"
-            if view.message and state in ("failed", "cancelled", "expired"):
+            if view.message and state in (SaleState.FAILED, SaleState.CANCELLED, SaleState.EXPIRED):
                 detail += f"\n{view.message}"
             if view.unrecorded:
                 detail += f"\n{view.unrecorded}"
             self.sale_detail.setText(detail)
-        if view is not None and state == "awaiting" and not unrecorded:
+        if view is not None and state is SaleState.AWAITING and not unrecorded:
             self.preview.show_qr(view.payload, view.matrix)
         else:
             self.preview.clear()
-        waiting = SaleState(state).is_open
+        waiting = state.is_open
         _restyle(self.pay_button, PAY_WAITING_STYLE if waiting else PAY_STYLE)
         self.pay_button.setText(
             ("Menunggu pencatatan" if unrecorded else "QR sedang tampil") if waiting else "Bayar (Enter)"
         )
         self.cancel_button.setText("Batalkan QR (Esc 2×)" if waiting else "Batal (Esc)")
-        self.retry_button.setVisible(state == "failed")
-        if view is not None and state == "failed" and self.entry.value == 0 and view.base:
+        self.retry_button.setVisible(state is SaleState.FAILED)
+        if view is not None and state is SaleState.FAILED and self.entry.value == 0 and view.base:
             self.entry.set_value(view.base)  # a failed QR keeps the total: Enter tries again
         if self._sale_id is not None and self._sale_id != self._notice_sale:
             self._clear_notice()  # a message about the previous sale goes with it
@@ -415,7 +418,7 @@ class MainWindow(QMainWindow):
         _restyle(self.notice_label, f"color: {color};")
         self.notice_label.setText(text)
         self._notice_sale = self._sale_id
-        self._notice_open = SaleState(self._state).is_open
+        self._notice_open = self._state.is_open
         # Not also in the status bar: there it was cut off at 1366 px and said everything twice.
 
     def _clear_notice(self) -> None:
@@ -426,7 +429,7 @@ class MainWindow(QMainWindow):
     def _input_changed(self) -> None:
         """A message about the input ("ketik total…", the limit) goes once the cashier types."""
         self.amount_note.setText("")
-        if not SaleState(self._state).is_open:
+        if not self._state.is_open:
             self._clear_notice()
 
     def _quick(self, value: int) -> None:
@@ -439,7 +442,7 @@ class MainWindow(QMainWindow):
     def show_connection(self, text: str) -> None:
         self.connection_banner.setText(text)
         self.connection_banner.setVisible(bool(text))
-        if self._state == "awaiting" and self._customer is not None:
+        if self._state is SaleState.AWAITING and self._customer is not None:
             self._customer.set_checking("Memeriksa pembayaran…" if text else "")
 
     def show_countdown(self, left: int) -> None:
@@ -502,7 +505,7 @@ class MainWindow(QMainWindow):
         self._close_hooks.append(hook)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
-        if self._state == "awaiting" and not getattr(self, "_force_close", False):
+        if self._state is SaleState.AWAITING and not self._force_close:
             from PySide6.QtWidgets import QMessageBox
 
             box = QMessageBox(

@@ -10,8 +10,10 @@ on the worker as well.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QEvent, QStandardPaths, QThread, QTimer, Signal
@@ -33,6 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from kasir import recap
+from kasir.errors import os_reason
+from kasir.journal import Journal
+from kasir.journal_sqlite import SqliteJournal
 from kasir.ui.qt_words import INDONESIAN
 from kasir.ui.tasks import TaskRunner, release_in_pieces
 
@@ -92,8 +97,8 @@ def make_page(shown: recap.Shown | None, lines: tuple[recap.Line, ...], to_threa
     return Page(shown.recap if shown else None, shown.title if shown else "", model, spanning)
 
 
-def _built(journal_path: Path, day: date, shop_name: str, to_thread: QThread) -> Page:
-    shown = recap.build_shown(journal_path, day, shop_name)
+def _built(open_journal: Callable[[], Journal], day: date, shop_name: str, to_thread: QThread) -> Page:
+    shown = recap.build_shown(open_journal, day, shop_name)
     return make_page(shown, shown.lines, to_thread)
 
 
@@ -101,15 +106,24 @@ class RecapDialog(QDialog):
     loaded = Signal()  # the recap of the chosen day is on screen
     exported = Signal(str)  # the CSV's path, once written
 
-    def __init__(self, journal_path: Path, today: date, shop_name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        journal: Callable[[], Journal] | Path,
+        today: date,
+        shop_name: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        """``journal``: how the worker opens a journal of its own (the till's reader), or the path of a
+        journal file."""
         super().__init__(parent)
         self.setObjectName("recap_dialog")
         self.setWindowTitle("Rekap harian")
-        self.journal_path, self.shop_name = journal_path, shop_name
+        self._open = journal if callable(journal) else partial(SqliteJournal, journal, read_only=True)
+        self.shop_name = shop_name
         self.recap: recap.DayRecap | None = None
         self.page: Page | None = None
         self._asked = 0  # reloads asked for: only the last one's reading is started
-        self._tasks = TaskRunner("recap", lambda: None, self)
+        self._tasks = TaskRunner("recap", parent=self)
         self.finished.connect(lambda _code: self._closed())
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -203,7 +217,7 @@ class RecapDialog(QDialog):
         return self.recap is not None and self.recap.day == self.day
 
     def reload(self) -> None:
-        path, day, shop = self.journal_path, self.day, self.shop_name
+        opener, day, shop = self._open, self.day, self.shop_name
         self.recap = None
         self._say("Memuat rekap…")
         self._set_busy(True)
@@ -213,7 +227,7 @@ class RecapDialog(QDialog):
 
         def ask() -> None:
             if asked == self._asked:  # no other day was picked meanwhile
-                self._tasks.call(lambda _c: _built(path, day, shop, gui), self._show, self._failed)
+                self._tasks.call(lambda: _built(opener, day, shop, gui), self._show, self._failed)
 
         # Once the window is drawn: the worker's reading holds the interpreter most of the time, and
         # the GUI thread would wait for it between every piece of Python it runs while opening.
@@ -249,10 +263,10 @@ class RecapDialog(QDialog):
             self.exported.emit(str(path))
 
         def failed(exc: Exception) -> None:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "kesalahan disk"
+            reason = os_reason(exc) if isinstance(exc, OSError) else "kesalahan disk"
             QMessageBox.warning(self, "Ekspor gagal", f"CSV tidak dapat disimpan ke {path}: {reason}.")
 
-        self._tasks.call(lambda _c: recap.write_csv(day_recap, path), written, failed)
+        self._tasks.call(lambda: recap.write_csv(day_recap, path), written, failed)
 
     def print_to(self, printer: QPrinter) -> None:
         if self.recap is None:

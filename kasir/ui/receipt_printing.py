@@ -19,16 +19,18 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 from kasir import escpos_out, receipt
 from kasir.errors import message_for
 from kasir.escpos_out import PrinterError, PrinterNotConfiguredError
-from kasir.journal import Journal, Sale
+from kasir.journal import Sale
 from kasir.money import format_rupiah
 from kasir.qrcheck import qr_matrix
-from kasir.recap import UNKNOWN_TIME, paid_time_unknown
+from kasir.recap import UNKNOWN_TIME
 from kasir.receipt import Receipt, ReceiptError, ShopInfo
+from kasir.sale_state import SaleState
+from kasir.sale_view import SaleView
 from kasir.settings import Settings
+from kasir.till import Till
 from kasir.ui.controller import SaleController
 from kasir.ui.main_window import MainWindow
 from kasir.ui.tasks import TaskRunner
-from kasir.ui.viewmodel import SaleView
 from kasir.wib import WIB
 
 log = logging.getLogger(__name__)
@@ -161,12 +163,12 @@ class ReceiptPrinter(QObject):
     printed = Signal(int)  # sale id
     failed = Signal(str)  # cashier-facing message; the sale itself is fine
 
-    def __init__(self, journal: Journal, settings: Callable[[], Settings], parent: QObject | None = None) -> None:
+    def __init__(self, till: Till, settings: Callable[[], Settings], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("receipt_printer")
-        self._journal = journal
+        self._till = till
         self._settings = settings
-        self._runner = TaskRunner("receipt-printer", lambda: None, self)
+        self._runner = TaskRunner("receipt-printer", parent=self)
         self._printed: set[int] = set()  # printed once this session: the next print says SALINAN
         self._in_flight: set[int] = set()  # a press while the first copy is still printing is a second copy
         self._auto_tried: set[int] = set()
@@ -187,15 +189,15 @@ class ReceiptPrinter(QObject):
             self.failed.emit(PrinterNotConfiguredError.default_message)
             return False
         try:
-            sale = self._journal.get(sale_id)
+            sale = self._till.sale(sale_id)
             as_copy = sale_id in self._printed | self._in_flight if copy is None else copy
-            slip = slip_for(self._journal, sale, settings, choice.width, copy=as_copy)
+            slip = slip_for(self._till, sale, settings, choice.width, copy=as_copy)
         except (ReceiptError, KeyError) as exc:
             self.failed.emit(message_of(exc) if isinstance(exc, ReceiptError) else "Penjualan tidak ditemukan.")
             return False
         self._in_flight.add(sale_id)
         self._runner.call(
-            lambda _client: deliver(choice, slip), lambda _r: self._done(sale_id), lambda exc: self._fail(sale_id, exc)
+            lambda: deliver(choice, slip), lambda _r: self._done(sale_id), lambda exc: self._fail(sale_id, exc)
         )
         return True
 
@@ -210,14 +212,14 @@ class ReceiptPrinter(QObject):
             return
         slip = receipt.trial_page(shop_of(settings), choice.width)
         self._runner.call(
-            lambda _client: deliver(choice, slip), lambda _r: on_result(None), lambda exc: on_result(message_of(exc))
+            lambda: deliver(choice, slip), lambda _r: on_result(None), lambda exc: on_result(message_of(exc))
         )
 
     # ---- auto-print hooks --------------------------------------------------------------
 
     def on_sale_view(self, view: SaleView) -> None:
         """Connected to the controller's view: the first time a sale shows LUNAS, print it."""
-        if view.state == "paid" and view.sale_id is not None:
+        if view.state is SaleState.PAID and view.sale_id is not None:
             self._auto(view.sale_id)
 
     def on_late_payment(self, sale: Sale) -> None:
@@ -255,23 +257,22 @@ def find_printer(widget: QObject | None) -> ReceiptPrinter | None:
     return None
 
 
-def slip_for(journal: Journal, sale: Sale, settings: Settings, width: int, *, copy: bool) -> Receipt:
+def slip_for(till: Till, sale: Sale, settings: Settings, width: int, *, copy: bool) -> Receipt:
     """The struk of a paid sale; money whose date could not be read prints no invented time."""
-    seen_on = (sale.paid_at or sale.created_at).astimezone(WIB).date()
-    known = sale.id not in paid_time_unknown([sale], journal.payments_on(seen_on))
+    known = till.paid_time_known(sale)
     return receipt.build(sale, shop_of(settings), width, copy=copy, paid_time_known=known)
 
 
-def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journal) -> None:
+def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, till: Till) -> None:
     """ "Laporan → Cetak ulang struk…": pick one of today's paid sales, print it marked SALINAN."""
     from kasir.wib import today as wib_today
 
-    sales = [s for s in journal.sales_on(wib_today()) if s.state == "paid"]
+    sales = [s for s in till.sales_on(wib_today()) if s.state is SaleState.PAID]
     if not sales:
         printer.failed.emit("Belum ada penjualan LUNAS hari ini.")
         return
     sales.reverse()  # the latest first: a reprint is nearly always for the customer still at the counter
-    unknown = paid_time_unknown(sales, journal.payments_on(wib_today()))
+    unknown = {s.id for s in sales if not till.paid_time_known(s)}
 
     def when(sale: Sale) -> str:
         return UNKNOWN_TIME if sale.id in unknown else f"{(sale.paid_at or sale.created_at).astimezone(WIB):%H:%M}"
@@ -291,15 +292,15 @@ def choose_and_reprint(parent: QWidget, printer: ReceiptPrinter, journal: Journa
 
 def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
     """Everything receipts need from the app, in one place so app.py carries a single call."""
-    printer = ReceiptPrinter(controller.journal, lambda: controller.settings, window)
+    printer = ReceiptPrinter(controller.till, lambda: controller.settings, window)
     button = window.print_receipt_button
 
     def on_view(view: SaleView) -> None:
-        button.setVisible(view.state == "paid")
+        button.setVisible(view.state is SaleState.PAID)
         printer.on_sale_view(view)
 
     def print_current() -> None:
-        if controller.view.state == "paid" and controller.view.sale_id is not None:
+        if controller.view.state is SaleState.PAID and controller.view.sale_id is not None:
             printer.print_sale(controller.view.sale_id)
 
     controller.view_changed.connect(on_view)
@@ -308,9 +309,9 @@ def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
     printer.failed.connect(lambda text: window.show_notice("error", text))
 
     def reprint() -> None:
-        choose_and_reprint(window, printer, controller.journal)
+        choose_and_reprint(window, printer, controller.till)
 
     window.add_menu_action("Laporan", "Cetak ulang struk…", reprint, "reprint_action")
     window.on_close(printer.stop)
-    button.setVisible(controller.view.state == "paid")  # installed after the first paint: catch up
+    button.setVisible(controller.view.state is SaleState.PAID)  # installed after the first paint: catch up
     return printer

@@ -1,15 +1,15 @@
 """One way to run blocking work: a worker object on its own QThread, results back by signal.
 
-The worker owns one long-lived API client (keep-alive) created on its own thread. Every
-exception is caught and handed back to the GUI thread; a worker never dies silently.
+A runner for the server owns one long-lived API client (keep-alive), made on its own thread, and
+hands it to the jobs that ask for it (:meth:`TaskRunner.call_api`); other jobs (the printer, the
+recap, a QR check) take nothing (:meth:`TaskRunner.call`). Every exception is caught and handed back
+to the GUI thread; a worker never dies silently, and a callback that raises is a log line.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import sys
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -51,21 +51,9 @@ class _Worker(QObject):
         self._factory = factory
         self._client: OrkutClient | None = None
         self._client_made = False
-        self._traced = False
-
-    def _follow_tracer(self) -> None:
-        # A QThread is not started by ``threading``, so a tracer installed with
-        # ``threading.settrace`` (coverage, a debugger) never reaches it. Adopt it once per
-        # thread; in a shop there is none and this costs one attribute read per job.
-        if not self._traced:
-            self._traced = True
-            tracer = threading.gettrace()
-            if tracer is not None:
-                sys.settrace(tracer)
 
     @Slot(int, object)
     def run(self, request_id: int, job: Job) -> None:
-        self._follow_tracer()
         try:
             if not self._client_made:
                 self._client = self._factory()
@@ -107,7 +95,7 @@ class TaskRunner(QObject):
     _reconfigure = Signal(object)
     _close = Signal()
 
-    def __init__(self, name: str, factory: ClientFactory, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, factory: ClientFactory = lambda: None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[OnDone, OnError | None]] = {}
@@ -125,10 +113,15 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def call(
+    def call(self, job: Callable[[], T], on_done: Callable[[T], None], on_error: OnError | None = None) -> int:
+        """Run ``job`` on the worker; ``on_done`` gets its result, typed as the job returns it."""
+        return self.call_api(lambda _client: job(), on_done, on_error)
+
+    def call_api(
         self, job: Callable[[OrkutClient | None], T], on_done: Callable[[T], None], on_error: OnError | None = None
     ) -> int:
-        """Run ``job`` on the worker; ``on_done`` gets its result, typed as the job returns it."""
+        """As :meth:`call`, for a job that talks to the server: it gets the worker's client (None
+        when no API key is stored: :func:`client_required` says so to the cashier)."""
         request_id = next(self._ids)
         self._pending[request_id] = (on_done, on_error)
         self._submit.emit(request_id, job)

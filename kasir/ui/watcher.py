@@ -162,7 +162,7 @@ class PaymentWatcher(QObject):
             )
             return PollResult(served, find_settlement(served.value, terms, claimed))
 
-        self._tasks.call(job, lambda result: self._answered(watch, result), lambda exc: self._failed(watch, exc))
+        self._tasks.call_api(job, lambda result: self._answered(watch, result), lambda exc: self._failed(watch, exc))
         self._slow.start(max(self.interval_ms(), 3000))
 
     def _still_waiting(self) -> None:

@@ -20,17 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from kasir import wib
-from kasir.journal import Journal, Sale
+from kasir.journal import Sale
 from kasir.money import format_rupiah
-from kasir.till import SaleState, paid_label
+from kasir.sale_state import SaleState
+from kasir.till import Till
 
 COLUMNS = ("No", "Waktu", "Nominal", "Status", "Sumber QR", "Dompet")
 SOURCE_LABEL = {"server": "server", "local": "QR lokal"}
-
-
-def state_text(sale: Sale) -> str:
-    state = SaleState(sale.state)
-    return paid_label(sale) if state is SaleState.PAID else state.label
 
 
 class SalesDialog(QDialog):
@@ -38,11 +34,11 @@ class SalesDialog(QDialog):
     same_total_requested = Signal(int)  # the total (base) to sell again
     reprint_requested = Signal(int)  # sale id: "Cetak ulang" (the receipt says SALINAN)
 
-    def __init__(self, journal: Journal, today: date, parent: QWidget | None = None) -> None:
+    def __init__(self, till: Till, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sales_dialog")
         self.setWindowTitle("Penjualan hari ini")
-        self.journal, self.today = journal, today
+        self.till, self.today = till, today
         self.can_reprint = False  # set when a receipt printer is chosen
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -81,14 +77,14 @@ class SalesDialog(QDialog):
         self.resize(640, 420)
 
     def reload(self) -> None:
-        sales = list(reversed(self.journal.sales_on(self.today)))  # newest first: what a cashier looks for
+        sales = list(reversed(self.till.sales_on(self.today)))  # newest first: what a cashier looks for
         self.table.setRowCount(len(sales))
         for row, sale in enumerate(sales):
             cells = (
                 f"#{sale.id}",
                 sale.created_at.astimezone(wib.WIB).strftime("%H:%M:%S"),
                 format_rupiah(sale.nominal),
-                state_text(sale),
+                sale.label,
                 SOURCE_LABEL.get(sale.source or "", "—"),
                 sale.brand or "",
             )
@@ -108,7 +104,7 @@ class SalesDialog(QDialog):
 
     def _update(self) -> None:
         sale = self.selected()
-        state = SaleState(sale.state) if sale else None
+        state = sale.state if sale else None
         self.reshow_button.setEnabled(state is SaleState.AWAITING)
         self.same_total_button.setEnabled(state in (SaleState.EXPIRED, SaleState.FAILED, SaleState.CANCELLED))
         self.reprint_button.setEnabled(state is SaleState.PAID and self.can_reprint)

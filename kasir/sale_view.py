@@ -1,4 +1,4 @@
-"""What the screens show about the current sale: a small, immutable view model.
+"""What the screens show about the sale at the till: a small, immutable view model, made in the core.
 
 The customer display renders from this, never by mirroring the cashier's window.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kasir.sale_state import SaleState, label_of
+
 if TYPE_CHECKING:
     from datetime import datetime  # annotations only: not loaded before the first frame
 
@@ -16,7 +18,7 @@ Matrix = tuple[tuple[bool, ...], ...]
 
 @dataclass(frozen=True)
 class SaleView:
-    state: str  # idle, generating, awaiting, paid, expired, cancelled, failed
+    state: SaleState
     sale_id: int | None = None
     base: int = 0
     code: int = 0
@@ -36,5 +38,13 @@ class SaleView:
     # Money for this sale arrived but the journal refused to write it: what the cashier must read.
     unrecorded: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state", SaleState(self.state))  # a state given as its word
 
-IDLE = SaleView("idle")
+    @property
+    def label(self) -> str:
+        """Its state as the cashier reads it ("LUNAS (terlambat)")."""
+        return label_of(self.state, late=self.late, manual=self.manual)
+
+
+IDLE = SaleView(SaleState.IDLE)

@@ -1,0 +1,94 @@
+"""The journal's schema as versioned migrations, the same for every engine.
+
+Version N means the same tables, columns, constraints and indexes on SQLite and on PostgreSQL; only
+a few types are spelled per engine (``{id}``: the sale's number, given by the database; ``{int}``: a
+64-bit integer). History never changes: a migration that shipped is never edited, a new one is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the sales table
+    """
+    CREATE TABLE sales (
+        id           {id},
+        day          TEXT    NOT NULL,
+        created_at   TEXT    NOT NULL,
+        expires_at   TEXT    NOT NULL,
+        base         {int} NOT NULL CHECK (base > 0),
+        code         {int} NOT NULL CHECK (code >= 0),
+        nominal      {int} NOT NULL CHECK (nominal = base + code),
+        payload      TEXT,
+        source       TEXT    CHECK (source IN ('server', 'local')),
+        state        TEXT    NOT NULL CHECK (state IN
+                         ('generating', 'awaiting', 'paid', 'expired', 'cancelled', 'failed')),
+        ended_at     TEXT,
+        reason       TEXT,
+        issuer_reff  TEXT    UNIQUE,
+        paid_at      TEXT,
+        paid_amount  {int},
+        brand        TEXT,
+        buyer_reff   TEXT,
+        settled_at   TEXT,
+        late         {int} NOT NULL DEFAULT 0,
+        manual       {int} NOT NULL DEFAULT 0,
+        UNIQUE (day, nominal)
+    );
+    CREATE INDEX sales_state ON sales (state);
+    """,
+    # 2: every mutasi entry ever seen, so any day's recap knows its unmatched money
+    """
+    CREATE TABLE payments (
+        key         TEXT    PRIMARY KEY,
+        day         TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        amount      {int} NOT NULL,
+        type        TEXT    NOT NULL,
+        brand       TEXT    NOT NULL,
+        buyer_reff  TEXT    NOT NULL,
+        issuer_reff TEXT    NOT NULL
+    );
+    CREATE INDEX payments_day ON payments (day);
+    CREATE INDEX sales_day ON sales (day);
+    """,
+    # 3: what can still matter, by index: until when money for a sale may arrive (its nominal stays
+    # reserved and late money still settles it), and when each claimed payment was made
+    """
+    ALTER TABLE sales ADD COLUMN late_until {int};
+    ALTER TABLE sales ADD COLUMN paid_ts {int};
+    CREATE INDEX sales_late_until ON sales (late_until);
+    CREATE INDEX sales_paid_ts ON sales (paid_ts);
+    """,
+    # 4: one payment seen through two routes (the seed's reference, the history's id) is one payment:
+    # the later view points at the first (same_as), claims go to the first, and the recap counts it
+    # once; when each payment was made (ts to until_ts, the stamp's precision), by index
+    """
+    ALTER TABLE payments ADD COLUMN ts {int};
+    ALTER TABLE payments ADD COLUMN until_ts {int};
+    ALTER TABLE payments ADD COLUMN same_as TEXT;
+    CREATE INDEX payments_ts ON payments (ts);
+    CREATE INDEX payments_same_as ON payments (same_as);
+    """,
+    # 5: what could not be read of a payment (its date, its amount): its time is not invented
+    """
+    ALTER TABLE payments ADD COLUMN problem TEXT;
+    """,
+    # 6: when this PC first saw each payment, on its own clock: money seen and unclaimed keeps its
+    # nominal from new sales whatever the server's stamp and the PC's clock say of each other
+    """
+    ALTER TABLE payments ADD COLUMN seen_ts {int};
+    CREATE INDEX payments_seen ON payments (seen_ts);
+    """,
+    # 7: which till sold each sale (a shop with several tills shares one journal)
+    """
+    ALTER TABLE sales ADD COLUMN counter TEXT NOT NULL DEFAULT '';
+    """,
+)
+
+
+def statements(version: int, types: Mapping[str, str]) -> list[str]:
+    """Migration ``version`` (1-based) as statements in an engine's spelling of the types."""
+    script = MIGRATIONS[version - 1].format_map(types)
+    return [statement.strip() for statement in script.split(";") if statement.strip()]
