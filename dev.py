@@ -61,6 +61,7 @@ def test(args: list[str]) -> int:
         [PY, "-m", "ruff", "check", "kasir", "tests", "scripts", "benchmarks", "dev.py"],
         [PY, "-m", "ruff", "format", "--check", "kasir", "tests", "scripts", "benchmarks", "dev.py"],
         [PY, "-m", "mypy"],
+        [BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports")],  # the core / Qt layer contracts
         # The whole suite also measures branch coverage; the money modules must stay >= 95 %.
         [PY, "-m", "pytest", *args] if args else [PY, "-m", "pytest", "--cov", "--cov-report="],
         *([] if args else [[PY, "scripts/money_coverage.py"]]),

@@ -48,33 +48,6 @@ DEMO_ACCOUNT_ID = "1234567"
 DEMO_MERCHANT = f"OK{DEMO_ACCOUNT_ID}"
 DEMO_NAME = "TOKO DEMO KASIR"
 
-FAULTS = (
-    "http500",  # HTTP 500 with an HTML page
-    "http401",  # API key refused
-    "http429",  # rate limited by status
-    "http469",  # rate limited, OrderKuota's own status
-    "rate_message",  # HTTP 200 with "terlalu sering"
-    "html",  # HTTP 200 with an HTML error page
-    "malformed",  # truncated JSON
-    "empty",  # empty body
-    "wrong_shape",  # JSON of an unexpected shape (a list)
-    "wrong_keys",  # a JSON object with none of the keys the route answers
-    "hang",  # no answer until the client gives up (bounded)
-    "drop",  # connection closed without an answer
-    "session_expired",  # the token is refused
-    "gen_error",  # {"error": "Gagal generate QRIS"}
-    "bad_qr_crc",  # generate returns a QR whose CRC is wrong
-    "bad_qr_amount",  # generate returns a valid QR for another amount
-    "foreign_qr",  # generate returns a valid QR of another merchant
-    "trickle",  # a valid answer, one byte every 0.5 s (each read is quick; the whole never ends in time)
-    "trickle_headers",  # the status line and headers themselves, one byte every 0.5 s
-    "huge",  # a 40 MB JSON answer
-    "gzip_bomb",  # 0.5 MB of gzip that inflates to 512 MB
-    "retry_huge",  # HTTP 429 with Retry-After: 1e300
-    "retry_day",  # HTTP 429 with Retry-After: 86400
-)
-_HANG_LIMIT_S = 30.0
-
 PROFILES = ("seed", "today", "gateway")
 GATEWAY_PATH = "/orkut/pg-hidepulsa"
 SEED_PATHS = ("/kasir/orkut/generate", "/kasir/orkut/status-pembayaran", "/kasir/orkut/mutasi")
@@ -329,7 +302,10 @@ class OrkutSimulator:
         self.profile = profile
 
     def inject(self, kind: str, count: int = 1, path: str | None = None) -> None:
-        """Make the next ``count`` requests (to ``path``, or any API path) fail as ``kind``."""
+        """Make the next ``count`` requests (to ``path``, or any API path) fail as ``kind``
+        (:data:`kasir.sim_faults.FAULTS`)."""
+        from kasir.sim_faults import FAULTS
+
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULTS)}")
         with self._lock:
@@ -395,8 +371,15 @@ class OrkutSimulator:
         with self._lock:
             self.calls[path] = self.calls.get(path, 0) + 1
 
-    def _wait(self, seconds: float) -> None:
+    def wait(self, seconds: float) -> None:
+        """Sleep in a request handler; cut short when the server stops."""
         self._stopping.wait(seconds)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    gateway_path = GATEWAY_PATH
 
     # ---- endpoints (called on server threads) ------------------------------------
 
@@ -477,9 +460,9 @@ class OrkutSimulator:
         nominal = str(body.get("nominal", ""))
         if not nominal.isdigit() or not 1 <= int(nominal) <= MAX_SALE:
             return 200, {"error": "Gagal generate QRIS"}
-        return 200, self._qr_answer(int(nominal), qris.to_dynamic(self.base_qr, int(nominal)))
+        return 200, self.qr_answer(int(nominal), qris.to_dynamic(self.base_qr, int(nominal)))
 
-    def _qr_answer(self, nominal: int, payload: str) -> dict[str, Any]:
+    def qr_answer(self, nominal: int, payload: str) -> dict[str, Any]:
         return {
             "success": True,
             "nominal": str(nominal),
@@ -581,56 +564,8 @@ class OrkutSimulator:
         with self._lock:
             self.image_requests.append(dict(request_headers))
         if self.image_delay_s:
-            self._wait(self.image_delay_s)
+            self.wait(self.image_delay_s)
         return qr_png(LOOK_ALIKE_QR if "qris_look_alike" in self.shapes else self.base_qr)
-
-    def faulty_answer(self, kind: str, path: str, body: dict[str, Any]) -> tuple[int, bytes, str] | None:
-        """The raw answer for a fault, or None when the fault changes a normal answer instead."""
-        as_json = "application/json"
-        html = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>"
-        simple: dict[str, tuple[int, bytes, str]] = {
-            "http500": (500, html.encode(), "text/html"),
-            "http401": (401, b'{"success": false, "message": "Unauthorized"}', as_json),
-            "http429": (429, b'{"success": false, "message": "Too Many Requests"}', as_json),
-            "http469": (469, b'{"success": false, "message": "Anda terlalu sering melakukan request"}', as_json),
-            "rate_message": (
-                200,
-                b'{"success": false, "message": "Terlalu sering, coba kembali 5 menit lagi"}',
-                as_json,
-            ),
-            "html": (200, html.encode(), "text/html"),
-            "malformed": (200, b'{"status": "success", "data": [{"date": ', as_json),
-            "empty": (200, b"", as_json),
-            "wrong_shape": (200, b'["unexpected", 1, 2]', as_json),
-            "wrong_keys": (200, b'{"status": "success", "result": "ok"}', as_json),
-            "session_expired": (
-                200,
-                b'{"success": false, "message": "Token expired, silakan login ulang"}',
-                as_json,
-            ),
-            "gen_error": (200, b'{"error": "Gagal generate QRIS"}', as_json),
-            "huge": (200, _huge_body(), as_json),
-        }
-        if kind in simple:
-            return simple[kind]
-        if kind in ("bad_qr_crc", "bad_qr_amount", "foreign_qr") and path in ("/kasir/orkut/generate", GATEWAY_PATH):
-            nominal = int(str(body.get("nominal", "1")) or 1)
-            payload = self._bad_qr(kind, nominal)
-            answer = (
-                self._qr_answer(nominal, payload)
-                if path != GATEWAY_PATH
-                else {"status": "success", "data": {"qris_content": payload}}
-            )
-            return 200, json.dumps(answer).encode(), as_json
-        return None
-
-    def _bad_qr(self, kind: str, nominal: int) -> str:
-        if kind == "bad_qr_crc":
-            good = qris.to_dynamic(self.base_qr, nominal)
-            return good[:-4] + ("0000" if not good.endswith("0000") else "FFFF")
-        if kind == "bad_qr_amount":
-            return qris.to_dynamic(self.base_qr, nominal + 1000)
-        return qris.to_dynamic(OTHER_BASE_QR, nominal)
 
     def handle_control(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         at = wib.parse_wib(body["at"]) if body.get("at") else None
@@ -664,31 +599,6 @@ class OrkutSimulator:
             self.skew_s = float(body.get("seconds", 0))
             return 200, {"ok": True}
         return 404, {"ok": False, "message": "unknown control"}
-
-
-def _gzip_bomb() -> bytes:
-    """512 MB of zeros as ~0.5 MB of gzip, made once and kept."""
-    global _BOMB
-    if _BOMB is None:
-        packer = zlib.compressobj(1, zlib.DEFLATED, 31)
-        chunk = b"\0" * (1 << 20)
-        _BOMB = b"".join(packer.compress(chunk) for _ in range(512)) + packer.flush()
-    return _BOMB
-
-
-_BOMB: bytes | None = None
-_HUGE: bytes | None = None
-
-
-def _huge_body() -> bytes:
-    """A 40 MB JSON answer, made once and kept."""
-    global _HUGE
-    if _HUGE is None:
-        _HUGE = b'{"status": "success", "data": [], "pad": "' + b"x" * 40_000_000 + b'"}'
-    return _HUGE
-
-
-_GZIP_BOMB = _gzip_bomb
 
 
 def qr_png(payload: str, module_px: int = 8) -> bytes:
@@ -737,7 +647,9 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
             if self.path == "/_sim/state":
                 self._send(200, json.dumps(sim.state()).encode(), "application/json")
             elif self.path.split("?")[0] == "/static/qris.png" and sim.image_trickle:
-                self._trickle_headers()
+                from kasir import sim_faults
+
+                sim_faults.serve(self, "trickle_headers", sim)
             elif self.path.split("?")[0] == "/static/qris.png":
                 self._send(200, sim.qris_png({k.lower(): v for k, v in self.headers.items()}), "image/png")
             elif self.path.startswith("/static/go?to="):  # an image host that redirects (tests)
@@ -772,21 +684,19 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
         def _api(self, body: dict[str, Any]) -> None:
             sim._count(self.path)
             if sim.latency_s:
-                sim._wait(sim.latency_s)
+                sim.wait(sim.latency_s)
             fault = sim._take_fault(self.path)
-            if fault == "hang":
-                sim._wait(_HANG_LIMIT_S)
-                self.close_connection = True
-                return
-            if fault == "drop":
-                self.close_connection = True
-                return
-            if fault in ("trickle", "gzip_bomb", "retry_huge", "retry_day"):
-                self._hostile(fault)
-                return
-            if fault == "trickle_headers":
-                self._trickle_headers()
-                return
+            if fault:
+                from kasir import sim_faults  # the fault lab: tests only, never the demo
+
+                if fault == "hang":
+                    sim.wait(sim_faults.HANG_LIMIT_S)
+                if fault in ("hang", "drop"):
+                    self.close_connection = True
+                    return
+                if fault in sim_faults.WRITTEN:
+                    sim_faults.serve(self, fault, sim)
+                    return
             if not fault and not sim.serves(self.path):
                 if "json404" in sim.shapes:
                     self._send(404, b'{"success": false, "message": "Not Found"}', "application/json")
@@ -794,62 +704,12 @@ def _make_handler(sim: OrkutSimulator) -> type[BaseHTTPRequestHandler]:
                     self._send(404, NOT_FOUND_HTML, "text/html")
                 return
             if fault:
-                raw = sim.faulty_answer(fault, self.path, body)
+                raw = sim_faults.answer(sim, fault, self.path, body)
                 if raw is not None:
                     self._send(*raw)
                     return
             status, answer = sim.handle_api(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             self._send(status, json.dumps(answer).encode(), "application/json")
-
-        def _hostile(self, fault: str) -> None:
-            try:
-                if fault in ("retry_huge", "retry_day"):
-                    body = b'{"success": false, "message": "Too Many Requests"}'
-                    self.send_response(429)
-                    self.send_header("Retry-After", "1e300" if fault == "retry_huge" else "86400")
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                elif fault == "gzip_bomb":
-                    body = _GZIP_BOMB()
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Encoding", "gzip")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                else:  # trickle: a fine answer, one byte at a time, until the client gives up
-                    body = b'{"status": "success", "message": "no data"}' + b" " * 10_000
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    deadline = time.monotonic() + _HANG_LIMIT_S
-                    for i in range(len(body)):
-                        if sim._stopping.is_set() or time.monotonic() > deadline:
-                            break
-                        self.wfile.write(body[i : i + 1])
-                        self.wfile.flush()
-                        sim._wait(0.5)
-            except OSError:
-                pass  # the client gave up: that is the point
-            self.close_connection = True
-
-        def _trickle_headers(self) -> None:
-            """HTTP/1.1 200 OK and its headers, one byte every 0.5 s: every read is quick, none ends."""
-            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Pad: " + b"x" * 200 + b"\r\n"
-            deadline = time.monotonic() + _HANG_LIMIT_S
-            try:
-                for i in range(len(head)):
-                    if sim._stopping.is_set() or time.monotonic() > deadline:
-                        break
-                    self.wfile.write(head[i : i + 1])
-                    self.wfile.flush()
-                    sim._wait(0.5)
-            except OSError:
-                pass  # the client gave up: that is the point
-            self.close_connection = True
 
         def _send(self, status: int, payload: bytes, content_type: str) -> None:
             try:

@@ -16,7 +16,8 @@ from kasir import transport
 from kasir.errors import ApiTimeoutError, RateLimitedError, ResponseTooLargeError
 from kasir.orkut.client import OrkutClient
 from kasir.orkut.types import MerchantCode, Session
-from kasir.simulator import DEMO_API_KEY, OrkutSimulator, _gzip_bomb, _huge_body
+from kasir.sim_faults import gzip_bomb, huge_body
+from kasir.simulator import DEMO_API_KEY, OrkutSimulator
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_a_trickling_answer_is_cut_at_the_overall_deadline(served: tuple[OrkutSi
 def test_a_40_mb_answer_is_refused_without_being_held(served: tuple[OrkutSimulator, Session]) -> None:
     sim, session = served
     sim.inject("huge")
-    _huge_body()  # the server's copy is made before memory is traced: only the client's counts
+    huge_body()  # the server's copy is made before memory is traced: only the client's counts
     tracemalloc.start()
     try:
         with OrkutClient(sim.url, DEMO_API_KEY) as client, pytest.raises(ResponseTooLargeError) as caught:
@@ -54,7 +55,7 @@ def test_a_40_mb_answer_is_refused_without_being_held(served: tuple[OrkutSimulat
 def test_a_gzip_bomb_is_refused_before_it_inflates(served: tuple[OrkutSimulator, Session]) -> None:
     sim, session = served
     sim.inject("gzip_bomb")
-    _gzip_bomb()
+    gzip_bomb()
     tracemalloc.start()
     try:
         with OrkutClient(sim.url, DEMO_API_KEY) as client, pytest.raises(ResponseTooLargeError):

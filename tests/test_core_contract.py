@@ -1,31 +1,38 @@
-"""The core never imports Qt: each core module, imported alone in a fresh interpreter, leaves
-PySide6 out of sys.modules. New modules are found by themselves; the Qt layer is named here."""
+"""The core / Qt layer contracts (pyproject.toml, run by ``dev.py test`` with import-linter) name
+every module: a new module is either core or Qt layer, never forgotten by the contract."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import tomllib
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
-QT_LAYER = {"app", "__main__", "selftest"}  # and everything under kasir/ui
-CORE = sorted(p.stem for p in (ROOT / "kasir").glob("*.py") if p.stem not in QT_LAYER | {"__init__"})
+QT_LAYER = {"kasir.app", "kasir.__main__", "kasir.selftest", "kasir.ui"}
 
 
-def test_the_core_is_found_and_is_most_of_the_package() -> None:
-    assert {"till", "journal", "matching", "money", "qris", "qrcheck", "recap", "sources"} <= set(CORE)
+def _contracts() -> dict[str, dict[str, object]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {c["id"]: c for c in config["tool"]["importlinter"]["contracts"]}
 
 
-@pytest.mark.parametrize("module", CORE)
-def test_a_core_module_imports_no_qt(module: str) -> None:
-    probe = (
-        f"import sys, kasir.{module}; "
-        "leaked = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))); "
-        "print(','.join(leaked))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
-    )
-    assert result.stdout.strip() == "", f"kasir.{module} pulls in {result.stdout.strip()}"
+def _top_level_modules() -> set[str]:
+    package = ROOT / "kasir"
+    modules = {f"kasir.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__"}
+    return modules | {f"kasir.{p.name}" for p in package.iterdir() if (p / "__init__.py").exists()}
+
+
+def test_every_module_is_either_in_the_core_contract_or_in_the_qt_layer() -> None:
+    core = set(_contracts()["core"]["source_modules"])  # type: ignore[arg-type]
+    assert core | QT_LAYER == _top_level_modules()
+    assert not core & QT_LAYER
+
+
+def test_the_core_is_most_of_the_package_and_holds_every_money_rule() -> None:
+    core = set(_contracts()["core"]["source_modules"])  # type: ignore[arg-type]
+    money = {"kasir.checkout", "kasir.till", "kasir.journal", "kasir.matching", "kasir.money", "kasir.kode_unik"}
+    assert money | {"kasir.qris", "kasir.qrcheck", "kasir.recap", "kasir.sources", "kasir.orkut"} <= core
+
+
+def test_the_core_may_import_neither_qt_nor_the_qt_layer() -> None:
+    forbidden = set(_contracts()["core"]["forbidden_modules"])  # type: ignore[arg-type]
+    assert {"PySide6", "shiboken6", "kasir.ui", "kasir.app"} <= forbidden

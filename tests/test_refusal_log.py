@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from kasir import sim_faults
 from kasir.credentials import AUTH_TOKEN
 from kasir.simulator import DEMO_API_KEY
 from tests.gui_helpers import OpenApp, controller_of, demo, open_app, sim_of, type_total
@@ -63,7 +64,7 @@ def test_each_refused_answer_or_qr_leaves_one_warning_saying_where_and_why(
         assert DEMO_API_KEY not in record.getMessage()
         assert token not in record.getMessage()
     if fault in ("bad_qr_crc", "bad_qr_amount", "foreign_qr"):
-        payload = sim._bad_qr(fault, 25_001)
+        payload = sim_faults.bad_qr(sim, fault, 25_001)
         assert f"payload {payload[:20]}… ({len(payload)} chars)" in lines[0]
         assert payload[20:40] not in caplog.text  # never the whole payload
     if path == GENERATE and fault in ("wrong_shape", "wrong_keys", "gen_error"):

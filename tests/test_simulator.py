@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from kasir import qris
-from kasir.simulator import DEMO_BASE_QR, FAULTS, OrkutSimulator
+from kasir.sim_faults import FAULTS
+from kasir.simulator import DEMO_BASE_QR, OrkutSimulator
 
 
 def test_demo_base_qr_is_a_valid_static_qris() -> None:
