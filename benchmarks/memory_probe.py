@@ -19,8 +19,8 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import run  # sets the offscreen platform and sys.path
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import harness as run
 
 
 def qt_objects(window: object) -> Counter[str]:
@@ -81,7 +81,7 @@ def main() -> int:
                 print(f"  sale {i}", file=sys.stderr, flush=True)
             if i in (10, args.sales):
                 gc.collect()
-                run.pump(lambda: not controller._mutasi_busy)
+                run.pump(lambda: not controller.panel.busy)
                 snapshot = tracemalloc.take_snapshot() if not args.no_trace else None
                 marks[i] = (snapshot, py_objects(), qt_objects(window), run.rss_bytes(), sizes(window, sim))
         (s10, py10, qt10, rss10, z10), (sn, pyn, qtn, rssn, zn) = marks[10], marks[args.sales]

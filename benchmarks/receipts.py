@@ -64,7 +64,7 @@ def _paid_sales(target: str, runs: int, seconds: float) -> tuple[list[float], li
     """``runs`` demo sales to LUNAS with the printer at ``target`` ("" = none): per sale, the longest
     GUI stall from 0.3 s after LUNAS for ``seconds`` (a hung print is still pending throughout),
     and the time from LUNAS to the print's outcome."""
-    from benchmarks.run import finish, longest_stall, open_demo, pump
+    from benchmarks.harness import finish, longest_stall, open_demo, pump
     from kasir.ui.receipt_printing import find_printer
 
     kind = "network" if target else ""
@@ -96,7 +96,7 @@ def _paid_sales(target: str, runs: int, seconds: float) -> tuple[list[float], li
 
 
 def bench_receipts(report: Report, seconds: float = 2.0, runs: int = 3) -> None:
-    from benchmarks.run import median, ms
+    from benchmarks.harness import median, ms
 
     print("Struk (receipts)", flush=True)
     printer, hung = _Printer(), _Printer(hang=True)

@@ -156,10 +156,6 @@ def _time(moment: object) -> str:
     return wib.format_wib(moment) if moment is not None else ""  # type: ignore[arg-type]
 
 
-def csv_rows(recap: DayRecap) -> list[list[str]]:
-    return list(iter_csv_rows(recap))
-
-
 def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
     """The CSV's rows one at a time: a busy day's 10,000 rows are never all alive at once."""
     yield list(CSV_HEADER)

@@ -11,12 +11,25 @@ import json
 import time
 import zlib
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from kasir import qris
 
-if TYPE_CHECKING:
-    from kasir.simulator import OrkutSimulator
+
+class Server(Protocol):
+    """What the fault lab needs of the simulator it plays in (kasir.simulator.OrkutSimulator)."""
+
+    base_qr: str
+    other_base_qr: str
+    gateway_path: str
+
+    @property
+    def stopping(self) -> bool: ...
+
+    def wait(self, seconds: float) -> None: ...
+
+    def qr_answer(self, nominal: int, payload: str) -> dict[str, Any]: ...
+
 
 FAULTS = (
     "http500",  # HTTP 500 with an HTML page
@@ -64,7 +77,7 @@ _SIMPLE: dict[str, tuple[int, bytes, str]] = {
 }
 
 
-def answer(sim: OrkutSimulator, kind: str, path: str, body: dict[str, Any]) -> tuple[int, bytes, str] | None:
+def answer(sim: Server, kind: str, path: str, body: dict[str, Any]) -> tuple[int, bytes, str] | None:
     """The raw answer for a fault, or None when the fault is not answered this way on this route."""
     if kind in _SIMPLE:
         return _SIMPLE[kind]
@@ -82,19 +95,17 @@ def answer(sim: OrkutSimulator, kind: str, path: str, body: dict[str, Any]) -> t
     return None
 
 
-def bad_qr(sim: OrkutSimulator, kind: str, nominal: int) -> str:
+def bad_qr(sim: Server, kind: str, nominal: int) -> str:
     """A QR the gate must refuse: a wrong CRC, another amount, or another merchant's."""
-    from kasir.simulator import OTHER_BASE_QR
-
     if kind == "bad_qr_crc":
         good = qris.to_dynamic(sim.base_qr, nominal)
         return good[:-4] + ("0000" if not good.endswith("0000") else "FFFF")
     if kind == "bad_qr_amount":
         return qris.to_dynamic(sim.base_qr, nominal + 1000)
-    return qris.to_dynamic(OTHER_BASE_QR, nominal)
+    return qris.to_dynamic(sim.other_base_qr, nominal)
 
 
-def serve(handler: BaseHTTPRequestHandler, fault: str, sim: OrkutSimulator) -> None:
+def serve(handler: BaseHTTPRequestHandler, fault: str, sim: Server) -> None:
     """Write an answer that is hostile in how it travels (its timing, its encoding, its headers)."""
     try:
         if fault in ("retry_huge", "retry_day"):
@@ -128,7 +139,7 @@ def _headers(handler: BaseHTTPRequestHandler, body: bytes) -> None:
     handler.end_headers()
 
 
-def _trickle(handler: BaseHTTPRequestHandler, data: bytes, sim: OrkutSimulator) -> None:
+def _trickle(handler: BaseHTTPRequestHandler, data: bytes, sim: Server) -> None:
     """Every read the client makes is quick; the whole never arrives within any sane deadline."""
     deadline = time.monotonic() + HANG_LIMIT_S
     for i in range(len(data)):

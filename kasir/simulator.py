@@ -380,6 +380,7 @@ class OrkutSimulator:
         return self._stopping.is_set()
 
     gateway_path = GATEWAY_PATH
+    other_base_qr = OTHER_BASE_QR  # another merchant's QRIS, for the fault lab's "foreign_qr"
 
     # ---- endpoints (called on server threads) ------------------------------------
 
