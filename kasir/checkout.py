@@ -115,8 +115,7 @@ class _Draft:
         self.fields.update(values)
 
     def say(self, level: str, text: str) -> None:
-        if text:
-            self.notices.append(Notice(level, text))
+        self.notices.append(Notice(level, text))
 
 
 class Checkout:
@@ -135,6 +134,9 @@ class Checkout:
         # Keys of the last list already in the journal: only the rows the server still lists (the
         # day's), so an app left open for a month holds no more than a day's keys.
         self._recorded: set[str] = set()
+        # Sales whose time ran out while the app was closed, not yet looked at: found paid, by the
+        # look or by a list, the cashier is told so.
+        self._looking: set[int] = set()
 
     @property
     def unrecorded(self) -> tuple[str, ...]:
@@ -308,12 +310,14 @@ class Checkout:
         """The watcher found the payment of a sale it watched."""
         d = _Draft()
         outcome = self.till.settle(sale_id, entry)
+        sale = outcome.sale
+        if sale is None:  # no such sale (any more): nothing to show or watch
+            return self._done(d)
         if outcome.kind in (Kind.SETTLED, Kind.ALREADY_PAID):
-            self._announce_settled(d, outcome)
+            self._announce_settled(d, outcome, sale)
             d.set(refresh_panel=True)
             return self._done(d)
-        sale = outcome.sale
-        if sale is None or sale.state is not SaleState.AWAITING:
+        if sale.state is not SaleState.AWAITING:
             return self._done(d)
         if outcome.kind is Kind.STORAGE_FAILED:
             # The money is there; the disk is not. Keep watching and try again, never drop the sale,
@@ -334,10 +338,10 @@ class Checkout:
             self.till.record_payments(fresh)
         self._recorded = {e.key for e in entries}
         for outcome in self.till.take_in(entries, offset):
-            if outcome.kind is Kind.SETTLED:
-                self._announce_settled(d, outcome)
+            sale = outcome.sale
+            if outcome.kind is Kind.SETTLED and sale is not None:
+                self._announce_settled(d, outcome, sale)
             elif outcome.kind is Kind.STORAGE_FAILED:
-                sale = outcome.sale
                 if sale is not None and sale.id == self.view.sale_id and sale.state is SaleState.AWAITING:
                     # The list brought the money of the sale on the counter (an automatic settle is
                     # for its exact nominal): the same "paid, not written" as the watcher's.
@@ -355,7 +359,7 @@ class Checkout:
         if outcome.kind is not Kind.SETTLED or outcome.sale is None:
             d.say("error", outcome.message)
             return self._done(d)
-        self._announce_settled(d, outcome)
+        self._announce_settled(d, outcome, outcome.sale)
         d.say("info", outcome.message)
         d.set(refresh_panel=True, answer=Answer.ATTACHED)
         return self._done(d)
@@ -370,6 +374,7 @@ class Checkout:
         time comes back (its QR checked again), the others get one look for money."""
         d = _Draft()
         plan = self.till.resume()
+        self._looking = {sale.id for sale in plan.check}
         d.set(look_for_money=plan.check, recheck_qr=plan.restore)
         return self._done(d)
 
@@ -377,9 +382,8 @@ class Checkout:
         """The one look at a sale whose time ran out while the app was closed."""
         d = _Draft()
         outcome = self.till.after_restart_check(sale, entry)
-        if outcome.kind is Kind.SETTLED:
-            self._announce_settled(d, outcome)
-            d.say("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")
+        if outcome.kind is Kind.SETTLED and outcome.sale is not None:
+            self._announce_settled(d, outcome, outcome.sale)
         elif outcome.kind is Kind.ENDED:
             d.set(retake=True)  # the panel (its own worker) may have brought the money before this look ended
         return self._done(d)
@@ -460,15 +464,19 @@ class Checkout:
         d.say("error", f"{text} {reason}")
         d.set(banner_changed=True)
 
-    def _announce_settled(self, d: _Draft, outcome: Outcome) -> None:
-        sale = outcome.sale
-        if sale is None:
-            return
+    def _announce_settled(self, d: _Draft, outcome: Outcome, sale: Sale) -> None:
+        """A sale was settled: its screen, the banner, and what this till's cashier is told. Another
+        till's sale (a shop's tills share one journal) is that till's news, not this one's."""
         d.set(stop_watching=sale.id)
         if self._unrecorded.pop(sale.id, None) is not None:  # written at last
             d.set(banner_changed=True)
         if self.view.sale_id == sale.id:
             self._show(d, self._view_of(sale))
+        if sale.counter != self.till.counter:
+            return
+        if sale.id in self._looking:  # it ran out while the app was closed: paid after all
+            self._looking.discard(sale.id)
+            d.say("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")
         if (sale.late or outcome.after_end) and not sale.manual:  # the cashier saw this sale end
             d.say("warn", outcome.message)
             d.set(late=sale)

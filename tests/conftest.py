@@ -21,26 +21,28 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _workers_follow_the_tracer() -> None:
     """Branch coverage of code that runs in background jobs: coverage installs its tracer with
-    ``threading.settrace``, which a QThread (not started by ``threading``) never sees. Each worker
-    adopts it once, here in the tests: in a shop there is no tracer, and the app carries no code for one."""
+    ``threading.settrace``, which a QThread (not started by ``threading``) never sees. Each job
+    adopts it on its worker, here in the tests: in a shop there is no tracer, and the app carries no
+    code for one. (The job is data handed to the worker's own slot, so it runs on the worker.)"""
     import sys
     import threading
 
-    from PySide6.QtCore import Slot
-
     from kasir.ui import tasks
 
-    if threading.gettrace() is None:
+    tracer = threading.gettrace()
+    if tracer is None:
         return
-    run = tasks._Worker.run
+    call_api = tasks.TaskRunner.call_api
 
-    @Slot(int, object)
-    def traced(self: tasks._Worker, request_id: int, job: tasks.Job) -> None:
-        if sys.gettrace() is None:
-            sys.settrace(threading.gettrace())
-        run(self, request_id, job)
+    def call_api_traced(self: tasks.TaskRunner, job: tasks.Job, *args: Any, **kwargs: Any) -> int:
+        def traced(client: object) -> object:
+            if sys.gettrace() is None:
+                sys.settrace(tracer)
+            return job(client)  # type: ignore[arg-type]
 
-    tasks._Worker.run = traced  # type: ignore[method-assign]
+        return call_api(self, traced, *args, **kwargs)
+
+    tasks.TaskRunner.call_api = call_api_traced  # type: ignore[method-assign]
 
 
 _workers_follow_the_tracer()

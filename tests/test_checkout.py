@@ -321,3 +321,184 @@ def test_a_restart_brings_back_the_newest_sale_in_time_and_looks_once_at_the_oth
     looked = again.looked_for_money(step.look_for_money[0], None)
     assert looked.retake and journal.get(old.sale_id or 0).state is SaleState.EXPIRED
     journal.close()
+
+
+# ---- the edges: a journal that refuses, a sale that is not on screen ------------------------------
+
+
+def refuse(checkout: Checkout, monkeypatch: pytest.MonkeyPatch, method: str, gone: bool = False) -> None:
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise JournalError("database or disk is full")
+
+    monkeypatch.setattr(checkout.till.journal, method, full_disk)
+    if gone:
+        monkeypatch.setattr(type(checkout.till.journal), "gone", property(lambda _self: True))
+
+
+def test_acknowledging_or_cancelling_with_nothing_on_screen_changes_nothing(checkout: Checkout) -> None:
+    assert checkout.acknowledge().view is None and checkout.cancel().view is None
+
+
+def test_pay_begins_a_sale_as_bayar_does(checkout: Checkout) -> None:
+    step = checkout.pay(25_000, can_make_qr=True)
+    assert step.make_qr is not None and checkout.view.state is SaleState.GENERATING
+
+
+def test_cancel_puts_an_outcome_away_and_refuses_money_not_yet_written(checkout: Checkout, unwritten: Step) -> None:
+    assert checkout.cancel().notices[0].level == "warn" and checkout.view.state is SaleState.AWAITING
+
+
+def test_cancel_of_an_outcome_goes_back_to_idle(checkout: Checkout) -> None:
+    awaiting(checkout)
+    checkout.cancel()
+    assert checkout.cancel().view is not None and checkout.view.state is SaleState.IDLE
+
+
+def test_a_sale_that_no_longer_waits_is_not_shown_again(checkout: Checkout, clock: FakeClock) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    clock.advance(minutes=11)
+    assert "tidak sedang menunggu" in checkout.reshow(view.sale_id).notices[0].text
+
+
+def test_a_qr_the_journal_will_not_take_fails_the_sale_and_says_why(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    began = checkout.press_pay(25_000, can_make_qr=True)
+    assert began.make_qr is not None
+    refuse(checkout, monkeypatch, "mark_awaiting")
+    step = checkout.qr_made(began.make_qr.id, made(began.make_qr.nominal))
+    assert checkout.view.state is SaleState.FAILED and step.watch is None and step.notices[-1].level == "error"
+
+
+def test_a_qr_the_journal_will_not_take_for_a_sale_off_screen_only_says_why(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    began = checkout.press_pay(25_000, can_make_qr=True)
+    assert began.make_qr is not None
+    checkout.view = checkout.view.__class__(SaleState.IDLE)
+    refuse(checkout, monkeypatch, "mark_awaiting")
+    step = checkout.qr_made(began.make_qr.id, made(began.make_qr.nominal))
+    assert step.view is None and step.notices[-1].level == "error"
+
+
+def test_a_stored_qr_that_fails_the_gate_again_fails_its_sale(checkout: Checkout) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    step = checkout.qr_recheck_failed(checkout.till.sale(view.sale_id), ValueError("CRC salah"))
+    assert checkout.view.state is SaleState.FAILED and step.stop_watching == view.sale_id
+
+
+def test_an_end_the_journal_refuses_leaves_the_open_state_and_says_both_reasons(
+    checkout: Checkout, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    awaiting(checkout)
+    refuse(checkout, monkeypatch, "mark_ended", gone=True)
+    clock.advance(minutes=10)
+    step = checkout.tick()
+    assert step.view is not None and step.view.state is SaleState.EXPIRED
+    assert "waktu habis" in step.view.message and "Jurnal" in step.view.message and step.storage_gone
+
+
+def test_money_the_watcher_found_for_an_ended_or_unknown_sale_changes_nothing(checkout: Checkout) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    checkout.press_cancel(0)
+    checkout.press_cancel(0)
+    failed = checkout.press_pay(10_000, can_make_qr=True)
+    assert failed.make_qr is not None
+    checkout.qr_failed(failed.make_qr.id, ValueError("x"))
+    step = checkout.payment_seen(failed.make_qr.id, paid(failed.make_qr.nominal, START))
+    assert step.view is None and step.watch is None
+
+
+def test_money_another_sale_already_claimed_keeps_the_sale_waiting(checkout: Checkout) -> None:
+    first = awaiting(checkout).view
+    assert first is not None and first.sale_id is not None
+    payment = paid(first.nominal, START + timedelta(seconds=1))
+    checkout.payment_seen(first.sale_id, payment)
+    second = awaiting(checkout, 25_000).view
+    assert second is not None and second.sale_id is not None
+    twin = paid(second.nominal, START + timedelta(seconds=2), reff=payment.issuer_reff)
+    step = checkout.payment_seen(second.sale_id, twin)
+    assert step.watch is not None and step.watch.delay_ms is None and checkout.view.state is SaleState.AWAITING
+
+
+def test_a_list_whose_money_the_journal_refuses_is_said_on_the_sale_or_as_an_error(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = awaiting(checkout).view
+    assert view is not None
+    refuse(checkout, monkeypatch, "settle")
+    on_counter = checkout.take_in([paid(view.nominal, START + timedelta(seconds=3))])
+    assert on_counter.banner_changed and checkout.unrecorded
+    checkout.view = checkout.view.__class__(SaleState.IDLE)
+    elsewhere = checkout.take_in([paid(view.nominal, START + timedelta(seconds=3), reff="R2")])
+    assert elsewhere.notices and elsewhere.notices[-1].level == "error" and not elsewhere.banner_changed
+
+
+def test_a_sale_found_paid_at_its_look_after_a_restart_is_announced(tmp_path: Path, clock: FakeClock) -> None:
+    journal = SqliteJournal.in_dir(tmp_path)
+    first = Checkout(Till(journal, clock), clock)
+    view = awaiting(first).view
+    assert view is not None and view.sale_id is not None
+    clock.advance(minutes=12)
+    again = Checkout(Till(journal, clock), clock)
+    sale = again.resume().look_for_money[0]
+    step = again.looked_for_money(sale, paid(sale.nominal, START + timedelta(minutes=2)))
+    assert step.paid_cue and any("ternyata sudah dibayar" in n.text for n in step.notices)
+    journal.close()
+
+
+def test_enter_with_no_total_on_an_outcome_only_puts_it_away(checkout: Checkout) -> None:
+    awaiting(checkout)
+    checkout.press_cancel(0)
+    checkout.press_cancel(0)
+    step = checkout.press_pay(0, can_make_qr=True)
+    assert checkout.view.state is SaleState.IDLE and step.make_qr is None and not step.input_note
+
+
+def test_a_qr_job_failing_for_a_sale_no_longer_on_screen_ends_it_quietly(checkout: Checkout) -> None:
+    began = checkout.press_pay(25_000, can_make_qr=True)
+    assert began.make_qr is not None
+    checkout.view = checkout.view.__class__(SaleState.IDLE)
+    step = checkout.qr_failed(began.make_qr.id, ValueError("x"))
+    assert step.view is None and checkout.till.sale(began.make_qr.id).state is SaleState.FAILED
+
+
+def test_an_end_whose_sale_the_journal_cannot_read_back_leaves_the_screen_as_it_is(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kasir.till import Kind, Outcome
+
+    awaiting(checkout)
+    monkeypatch.setattr(checkout.till, "end", lambda *_a: Outcome(Kind.STORAGE_FAILED, None, "Jurnal rusak."))
+    step = checkout.cancel()
+    assert step.view is None and step.notices[-1].text == "Jurnal rusak."
+
+
+def test_money_not_yet_written_for_a_sale_off_screen_is_said_in_the_banner_only(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    checkout.view = checkout.view.__class__(SaleState.IDLE)
+    refuse(checkout, monkeypatch, "settle")
+    step = checkout.payment_seen(view.sale_id, paid(view.nominal, START + timedelta(seconds=5)))
+    assert step.view is None and step.banner_changed and checkout.unrecorded
+
+
+def test_money_the_panel_settled_first_is_not_cued_twice_when_the_watcher_brings_it(checkout: Checkout) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    payment = paid(view.nominal, START + timedelta(seconds=5))
+    assert checkout.take_in([payment]).paid_cue
+    again = checkout.payment_seen(view.sale_id, payment)
+    assert not again.paid_cue and again.stop_watching == view.sale_id
+
+
+def test_money_the_watcher_found_for_a_sale_that_is_not_there_changes_nothing(checkout: Checkout) -> None:
+    from kasir.till import Kind, Outcome
+
+    checkout.till.settle = lambda *_a, **_k: Outcome(Kind.NOT_SETTLEABLE, None, "")  # type: ignore[method-assign]
+    assert checkout.payment_seen(404, paid(1, START)) == Step()

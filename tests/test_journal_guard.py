@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from kasir import app as kasir_app
 from kasir.journal import JournalCorruptError, JournalGoneError
 from kasir.journal_sqlite import FILENAME, SqliteJournal
 from kasir.kode_unik import Allocation
-from kasir.wib import now
+from kasir.orkut.types import MutasiEntry
+from kasir.wib import WIB, now
 from tests.gui_helpers import OpenApp, controller_of, demo, open_app, start_sale, type_total
 from tests.processes import run_kasir
 
@@ -89,3 +91,31 @@ def test_a_damaged_journal_is_kept_aside_and_a_new_one_begins_when_the_shop_agre
     assert len(kept) == 1 and kept[0].read_bytes() == b"garbage" * 1000
     start_sale(qtbot, window)  # the new journal takes sales
     assert controller_of(window).till.journal.get(controller_of(window).view.sale_id or 0).state == "awaiting"
+
+
+def test_a_journal_path_that_cannot_be_a_database_is_a_journal_error_not_a_crash(tmp_path: Path) -> None:
+    from kasir.journal import JournalError
+
+    (tmp_path / "folder.sqlite3").mkdir()
+    with pytest.raises(JournalError, match="cannot open"):
+        SqliteJournal(tmp_path / "folder.sqlite3")
+
+
+def test_the_journal_says_where_it_lives_and_keeps_itself_without_a_copy_when_told(tmp_path: Path) -> None:
+    from datetime import date
+
+    journal = SqliteJournal.in_dir(tmp_path)
+    assert journal.where == str(tmp_path / FILENAME)
+    line = journal.upkeep(date(2026, 11, 25), backup=False)
+    assert "0 sales" in line and not (tmp_path / "cadangan").exists()
+    journal.close()
+
+
+def test_a_write_the_database_refuses_is_a_journal_error(tmp_path: Path) -> None:
+    from kasir.journal import JournalError
+
+    journal = SqliteJournal.in_dir(tmp_path)
+    journal._db.execute("PRAGMA query_only = ON")  # every write refused, as a read-only mount does
+    with pytest.raises(JournalError, match="write failed"):
+        journal.record_payments([MutasiEntry(datetime(2026, 11, 25, 9, tzinfo=WIB), 1, "CR", "", "", "R", "", None)])
+    journal.close()

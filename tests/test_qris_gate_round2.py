@@ -94,3 +94,11 @@ def test_the_sale_gate_refuses_another_accounts_qr_when_only_the_account_is_know
     with pytest.raises(qris.QrisError, match="merchant lain"):
         check_for_sale(qris.to_dynamic(OTHER_BASE_QR, 25_001), 25_001, None, "1234567")
     assert check_for_sale(DYNAMIC, 25_001, None, "1234567").amount == "25001"
+
+
+def test_only_the_gate_makes_a_checked_qr() -> None:
+    from kasir.qrcheck import CheckedQr
+
+    with pytest.raises(TypeError, match="prepare"):
+        CheckedQr(DYNAMIC, 25_001, "TOKO DEMO KASIR", None, ())
+    assert prepare(DYNAMIC, 25_001, DEMO_BASE_QR, "1234567").nominal == 25_001  # the base decides, not the id
