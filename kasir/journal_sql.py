@@ -233,6 +233,30 @@ class SqlJournal(ABC):
     def gone(self) -> bool: ...
 
     @property
+    def reachable(self) -> bool:
+        """False while the journal's server cannot be reached (a file is always at hand)."""
+        return True
+
+    def probe(self) -> bool:
+        """Reach the journal again after a failure (on a worker); True when it answers."""
+        return True
+
+    def poller_lock(self) -> HeldLock | Any:
+        """Which till of the shop polls the upstream: one PC always does."""
+        return HeldLock()
+
+    def listener(self) -> Any | None:
+        """How this till hears of the other tills' changes: None with no other tills."""
+        return None
+
+    def _changed(self, what: str) -> None:  # noqa: B027 - a hook: only a shared journal tells anyone
+        """Inside a write: what changed ("sale:12", "payments"), for the other tills (none here)."""
+
+    def counters(self) -> list[str]:
+        """Every till that has sold into this journal ("" is a PC of its own), for the views' filters."""
+        return [str(r["counter"]) for r in self._run("SELECT DISTINCT counter FROM sales ORDER BY counter")]
+
+    @property
     @abstractmethod
     def where(self) -> str: ...
 
@@ -256,6 +280,7 @@ class SqlJournal(ABC):
         with self._writing(allocating=True, durable=False):
             allocation = allocate(base, self.reserved_nominals(created_at, offset), code_range)
             sale_id = self._insert_sale(allocation, created_at, expires_at, counter)
+            self._changed(f"sale:{sale_id}")
         return self.get(sale_id)
 
     def create_sale(
@@ -316,6 +341,8 @@ class SqlJournal(ABC):
                 {**params, "state": state.value, "id": sale_id},
             )
             moved = cursor.rowcount == 1
+            if moved:
+                self._changed(f"sale:{sale_id}")
         if not moved:
             raise JournalError(f"sale {sale_id} cannot become {state.value} (now {self.get(sale_id).state.value})")
 
@@ -355,6 +382,7 @@ class SqlJournal(ABC):
                 )
                 if cursor.rowcount != 1:
                     raise AlreadyClaimedError(f"sale {sale_id} was paid meanwhile")
+                self._changed(f"sale:{sale_id}")
         except self._integrity as exc:
             raise AlreadyClaimedError(f"payment {entry.key[:4]}… already settled another sale") from exc
         return self.get(sale_id)
@@ -450,6 +478,7 @@ class SqlJournal(ABC):
                     self._record(entry, first_seen)
             else:
                 self._run_many(_INSERT_PAYMENT, [payment_row(e, None, first_seen) for e in new])
+            self._changed("payments")
             return len(new)
 
     def _views_between(self, entries: list[MutasiEntry]) -> set[bool]:
@@ -523,6 +552,24 @@ class SqlJournal(ABC):
         sales = int(self._run("SELECT count(*) AS n FROM sales").fetchone()["n"])
         payments = int(self._run("SELECT count(*) AS n FROM payments").fetchone()["n"])
         return sales, payments
+
+
+class HeldLock:
+    """The poller lock of a journal with one till: always held."""
+
+    held = True
+
+    def try_hold(self) -> bool:
+        return True
+
+    def holder(self) -> str:
+        return ""
+
+    def release(self) -> None:
+        """Nothing to release: no other till could take it."""
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 def json_keys(keys: Iterable[str]) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,12 @@ import pytest
 _SCREENS = Path(__file__).parent / "data" / "screens.json"
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREENS}"
 
+from kasir.journal_sql import SqlJournal  # noqa: E402
+from kasir.journal_sqlite import SqliteJournal  # noqa: E402
 from kasir.orkut.client import OrkutClient  # noqa: E402 - after QT_QPA_PLATFORM
 from kasir.orkut.types import MerchantCode, Session  # noqa: E402
 from kasir.simulator import DEMO_API_KEY, OrkutSimulator  # noqa: E402
+from tests.postgres import PostgresServer, binaries  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,6 +58,65 @@ def load_vectors() -> list[dict[str, Any]]:
     path = VECTORS if VECTORS.exists() else LOCAL_VECTORS
     data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL for the whole run (tests/postgres.py); never skipped under CI."""
+    bindir = binaries()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing; .ci/run installs it (Debian: postgresql)")
+        pytest.skip("needs PostgreSQL (Debian: apt-get install postgresql); .ci/run installs it")
+    server = PostgresServer(bindir).start()
+    yield server
+    server.drop()
+
+
+@pytest.fixture
+def pg_dsn(postgres_server: PostgresServer) -> str:
+    """A new, empty database of the test's own on the tests' PostgreSQL server."""
+    return postgres_server.dsn(postgres_server.create_database())
+
+
+# ---- the journal on every engine: one parametrized fixture ----------------------------------
+
+ENGINES = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def open_journal(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], SqlJournal]]:
+    """Opens (and opens again: a restart) one journal on the test's engine; all closed afterwards."""
+    opened: list[SqlJournal] = []
+    if engine == "sqlite":
+
+        def factory() -> SqlJournal:
+            opened.append(SqliteJournal.in_dir(tmp_path))
+            return opened[-1]
+
+    else:
+        from kasir.journal_pg import PostgresJournal
+
+        dsn = request.getfixturevalue("pg_dsn")
+
+        def factory() -> SqlJournal:
+            opened.append(PostgresJournal(dsn, merchant="1234567"))
+            return opened[-1]
+
+    yield factory
+    for journal in opened:
+        journal.close()
+
+
+@pytest.fixture
+def journal(open_journal: Callable[[], SqlJournal]) -> SqlJournal:
+    """A new, empty journal on each engine (modules that need a file of their own define their own)."""
+    return open_journal()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Each test is one rule the counter keeps; the GUI tests show the same rules on sc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,8 +13,7 @@ import pytest
 from kasir import qris
 from kasir.checkout import CANCEL_CONFIRM, FIRST_CHECK_MS, Answer, Checkout, MadeQr, Step
 from kasir.errors import SessionExpiredError, UnauthorizedError
-from kasir.journal import JournalError
-from kasir.journal_sqlite import SqliteJournal
+from kasir.journal import Journal, JournalError
 from kasir.orkut.types import MutasiEntry, PaymentProblem
 from kasir.qrcheck import prepare
 from kasir.sale_state import SaleState
@@ -31,10 +29,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def checkout(tmp_path: Path, clock: FakeClock) -> Iterator[Checkout]:
-    journal = SqliteJournal.in_dir(tmp_path)
-    yield Checkout(Till(journal, clock, TillRules(expiry=timedelta(minutes=10))), clock)
-    journal.close()
+def checkout(journal: Journal, clock: FakeClock) -> Checkout:
+    return Checkout(Till(journal, clock, TillRules(expiry=timedelta(minutes=10))), clock)
 
 
 def paid(amount: int, at: object, reff: str = "R1", **extra: object) -> MutasiEntry:
@@ -304,9 +300,8 @@ def test_a_waiting_sale_off_screen_is_checked_again_before_it_is_shown(checkout:
 
 
 def test_a_restart_brings_back_the_newest_sale_in_time_and_looks_once_at_the_others(
-    tmp_path: Path, clock: FakeClock
+    journal: Journal, clock: FakeClock
 ) -> None:
-    journal = SqliteJournal.in_dir(tmp_path)
     first = Checkout(Till(journal, clock), clock)
     old = awaiting(first).view
     first.press_cancel(0)
@@ -437,8 +432,7 @@ def test_a_list_whose_money_the_journal_refuses_is_said_on_the_sale_or_as_an_err
     assert elsewhere.notices and elsewhere.notices[-1].level == "error" and not elsewhere.banner_changed
 
 
-def test_a_sale_found_paid_at_its_look_after_a_restart_is_announced(tmp_path: Path, clock: FakeClock) -> None:
-    journal = SqliteJournal.in_dir(tmp_path)
+def test_a_sale_found_paid_at_its_look_after_a_restart_is_announced(journal: Journal, clock: FakeClock) -> None:
     first = Checkout(Till(journal, clock), clock)
     view = awaiting(first).view
     assert view is not None and view.sale_id is not None

@@ -32,11 +32,6 @@ def history_row(amount: int = 17_001, at: datetime = NOW, history_id: str = "160
     )
 
 
-@pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    return SqliteJournal.in_dir(tmp_path)
-
-
 def sale(journal: Journal, base: int, code: int = 1, at: datetime = NOW - timedelta(minutes=1)) -> int:
     created = journal.create_sale(Allocation(base, code, base + code), at, at + timedelta(minutes=10))
     journal.mark_awaiting(created.id, PAYLOAD, "server")
@@ -180,7 +175,7 @@ def test_money_out_seen_through_both_routes_is_kept_and_never_paired(journal: Jo
     out_seed = MutasiEntry(NOW, 17_001, "DB", "", "DANA", "OUT1", "", None)
     journal.record_payments([history_row(history_id="9")])  # the history is there: pairing is on
     journal.record_payments([out_seed])
-    aliases = journal._db.execute("SELECT count(*) FROM payments WHERE same_as IS NOT NULL").fetchone()[0]
+    aliases = journal._run("SELECT count(*) AS n FROM payments WHERE same_as IS NOT NULL").fetchone()["n"]
     assert aliases == 0
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -37,13 +36,6 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-@pytest.fixture
-def journal(tmp_path: Path) -> Iterator[Journal]:
-    j = SqliteJournal.in_dir(tmp_path)
-    yield j
-    j.close()
 
 
 @pytest.fixture
@@ -289,9 +281,9 @@ def test_an_end_the_journal_refuses_is_reported_not_hidden(
 
 
 def test_a_restart_restores_the_newest_live_sale_checks_the_rest_and_fails_unshown_ones(
-    tmp_path: Path, clock: FakeClock
+    open_journal: Callable[[], Journal], clock: FakeClock
 ) -> None:
-    journal = SqliteJournal.in_dir(tmp_path)
+    journal = open_journal()
     till = Till(journal, clock)
     old = shown(till, 10_000)
     clock.advance(minutes=11)  # the first one's time ran out
@@ -300,7 +292,7 @@ def test_a_restart_restores_the_newest_live_sale_checks_the_rest_and_fails_unsho
     assert making.sale is not None
     journal.close()
 
-    reopened = SqliteJournal.in_dir(tmp_path)
+    reopened = open_journal()
     plan = Till(reopened, clock).resume()
     assert plan.restore is not None and plan.restore.id == live
     assert [s.id for s in plan.check] == [old]
@@ -320,8 +312,8 @@ def test_the_journal_still_forbids_one_payment_for_two_sales(journal: Journal, t
     first, second = shown(till, 25_000), shown(till, 30_000)
     payment = paid(25_001, clock.now, "SAME")
     till.settle(first, payment)
-    with pytest.raises(sqlite3.IntegrityError):
-        journal._db.execute("UPDATE sales SET issuer_reff = 'SAME' WHERE id = ?", (second,))
+    with pytest.raises(journal._integrity):
+        journal._run("UPDATE sales SET issuer_reff = 'SAME' WHERE id = :id", {"id": second})
 
 
 # ---- the edges: a journal that refuses at each remaining step --------------------------
