@@ -350,6 +350,17 @@ class Checkout:
                     self._error(d, outcome.message)
         return self._done(d)
 
+    def heard(self, sale_id: int) -> Step:
+        """Another till wrote to a sale of the shared journal. The sale on this counter that the till
+        polling for the shop found paid turns LUNAS here as it would have on its own."""
+        d = _Draft()
+        if sale_id != self.view.sale_id or self.view.state is SaleState.PAID:
+            return self._done(d)
+        outcome = self.till.settled_elsewhere(sale_id, after_end=self.view.state.is_finished)
+        if outcome.kind is Kind.SETTLED and outcome.sale is not None:
+            self._announce_settled(d, outcome, outcome.sale)
+        return self._done(d)
+
     def attach(self, entry: MutasiEntry, sale_id: int) -> Step:
         """The cashier confirmed that this payment is for this sale: settle it by hand."""
         d = _Draft()

@@ -120,6 +120,31 @@ def late_until(created_at: datetime, expires_at: datetime) -> datetime:
     return max(wib.day_bounds(created_at.astimezone(wib.WIB).date())[1], expires_at + LATE_WATCH)
 
 
+class PollerLock(Protocol):
+    """Which till of a shop asks the upstream for payments: the one holding this lock. Its calls may
+    wait on the network: a worker makes them."""
+
+    held: bool
+
+    def try_hold(self) -> bool: ...
+
+    def holder(self) -> str: ...
+
+    def release(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Listener(Protocol):
+    """How a till hears what the other tills of the shop changed: ``heard`` gets ``"sale:<id>"``,
+    ``"payments"``, ``"lost"`` (the server went away) and ``"back"`` (read everything again), on a
+    thread of its own."""
+
+    def start(self, heard: Callable[[str], None]) -> None: ...
+
+    def stop(self, timeout_s: float = 2.0) -> None: ...
+
+
 class Journal(Protocol):
     """What the till and the recap need of a journal (both engines implement it)."""
 
@@ -134,6 +159,25 @@ class Journal(Protocol):
         ...
 
     def close(self) -> None: ...
+
+    # ---- a shop of several tills (one PC: always reachable, always the poller, nobody to hear) ----
+
+    @property
+    def reachable(self) -> bool:
+        """False while a shared journal's server cannot be reached: no sale may begin."""
+        ...
+
+    def probe(self) -> bool:
+        """Reach the journal again after a failure (on a worker: it may wait); True when it answers."""
+        ...
+
+    def poller_lock(self) -> PollerLock: ...
+
+    def listener(self) -> Listener | None: ...
+
+    def counters(self) -> list[str]:
+        """Every till that has sold into this journal, for the views' filters."""
+        ...
 
     # ---- a sale's life (each a committed transaction) ----
 

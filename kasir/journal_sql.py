@@ -27,6 +27,8 @@ from kasir.journal import (
     UNCLAIMED_HOLD,
     AlreadyClaimedError,
     JournalError,
+    Listener,
+    PollerLock,
     Sale,
     Settlement,
     late_until,
@@ -241,11 +243,11 @@ class SqlJournal(ABC):
         """Reach the journal again after a failure (on a worker); True when it answers."""
         return True
 
-    def poller_lock(self) -> HeldLock | Any:
+    def poller_lock(self) -> PollerLock:
         """Which till of the shop polls the upstream: one PC always does."""
         return HeldLock()
 
-    def listener(self) -> Any | None:
+    def listener(self) -> Listener | None:
         """How this till hears of the other tills' changes: None with no other tills."""
         return None
 

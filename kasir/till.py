@@ -43,6 +43,7 @@ class Kind(StrEnum):
     NOT_SETTLEABLE = "not_settleable"  # failed before any QR: nobody could have paid it
     STORAGE_FAILED = "storage_failed"  # the journal could not be written: try again, keep the sale
     ENDED = "ended"
+    UNCHANGED = "unchanged"  # another till wrote to the sale, and nothing this till shows changed
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ class Till:
             return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
         log.info("sale %s settled%s%s", sale_id, " late" if sale.late else "", " by hand" if manual else "")
         after_end = before is not None and not before.is_open
-        return Outcome(Kind.SETTLED, sale, self._paid_message(sale, entry, after_end), after_end)
+        return Outcome(Kind.SETTLED, sale, self._paid_message(sale, entry.amount, after_end), after_end)
 
     def attach(self, entry: MutasiEntry, sale_id: int) -> Outcome:
         """The cashier confirmed that this payment is for this sale."""
@@ -191,6 +192,27 @@ class Till:
         claimed = self.claimed(min(s.created_at for s in (*waiting, *watched)))
         return [self.settle(sale_id, entry) for sale_id, entry in match_late(entries, candidates, claimed)]
 
+    def settled_elsewhere(self, sale_id: int, *, after_end: bool) -> Outcome:
+        """Another till of the shop wrote to this sale: SETTLED when it is paid now (the till that polls
+        for the shop found its money), else UNCHANGED. A journal out of reach is UNCHANGED: this till hears
+        everything again once it is back."""
+        sale = self._get(sale_id)
+        if sale is None or sale.state is not SaleState.PAID:
+            return Outcome(Kind.UNCHANGED, sale)
+        return Outcome(
+            Kind.SETTLED, sale, self._paid_message(sale, sale.paid_amount or sale.nominal, after_end), after_end
+        )
+
+    def shop_waiting(self) -> list[Sale]:
+        """The other tills' sales whose QR is out and in time: the till that polls for the shop asks
+        the upstream for their money too (the journal settles each; their tills hear of it)."""
+        now = self.clock()
+        return [
+            s
+            for s in self.journal.open_sales()
+            if s.counter != self.counter and s.state is SaleState.AWAITING and s.expires_at > now
+        ]
+
     def record_payments(self, entries: Sequence[MutasiEntry]) -> None:
         """Every mutasi entry seen is journaled (a past day's recap knows its unmatched money), as
         first seen now on this PC's clock; a journal that refuses costs a log line, not the list."""
@@ -205,7 +227,8 @@ class Till:
         """Nothing that was open may vanish: the newest sale still in time comes back on screen,
         the others get one look for money, and a QR that was never shown is failed."""
         now = self.clock()
-        open_sales = self.journal.open_sales()
+        # A shop's tills share the journal: the other tills' open sales are theirs to bring back.
+        open_sales = [s for s in self.journal.open_sales() if s.counter == self.counter]
         awaiting = [s for s in open_sales if s.state == SaleState.AWAITING]
         live = [s for s in awaiting if s.expires_at > now and s.payload]
         restore = live[-1] if live else None
@@ -270,10 +293,10 @@ class Till:
             return None
 
     @staticmethod
-    def _paid_message(sale: Sale, entry: MutasiEntry, after_end: bool = False) -> str:
-        received = format_rupiah(entry.amount)
+    def _paid_message(sale: Sale, amount: int, after_end: bool = False) -> str:
+        received = format_rupiah(amount)
         if sale.manual:
-            difference = entry.amount - sale.nominal
+            difference = amount - sale.nominal
             text = f"Penjualan #{sale.id} ditandai LUNAS dengan pembayaran {received}."
             if difference:
                 way = "lebih" if difference > 0 else "kurang"
@@ -287,4 +310,4 @@ class Till:
                 f"Pembayaran {received} untuk penjualan #{sale.id} dibayar sebelum QR berakhir, baru terdeteksi"
                 " sekarang — dicatat LUNAS."
             )
-        return f"Penjualan #{sale.id} LUNAS: {received} via {entry.brand_name or 'QRIS'}."
+        return f"Penjualan #{sale.id} LUNAS: {received} via {sale.brand or 'QRIS'}."

@@ -496,3 +496,43 @@ def test_money_the_watcher_found_for_a_sale_that_is_not_there_changes_nothing(ch
 
     checkout.till.settle = lambda *_a, **_k: Outcome(Kind.NOT_SETTLEABLE, None, "")  # type: ignore[method-assign]
     assert checkout.payment_seen(404, paid(1, START)) == Step()
+
+
+# ---- a shop of several tills (issue 22) -----------------------------------------------------------
+
+
+def two_checkouts(journal: Journal, clock: FakeClock) -> tuple[Checkout, Checkout]:
+    rules = TillRules(expiry=timedelta(minutes=10))
+    return (
+        Checkout(Till(journal, clock, rules, counter="Kasir 1"), clock),
+        Checkout(Till(journal, clock, rules, counter="Kasir 2"), clock),
+    )
+
+
+def test_a_sale_the_polling_till_settled_turns_paid_here_when_the_journal_says_so(
+    journal: Journal, clock: FakeClock
+) -> None:
+    here, poller = two_checkouts(journal, clock)
+    view = awaiting(here).view
+    assert view is not None and view.sale_id is not None
+    clock.advance(seconds=20)
+    settled_there = poller.take_in([paid(view.nominal, clock.now)])
+    assert not settled_there.paid_cue and not settled_there.notices  # the other till's news
+    heard = here.heard(view.sale_id)
+    assert heard.view is not None and heard.view.state is SaleState.PAID
+    assert heard.paid_cue and heard.stop_watching == view.sale_id
+
+
+def test_news_of_a_sale_not_on_the_counter_changes_nothing_here(journal: Journal, clock: FakeClock) -> None:
+    here, there = two_checkouts(journal, clock)
+    awaiting(here)
+    theirs = awaiting(there, 30_000).view
+    assert theirs is not None and theirs.sale_id is not None
+    assert here.heard(theirs.sale_id) == Step()
+
+
+def test_news_of_the_sale_on_the_counter_still_waiting_changes_nothing(journal: Journal, clock: FakeClock) -> None:
+    here, _ = two_checkouts(journal, clock)
+    view = awaiting(here).view
+    assert view is not None and view.sale_id is not None
+    assert here.heard(view.sale_id).view is None

@@ -441,3 +441,53 @@ def test_money_seen_within_the_hold_keeps_its_nominal_whatever_its_stamp_says(
     assert till.begin(25_000, on_counter=None, can_make_qr=True).sale.nominal == 25_002  # type: ignore[union-attr]
     clock.advance(minutes=2)  # the hold is over
     assert 25_001 not in journal.reserved_nominals(clock())
+
+
+# ---- a shop of several tills on one journal (issue 22) ----------------------------------------
+
+
+def two_tills(journal: Journal, clock: FakeClock) -> tuple[Till, Till]:
+    rules = TillRules(expiry=timedelta(minutes=10))
+    return Till(journal, clock, rules, counter="Kasir 1"), Till(journal, clock, rules, counter="Kasir 2")
+
+
+def test_two_tills_asking_for_the_same_total_get_two_nominals(journal: Journal, clock: FakeClock) -> None:
+    first, second = two_tills(journal, clock)
+    one, two = journal.get(shown(first, 25_000)), journal.get(shown(second, 25_000))
+    assert one.nominal != two.nominal
+    assert (one.counter, two.counter) == ("Kasir 1", "Kasir 2")
+
+
+def test_one_payment_settles_one_sale_of_the_shop_whichever_till_takes_it_in(
+    journal: Journal, clock: FakeClock
+) -> None:
+    first, second = two_tills(journal, clock)
+    sale = journal.get(shown(first, 25_000))
+    shown(second, 25_000)
+    clock.advance(seconds=20)
+    money = paid(sale.nominal, clock.now)
+    settled = second.take_in([money])  # the polling till is the other one
+    assert [o.sale.id for o in settled if o.sale is not None] == [sale.id]
+    assert first.take_in([money]) == []  # seen again from this till: nothing more is settled
+    assert journal.get(sale.id).state is SaleState.PAID
+
+
+def test_a_restart_of_one_till_leaves_the_other_tills_open_sales_alone(journal: Journal, clock: FakeClock) -> None:
+    first, second = two_tills(journal, clock)
+    theirs = shown(second, 30_000)
+    making = second.begin(40_000, on_counter=None, can_make_qr=True)
+    assert making.sale is not None
+    plan = first.resume()
+    assert plan.restore is None and plan.check == () and plan.failed == ()
+    assert journal.get(theirs).state is SaleState.AWAITING
+    assert journal.get(making.sale.id).state is SaleState.GENERATING
+
+
+def test_the_polling_till_watches_the_other_tills_sales_in_time(journal: Journal, clock: FakeClock) -> None:
+    first, second = two_tills(journal, clock)
+    shown(first, 10_000)
+    theirs = shown(second, 20_000)
+    clock.advance(minutes=11)
+    fresh = shown(second, 30_000)
+    assert [s.id for s in first.shop_waiting()] == [fresh]
+    assert theirs not in [s.id for s in second.shop_waiting()]
