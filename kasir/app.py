@@ -84,6 +84,7 @@ class Context:
     demo: bool
     simulator: OrkutSimulator | None
     screen_override: int | None
+    counter: str = ""  # this till's name ("" on a PC of its own with none given)
     settings_problem: str = ""  # the settings file was broken: the cashier is told at start
     instance: InstanceLock | None = None
 
@@ -115,9 +116,18 @@ def build_context(frame: FirstFrame) -> Context:
         credentials = KeyringStore()
         if args.api_url:
             settings = settings.with_changes(api_url=args.api_url)
+    if args.journal:
+        settings = settings.with_changes(journal_url=args.journal)
+    if args.counter:
+        settings = settings.with_changes(counter_name=args.counter)
+    counter = settings.counter_name
+    if settings.journal_url and not counter:
+        from kasir.shop_tills import default_counter
+
+        counter = default_counter()
     try:
         check_base_url(settings.api_url)
-        journal = _open_storage(plan.data_dir, settings)
+        journal = _open_storage(plan.data_dir, settings, credentials, counter)
     except (ConfigError, StartupError) as exc:
         if simulator:
             simulator.stop()
@@ -131,15 +141,18 @@ def build_context(frame: FirstFrame) -> Context:
         plan.demo,
         simulator,
         args.customer_screen,
+        counter,
         plan.problem,
         frame.instance,
     )
 
 
-def _open_storage(data_dir: Path, settings: Settings) -> Journal:
+def _open_storage(data_dir: Path, settings: Settings, credentials: CredentialStore, counter: str) -> Journal:
     try:
         setup_logging(data_dir)
         settings_io.save(data_dir, settings)
+        if settings.journal_url:
+            return _open_shared(settings, credentials, counter)
         return SqliteJournal.in_dir(data_dir)
     except JournalCorruptError as exc:
         return _replace_damaged_journal(data_dir, exc)
@@ -147,6 +160,35 @@ def _open_storage(data_dir: Path, settings: Settings) -> Journal:
         raise StartupError(f"{exc.user_message} ({data_dir})") from exc
     except OSError as exc:
         raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({os_reason(exc)}).{STORAGE_HINT}") from exc
+
+
+def _open_shared(settings: Settings, credentials: CredentialStore, counter: str) -> Journal:
+    """A shop of several tills: the shared journal, reached on a worker after the first frame
+    (``ShopLink``); psycopg is loaded only here."""
+    from kasir.shop_tills import JOURNAL_PASSWORD, check_journal_url
+
+    url = check_journal_url(settings.journal_url)
+    try:
+        from kasir.journal_pg import PostgresJournal
+    except ImportError as exc:
+        raise StartupError(f"Jurnal bersama (PostgreSQL) tidak tersedia di paket ini: {exc}") from exc
+    log.info("shared journal %s, this till: %s", url.split("@")[-1], counter)
+    return PostgresJournal(
+        url,
+        lambda: credentials.get(JOURNAL_PASSWORD),  # read on the worker that connects
+        counter=counter,
+        merchant=_account_id(settings.merchant),
+        connect_now=False,
+    )
+
+
+def _account_id(merchant: str) -> str:
+    from kasir.orkut.types import MerchantCode
+
+    try:
+        return MerchantCode.parse(merchant).account_id if merchant else ""
+    except ConfigError:
+        return ""
 
 
 def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Journal:
@@ -206,7 +248,7 @@ def finish_window(frame: FirstFrame) -> MainWindow:
     from kasir.ui import qt_words
 
     qt_words.install()  # Qt's own right-click menus and standard buttons in Indonesian
-    controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal)
+    controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal, counter=ctx.counter)
     window = frame.window
     # Built after the first paint: it waits for the journal anyway, and the cashier's window
     # is what the first frame is for (issue 14).

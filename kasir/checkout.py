@@ -329,14 +329,19 @@ class Checkout:
             self._watch(d, sale, None)
         return self._done(d)
 
-    def take_in(self, entries: Sequence[MutasiEntry], offset: timedelta = timedelta(0)) -> Step:
+    def take_in(
+        self, entries: Sequence[MutasiEntry], offset: timedelta = timedelta(0), *, listing: bool = True
+    ) -> Step:
         """A list of payments (the side panel's, or the history the watcher brought): journaled, and
-        every sale it pays settled (the one on the counter, and late money for ended ones)."""
+        every sale it pays settled (the one on the counter, and late money for ended ones, and in a
+        shop the other tills' sales). ``listing=False``: rows asked for some sales only (the seed's
+        status route), not the day's list the next one is compared with."""
         d = _Draft()
         fresh = [e for e in entries if e.key not in self._recorded]
         if fresh:
             self.till.record_payments(fresh)
-        self._recorded = {e.key for e in entries}
+        if listing:
+            self._recorded = {e.key for e in entries}
         for outcome in self.till.take_in(entries, offset):
             sale = outcome.sale
             if outcome.kind is Kind.SETTLED and sale is not None:

@@ -30,6 +30,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help="mode demo dengan simulator lokal, tanpa akun")
     parser.add_argument("--api-url", type=_api_url, help="alamat API (default dari pengaturan)")
     parser.add_argument("--data-dir", type=_data_dir, help="folder data (pengaturan, log, jurnal)")
+    parser.add_argument(
+        "--journal",
+        type=_journal_url,
+        metavar="postgresql://…",
+        help="jurnal bersama beberapa kasir (PostgreSQL); default dari pengaturan, atau jurnal di PC ini",
+    )
+    parser.add_argument("--counter", type=_counter, metavar="NAMA", help="nama kasir ini (default: nama PC)")
     parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
     parser.add_argument(
         "--demo-profile",
@@ -54,6 +61,25 @@ def _api_url(text: str) -> str:
         return check_base_url(text)
     except ConfigError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _journal_url(text: str) -> str:
+    from kasir.errors import ConfigError
+    from kasir.shop_tills import check_journal_url
+
+    try:
+        return check_journal_url(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _counter(text: str) -> str:
+    from kasir.shop_tills import counter_name
+
+    name = counter_name(text)
+    if not name:
+        raise argparse.ArgumentTypeError("nama kasir tidak boleh kosong (huruf dan angka biasa)")
+    return name
 
 
 def _data_dir(text: str) -> Path:

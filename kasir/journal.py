@@ -58,6 +58,30 @@ class JournalGoneError(JournalError):
     )
 
 
+class JournalUnreachableError(JournalError):
+    """The shared journal's server cannot be reached (or went away): sales on this till pause."""
+
+    default_message = (
+        "Jurnal bersama (PostgreSQL) tidak dapat dihubungi: penjualan baru di kasir ini dijeda. QR yang sedang"
+        " tampil tetap berlaku, dan semuanya berjalan lagi sendiri begitu server kembali."
+    )
+
+
+class JournalOfAnotherShopError(JournalError):
+    """The shared journal belongs to another merchant account."""
+
+    def __init__(self, theirs: str, ours: str) -> None:
+        self.theirs, self.ours = theirs, ours
+        super().__init__(f"journal of OK{theirs}, this till is OK{ours}")
+
+    @property
+    def user_message(self) -> str:
+        return (
+            f"Jurnal bersama ini milik akun OK{self.theirs}, bukan akun kasir ini (OK{self.ours}). Satu database"
+            " untuk satu akun OrderKuota: periksa alamat jurnal di Pengaturan."
+        )
+
+
 class JournalCorruptError(JournalError):
     """The file is there but is not a readable journal (not a database, malformed)."""
 

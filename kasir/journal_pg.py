@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg.rows import dict_row
 
-from kasir.journal import JournalError, JournalTooNewError
+from kasir.journal import JournalError, JournalOfAnotherShopError, JournalTooNewError, JournalUnreachableError
 from kasir.journal_schema import MIGRATIONS, statements
 from kasir.journal_sql import QUERIES, SqlJournal
 
@@ -71,30 +71,6 @@ SESSION = (
 _PARAM = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
 
-class JournalUnreachableError(JournalError):
-    """The shared journal's server cannot be reached (or went away): sales on this till pause."""
-
-    default_message = (
-        "Jurnal bersama (PostgreSQL) tidak dapat dihubungi: penjualan baru di kasir ini dijeda. QR yang sedang"
-        " tampil tetap berlaku, dan semuanya berjalan lagi sendiri begitu server kembali."
-    )
-
-
-class JournalOfAnotherShopError(JournalError):
-    """The shared journal belongs to another merchant account."""
-
-    def __init__(self, theirs: str, ours: str) -> None:
-        self.theirs, self.ours = theirs, ours
-        super().__init__(f"journal of OK{theirs}, this till is OK{ours}")
-
-    @property
-    def user_message(self) -> str:
-        return (
-            f"Jurnal bersama ini milik akun OK{self.theirs}, bukan akun kasir ini (OK{self.ours}). Satu database"
-            " untuk satu akun OrderKuota: periksa alamat jurnal di Pengaturan."
-        )
-
-
 def render(sql: str) -> str:
     """A journal statement in psycopg's spelling: ``{parts}`` filled, ``:name`` as ``%(name)s``."""
     filled = sql.format_map(HINTS) if "{" in sql else sql
@@ -113,8 +89,13 @@ def describe(conninfo: str) -> str:
         return "(alamat jurnal tidak terbaca)"
 
 
-def connect(conninfo: str, password: str | None, counter: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
-    """A connection with every wait bounded and the till's name on it (``pg_stat_activity``)."""
+Password = str | Callable[[], str | None] | None
+
+
+def connect(conninfo: str, password: Password, counter: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
+    """A connection with every wait bounded and the till's name on it (``pg_stat_activity``).
+    ``password``: given, or asked for when connecting (the keyring, read on the connecting thread);
+    None leaves it to libpq (``.pgpass``, ``PGPASSWORD``, a service file, trust)."""
     extra: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT_S,
         "application_name": (APP_PREFIX + counter)[:63],
@@ -124,8 +105,9 @@ def connect(conninfo: str, password: str | None, counter: str, *, autocommit: bo
         "keepalives_count": 2,
         "tcp_user_timeout": 4000,  # ms: data a dead server never acknowledges fails the call
     }
-    if password:
-        extra["password"] = password
+    secret = password() if callable(password) else password
+    if secret:
+        extra["password"] = secret
     try:
         conn = psycopg.connect(conninfo, autocommit=autocommit, row_factory=dict_row, **extra)
         for statement in SESSION:
@@ -141,19 +123,24 @@ class PostgresJournal(SqlJournal):
     def __init__(
         self,
         conninfo: str,
-        password: str | None = None,
+        password: Password = None,
         *,
         counter: str = "",
         merchant: str = "",
         read_only: bool = False,
+        connect_now: bool = True,
     ) -> None:
         """``merchant``: the account id this till sells for; the journal is bound to the first one.
-        The server need not be up: the journal then refuses until :meth:`probe` reaches it."""
+        The server need not be up: the journal then refuses until :meth:`probe` reaches it.
+        ``connect_now=False`` (the app, on the GUI thread): not even tried until a probe on a worker."""
         self.conninfo, self._password, self.counter, self.merchant = conninfo, password, counter, merchant
         self._read_only = read_only
         self._conn: psycopg.Connection[Any] | None = None
         self._down_since: float | None = None
         self._lock = threading.Lock()  # the GUI thread asks; a probe on a worker may reconnect
+        if not connect_now:
+            self._down_since = time.monotonic()  # "not reached yet": a probe reaches it
+            return
         try:
             self._connection()
         except JournalUnreachableError as exc:
@@ -214,6 +201,9 @@ class PostgresJournal(SqlJournal):
             except (JournalUnreachableError, psycopg.Error):
                 self._down()
                 return False
+            except JournalError:  # reached, and refused (another shop's journal, a newer schema): said as it is
+                self._down()
+                raise
 
     def close(self) -> None:
         if self._conn is not None:
@@ -333,7 +323,7 @@ class PostgresJournal(SqlJournal):
 class PollerLock:
     """Which till asks the upstream for the shop's payments: the one whose session holds the lock."""
 
-    def __init__(self, conninfo: str, password: str | None, counter: str) -> None:
+    def __init__(self, conninfo: str, password: Password, counter: str) -> None:
         self._conninfo, self._password, self._counter = conninfo, password, counter
         self._conn: psycopg.Connection[Any] | None = None
         self.held = False
@@ -354,15 +344,15 @@ class PollerLock:
 
     def holder(self) -> str:
         """The name of the till that polls ("" when none does, or it cannot be told)."""
-        if self._conn is None or self._conn.closed:
-            return ""
         try:
+            if self._conn is None or self._conn.closed:
+                self._conn, self.held = connect(self._conninfo, self._password, self._counter), False
             row = self._conn.execute(
                 "SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                 " WHERE l.locktype = 'advisory' AND l.objid = %(key)s AND l.granted LIMIT 1",
                 {"key": POLLER_LOCK},
             ).fetchone()
-        except psycopg.Error:
+        except (JournalUnreachableError, psycopg.Error):
             self._lost()
             return ""
         name = str(row["name"]) if row else ""
@@ -392,7 +382,7 @@ class Listener:
     shared one), in a thread: each payload goes to ``heard``; a lost server is ``heard("lost")`` and,
     once reached again, ``heard("back")`` (what changed meanwhile was not heard: read it all again)."""
 
-    def __init__(self, conninfo: str, password: str | None, counter: str) -> None:
+    def __init__(self, conninfo: str, password: Password, counter: str) -> None:
         self._conninfo, self._password, self._counter = conninfo, password, counter
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

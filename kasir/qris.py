@@ -316,11 +316,26 @@ def _tlv(tag: str, value: str) -> str:
     return f"{tag}{len(value):02d}{value}"
 
 
-def to_dynamic(payload: str, amount: int) -> str:
+def _labelled(kept: list[Field], additional: Field | None, label: str) -> list[Field]:
+    """The fields with tag 62's sub-tag 07 (terminal label) set to ``label``; 62 made if absent."""
+    if additional is not None and additional.children is None:
+        return kept  # a tag 62 that is not TLV inside is copied as it is, unlabelled
+    children = [c.raw for c in (additional.children or ()) if c.tag != "07"] if additional else []
+    children.append(_tlv("07", label))
+    value = "".join(sorted(children, key=lambda raw: raw[:2]))
+    field = Field("62", value, _tlv("62", value))
+    rest = [f for f in kept if f.tag != "62"]
+    at = next((i for i, f in enumerate(rest) if int(f.tag) > 62), len(rest))
+    return [*rest[:at], field, *rest[at:]]
+
+
+def to_dynamic(payload: str, amount: int, *, terminal_label: str = "") -> str:
     """Turn a merchant's QR (static or dynamic) into a dynamic QR for exactly ``amount`` rupiah.
 
     Every tag other than 01, 54-57 and 63 is copied byte for byte, unknown ones included;
     tip/fee tags are dropped because the customer must pay exactly the nominal shown.
+    ``terminal_label``: the till that sold (tag 62, sub-tag 07), in a shop of several tills; the
+    other sub-tags of 62 are kept.
     """
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise QrisError(f"nominal harus bilangan bulat positif, bukan {amount!r}")
@@ -328,6 +343,8 @@ def to_dynamic(payload: str, amount: int) -> str:
         raise QrisError("nominal terlalu besar")
     source = parse(payload)
     kept = [f for f in source.fields if f.tag not in ("54", "55", "56", "57", "63")]
+    if terminal_label:
+        kept = _labelled(kept, source.field("62"), terminal_label)
     parts: list[str] = []
     inserted = False
     for f in kept:

@@ -64,6 +64,10 @@ class Settings:
     receipt_address: str = ""
     receipt_footer: str = "Terima kasih"
     auto_print: bool = True  # only acts once printer_kind is chosen
+    # A shop of several tills: their shared journal (PostgreSQL; "" = this PC's own SQLite file) and
+    # this till's name (on its sales, receipts and QRs; "" = the PC's name). The password is in the keyring.
+    journal_url: str = ""
+    counter_name: str = ""
 
     @property
     def has_account(self) -> bool:
@@ -128,6 +132,8 @@ TEXT_LIMITS = {
     "printer_target": 260,
     "shop_name": 100,
     "username": 100,
+    "journal_url": 500,
+    "counter_name": 25,
 }
 DEFAULT_TEXT_LIMIT = 200
 # Far more than any settings file (about 2 KB): a larger one is not read at all (100 MB hung a start > 90 s).
@@ -264,6 +270,13 @@ def problem(candidate: Settings, before: Settings | None = None) -> str | None:
         return str(exc)
     if candidate.kode_unik_low > candidate.kode_unik_high:
         return "Rentang kode unik terbalik."
+    if candidate.journal_url:
+        from kasir.shop_tills import check_journal_url
+
+        try:
+            check_journal_url(candidate.journal_url)
+        except ConfigError as exc:
+            return str(exc)
     changed = before is None or (candidate.base_qr, candidate.merchant) != (before.base_qr, before.merchant)
     if candidate.base_qr and changed:
         replaced = before.base_qr if before is not None and before.base_qr != candidate.base_qr else ""

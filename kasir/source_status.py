@@ -65,3 +65,14 @@ def wait_text(left: timedelta) -> str:
 def seconds_text(value: float) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")  # Indonesian decimal comma
     return f"{text} detik"
+
+
+def shop_text(*, reachable: bool, polling: bool, poller: str, counter: str) -> str:
+    """The label's word on a shop of several tills: which till asks the upstream for payments."""
+    if not reachable:
+        return "Jurnal bersama terputus"
+    if polling:
+        return f"{counter or 'Kasir ini'} memeriksa pembayaran untuk semua kasir"
+    if poller:
+        return f"Pembayaran diperiksa oleh {poller}"
+    return "Menunggu kasir yang memeriksa pembayaran"

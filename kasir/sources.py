@@ -254,6 +254,18 @@ def payments_from(client: OrkutClient, session: Session, source: Source, nominal
     raise ValueError(f"{source} cannot detect payments")
 
 
+def payments_for(client: OrkutClient, session: Session, source: Source, nominals: Sequence[int]) -> list[MutasiEntry]:
+    """Payments for several nominals (a shop's waiting sales): one history read, or one status
+    question per nominal on the seed's route (the rows of all, each payment once)."""
+    if source is not Source.SEED:
+        return payments_from(client, session, source, nominals[0])
+    rows: dict[str, MutasiEntry] = {}
+    for nominal in dict.fromkeys(nominals):
+        for entry in client.payment_status(session, nominal):
+            rows.setdefault(entry.key, entry)
+    return list(rows.values())
+
+
 def panel_from(client: OrkutClient, session: Session, source: Source) -> list[MutasiEntry]:
     if source is Source.SEED:
         return client.mutasi(session)
@@ -265,9 +277,15 @@ def panel_from(client: OrkutClient, session: Session, source: Source) -> list[Mu
 
 
 def qr_from(
-    client: OrkutClient | None, session: Session | None, source: Source, nominal: int, shop_qris: str | None
+    client: OrkutClient | None,
+    session: Session | None,
+    source: Source,
+    nominal: int,
+    shop_qris: str | None,
+    terminal_label: str = "",
 ) -> GeneratedQr:
-    """A QR payload for ``nominal`` from ``source``; the caller checks it before anyone sees it."""
+    """A QR payload for ``nominal`` from ``source``; the caller checks it before anyone sees it.
+    ``terminal_label``: the till's name, in the QRs made here (a server's QR is its own)."""
     if source is Source.SEED:
         if client is None or session is None:
             raise EndpointMissingError("not logged in")  # no server route without a session
@@ -279,7 +297,7 @@ def qr_from(
             raise EndpointMissingError("no client")
         return client.gateway_generate(nominal, shop_qris)
     if source is Source.LOCAL:
-        return GeneratedQr(nominal, qris.to_dynamic(shop_qris, nominal), None)
+        return GeneratedQr(nominal, qris.to_dynamic(shop_qris, nominal, terminal_label=terminal_label), None)
     raise ValueError(f"{source} cannot make a QR")
 
 
@@ -299,19 +317,22 @@ def make_qr(
     candidates: Sequence[Source],
     nominal: int,
     shop_qris: str | None,
+    terminal_label: str = "",
 ) -> Generated:
     """The QR job, on a worker: the first route that serves, its payload through the gate; a
     server that fails, or whose QR the gate refuses, is replaced by the shop's own QRIS made dynamic
     here (checked by the same gate), and the cashier is told why. Never a QR that failed the gate."""
     try:
-        served = first_served(candidates, lambda source: qr_from(client, session, source, nominal, shop_qris))
+        served = first_served(
+            candidates, lambda source: qr_from(client, session, source, nominal, shop_qris, terminal_label)
+        )
     except SourceFailedError as exc:
         # The server failed (not "not served"): the shop's own QRIS still makes a good QR.
         if shop_qris is None or exc.source is Source.LOCAL:
             raise exc.error from None
         said = f" (server: {exc.error.server_message})" if exc.error.server_message else ""
         log.warning("QR refused: %s%s; made here from the shop's QRIS", exc.error.detail, said)
-        return _local(nominal, shop_qris, exc.user_message, exc.missing)
+        return _local(nominal, shop_qris, exc.user_message, exc.missing, terminal_label)
     except NoSourceError as exc:
         if session is None and shop_qris is None:
             raise SessionExpiredError("no session") from None
@@ -325,8 +346,9 @@ def make_qr(
         if shop_qris is None or served.source is Source.LOCAL:
             raise refused from None
         log.warning("%r; made here from the shop's QRIS", refused)
-        return _local(nominal, shop_qris, f"QR dari server ditolak: {exc}", served.missing)
+        return _local(nominal, shop_qris, f"QR dari server ditolak: {exc}", served.missing, terminal_label)
 
 
-def _local(nominal: int, shop_qris: str, reason: str, missing: tuple[Source, ...]) -> Generated:
-    return Generated(prepare(qris.to_dynamic(shop_qris, nominal), nominal, shop_qris), Source.LOCAL, reason, missing)
+def _local(nominal: int, shop_qris: str, reason: str, missing: tuple[Source, ...], label: str = "") -> Generated:
+    payload = qris.to_dynamic(shop_qris, nominal, terminal_label=label)
+    return Generated(prepare(payload, nominal, shop_qris), Source.LOCAL, reason, missing)

@@ -173,3 +173,37 @@ def test_any_single_character_change_is_caught(position: int, char: str) -> None
     mutated = AGIN_STATIC[:position] + char + AGIN_STATIC[position + 1 :]
     if mutated != AGIN_STATIC and mutated.upper() != AGIN_STATIC:
         assert qris.inspect(mutated).errors
+
+
+# ---- the till's label (tag 62, sub-tag 07: a shop of several tills, issue 22) --------------------
+
+
+def test_a_till_label_goes_into_the_terminal_label_and_the_qr_still_passes_the_gate() -> None:
+    from kasir.qrcheck import prepare
+    from kasir.simulator import DEMO_BASE_QR
+
+    labelled = qris.to_dynamic(DEMO_BASE_QR, 25_001, terminal_label="Kasir 2")
+    field = qris.parse(labelled).field("62")
+    assert field is not None and field.child("07") == "Kasir 2"
+    assert prepare(labelled, 25_001, DEMO_BASE_QR).nominal == 25_001
+
+
+def test_a_till_label_replaces_the_static_qris_terminal_label_and_keeps_the_other_sub_tags() -> None:
+    body = qris.to_dynamic(BASE_WITH_62, 10_000, terminal_label="B02")
+    field = qris.parse(body).field("62")
+    assert field is not None and field.child("07") == "B02" and field.child("01") == "INV1"
+
+
+def test_without_a_till_label_tag_62_is_copied_byte_for_byte() -> None:
+    assert qris.parse(qris.to_dynamic(BASE_WITH_62, 10_000)).get("62") == qris.parse(BASE_WITH_62).get("62")
+
+
+def _base_with_62() -> str:
+    from kasir.simulator import DEMO_BASE_QR
+
+    fields = [f.raw for f in qris.parse(DEMO_BASE_QR).fields if f.tag not in ("62", "63")]
+    body = "".join(fields) + "6214" + "0104INV1" + "0702A1" + "6304"
+    return body + qris.crc16(body)
+
+
+BASE_WITH_62 = _base_with_62()

@@ -7,7 +7,8 @@ offscreen, with an in-memory OS keyring holding the API key and token given in t
 
 Commands, one per line: ``pay <total>``, ``cancel`` (Esc twice), ``state``, ``refresh``, ``quit``.
 Events, one JSON object per line: ``ready`` (the keyring answered), ``view`` (every sale view),
-``mutasi`` (the side panel's notes), ``notice``, ``clock`` (the PC-clock warning), ``state``.
+``mutasi`` (the side panel's notes), ``notice``, ``clock`` (the PC-clock warning), ``state``, and
+in a shop of several tills ``shop`` (reachable, polling, poller) and ``banner``.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ def main(argv: list[str]) -> int:
     controller.notice.connect(lambda level, text: say("notice", level=level, text=text))
     controller.clock_warning.connect(lambda text: say("clock", text=text))
     controller.started.connect(lambda: say("ready", logged_in=controller.logged_in, **view_fields()))
+    shop = controller.shop
+
+    def shop_fields() -> dict[str, Any]:
+        if shop is None:
+            return {}
+        state = shop.state
+        return {"reachable": state.reachable, "polling": state.polling, "poller": state.poller}
+
+    if shop is not None:  # a shop of several tills: who polls, and the shared journal's reach
+        shop.changed.connect(lambda: say("shop", **shop_fields()))
+    controller.connection.connect(lambda text: say("banner", text=text))
     if controller.ready:  # the keyring answered inside create_window
         say("ready", logged_in=controller.logged_in, **view_fields())
 
@@ -90,7 +102,7 @@ def main(argv: list[str]) -> int:
         elif words[0] == "refresh":
             controller.refresh_mutasi()
         elif words[0] == "state":
-            say("state", **view_fields(), notes=notes(), ready=controller.ready)
+            say("state", **view_fields(), notes=notes(), ready=controller.ready, **shop_fields())
         elif words[0] == "quit":
             window.force_close()
             app.quit()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from kasir import sources
 from kasir.checkout import Answer, Checkout, MadeQr, Step
 from kasir.credentials import CredentialStore
-from kasir.journal import Journal, Sale
+from kasir.journal import Journal, JournalError, Sale
 from kasir.kode_unik import KodeUnikRange
 from kasir.matching import find_settlement
 from kasir.orkut.client import OrkutClient
@@ -26,19 +26,22 @@ from kasir.qrcheck import CheckedQr, prepare
 from kasir.sale_state import SaleState
 from kasir.sale_view import SaleView
 from kasir.settings import Settings
-from kasir.source_status import clock_warning, source_text
+from kasir.source_status import clock_warning, shop_text, source_text
 from kasir.sources import Generated, Served, Source, SourceChoice
 from kasir.till import Till, TillRules
 from kasir.ui.account_link import AccountLink
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.panel import MutasiPanel
+from kasir.ui.shop_link import ShopLink
 from kasir.ui.tasks import TaskRunner, client_required
-from kasir.ui.watcher import PaymentWatcher
+from kasir.ui.watcher import PaymentWatcher, Watch
 from kasir.wib import Clock, ServerClock
 from kasir.wib import now as wib_now
 
 # A QR that takes longer than this shows "Membuat QR" first; 0.1 s still reads as instant.
 PREPARING_DELAY_MS = 100
+# The till polling for a shop whose checks failed this many times in a row lets another till poll.
+HAND_OVER_AFTER_FAILURES = 3
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +69,14 @@ class SaleController(QObject):
         journal: Journal,
         clock: Clock = wib_now,
         parent: QObject | None = None,
+        *,
+        counter: str = "",
     ) -> None:
         super().__init__(parent)
         self.clock = clock
         self.server_clock = ServerClock()
         self.account = AccountLink(data_dir, settings, credentials, self.server_clock, self)
-        self.till = Till(journal, clock, _rules(settings))
+        self.till = Till(journal, clock, _rules(settings), counter=counter)
         self.checkout = Checkout(self.till, clock)
         cooldowns: dict[str, datetime] = {}  # by route: the history's pause holds for panel and payments
         self.qr_choice = SourceChoice("QR", sources.QR_ORDER, clock, routes=sources.QR_ROUTES)
@@ -95,8 +100,16 @@ class SaleController(QObject):
             server_clock=self.server_clock,
             clock=clock,
         )
+        listener = journal.listener()  # a shop of several tills on one shared journal
+        self.shop = ShopLink(journal, listener, self) if listener is not None else None
+        self._resume_pending = False  # the shared journal was out of reach when the sale loop began
+        self._panel_reload = QTimer(self)  # news of the other tills comes in bursts: one read for each
+        self._panel_reload.setSingleShot(True)
+        self._panel_reload.setInterval(250)
+        self._panel_reload.timeout.connect(self.refresh_mutasi)
         self._shown_view = self.checkout.view  # what the screens were last given
         self._standing_text = ""  # session ended, key refused, journal gone: until login or restart
+        self._shop_text = ""  # the shared journal's server is out of reach
         self._trouble_text = ""  # a slow or failed request: until a good answer or the sale's end
         self._sources_text = ""
         self._clock_text = ""
@@ -133,6 +146,22 @@ class SaleController(QObject):
         account.login_needed.connect(self.login_needed)
         account.reconfigured.connect(self._reconfigure)
         account.started.connect(self._with_secrets)
+        if self.shop is not None:
+            self._wire_shop(self.shop)
+
+    def _wire_shop(self, shop: ShopLink) -> None:
+        # Only the till holding the shop's poller lock asks the upstream; every till may hold it
+        # while it is logged in. One that keeps failing hands it over for a while.
+        shop.may_poll = lambda: self.logged_in
+        shop.changed.connect(self._shop_changed)
+        shop.heard.connect(self._heard)
+        self.watcher.shop_entries.connect(
+            lambda entries: self._apply(self.checkout.take_in(entries, self.server_clock.offset, listing=False))
+        )
+        self.watcher.trouble.connect(lambda _text: self._maybe_hand_over(shop))
+        self.watcher.set_polling(False)  # until the first election says this till polls
+        self.panel.polling = False
+        self.panel.from_journal = self._journal_payments
 
     # ---- what the window and the tests read ---------------------------------------------------
 
@@ -168,6 +197,8 @@ class SaleController(QObject):
     # ---- start and stop ---------------------------------------------------------------------
 
     def start(self) -> None:
+        if self.shop is not None:
+            self.shop.start()
         self.panel.start()
         self._tick.start()
         self._back_up()
@@ -176,10 +207,21 @@ class SaleController(QObject):
 
     def _with_secrets(self) -> None:
         """The keyring's answer is in: open sales come back, and the day's money is asked for."""
-        self._apply(self.checkout.resume())
+        if self.shop is not None and not self.shop.reachable:
+            self._resume_pending = True  # the shared journal's server is away: once it is back
+        else:
+            self._resume()
         self.started.emit()
         if self.logged_in:
             self.refresh_mutasi()
+
+    def _resume(self) -> None:
+        self._resume_pending = False
+        try:
+            self._apply(self.checkout.resume())
+        except JournalError as exc:  # the shared journal went away meanwhile: again once it is back
+            log.warning("resume postponed: %s", exc)
+            self._resume_pending = True
 
     def _back_up(self) -> None:
         """Journal upkeep at start, on the worker (a year of sales takes longer than a frame):
@@ -193,6 +235,8 @@ class SaleController(QObject):
 
     def shutdown(self) -> None:
         self._tick.stop()
+        if self.shop is not None:
+            self.shop.stop()
         self.account.shutdown()
         self.panel.stop()
         self.watcher.shutdown()
@@ -211,6 +255,9 @@ class SaleController(QObject):
         """Enter / Bayar; True when a sale began (the typed total is taken)."""
         if not self.ready:
             self.input_note.emit("Sebentar: kunci akun sedang dibaca dari keyring sistem…")
+            return False
+        if self.shop is not None and not self.shop.reachable:
+            self.notice.emit("error", self.shop.state.banner)
             return False
         step = self.checkout.press_pay(typed, can_make_qr=self._can_make_qr(), offset=self.server_clock.offset)
         self._apply(step)
@@ -335,8 +382,10 @@ class SaleController(QObject):
         local = self.settings.generate_mode == "local"
         candidates = (Source.LOCAL,) if local else self.qr_choice.candidates()
 
+        label = self.till.counter if self.shop is not None else ""  # which till sold, in a shop of several
+
         def job(client: OrkutClient | None) -> Generated:
-            return sources.make_qr(client, session, candidates, nominal, base)
+            return sources.make_qr(client, session, candidates, nominal, base, label)
 
         def made(generated: Generated) -> None:
             if not local:
@@ -399,11 +448,66 @@ class SaleController(QObject):
     def refresh_mutasi_now(self) -> None:
         self.panel.refresh_now(self.watcher.choice if self.watcher.watching else None)
 
+    # ---- a shop of several tills ------------------------------------------------------------
+
+    def _shop_changed(self) -> None:
+        shop = self.shop
+        if shop is None:
+            return
+        state = shop.state
+        self.watcher.set_polling(state.polling)
+        self.panel.polling = state.polling
+        self._shop_text = state.banner
+        self._banner()
+        if state.reachable and self._resume_pending and self.ready:
+            self._resume()
+        if state.reachable:
+            self._heard("back")
+        self._announce_sources()
+
+    def _heard(self, news: str) -> None:
+        """What another till wrote to the shared journal (ids only: the truth is read from it)."""
+        if news == "lost":
+            if self.shop is not None:
+                self.shop.lost()
+            return
+        if news.startswith("sale:") and news[5:].isdigit():
+            self._apply(self.checkout.heard(int(news[5:])))
+        elif news == "back" and self.view.sale_id is not None:
+            self._apply(self.checkout.heard(self.view.sale_id))  # what was said meanwhile was not heard
+        self._watch_shop()
+        if self.shop is not None and not self.shop.polling:
+            self._panel_reload.start()  # new rows, or a row's mark (settled by the polling till)
+
+    def _watch_shop(self) -> None:
+        """The polling till asks for the other tills' waiting sales too."""
+        if self.shop is None or not self.shop.polling:
+            self.watcher.watch_shop(())
+            return
+        try:
+            waiting = self.till.shop_waiting()
+        except JournalError as exc:
+            log.warning("shop's waiting sales unread: %s", exc)
+            return
+        self.watcher.watch_shop(tuple(Watch(s.id, s.nominal, s.created_at) for s in waiting))
+
+    def _maybe_hand_over(self, shop: ShopLink) -> None:
+        if shop.polling and self.watcher.failures >= HAND_OVER_AFTER_FAILURES:
+            shop.step_down()
+
+    def _journal_payments(self) -> list[MutasiEntry]:
+        """Today's payments as the shared journal holds them (on the panel's worker, its own connection)."""
+        journal = self.till.reader()()
+        try:
+            return journal.payments_on(self.clock().date())
+        finally:
+            journal.close()
+
     # ---- the banner, the label and the clock ---------------------------------------------------
 
     def _banner(self) -> None:
         """Money that arrived and is not yet written first, then the standing text, then trouble."""
-        parts = [*self.checkout.unrecorded, self._standing_text, self._trouble_text]
+        parts = [*self.checkout.unrecorded, self._shop_text, self._standing_text, self._trouble_text]
         self.connection.emit("\n".join(dict.fromkeys(p for p in parts if p)))
 
     def _standing(self, text: str) -> None:
@@ -425,13 +529,20 @@ class SaleController(QObject):
 
     def source_text(self) -> str:
         qr = Source.LOCAL if self.settings.generate_mode == "local" else self.qr_choice.current
-        return source_text(
+        text = source_text(
             self.watcher.choice,
             qr,
             self.panel.choice,
             poll_s=self.settings.poll_interval_s,
             history_s=self.settings.history_interval,
         )
+        if self.shop is None:
+            return text
+        state = self.shop.state
+        shop = shop_text(
+            reachable=state.reachable, polling=state.polling, poller=state.poller, counter=self.till.counter
+        )
+        return f"{shop} · {text}"
 
     def _announce_sources(self) -> None:
         text = self.source_text()

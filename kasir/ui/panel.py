@@ -55,6 +55,10 @@ class MutasiPanel(QObject):
         self.tasks = TaskRunner("mutasi", factory, self)
         self.busy = False
         self.history_at: datetime | None = None  # when the history was last read (by anyone)
+        # In a shop of several tills only the polling one asks the upstream; the others show what the
+        # shared journal holds (the polling till writes every row it sees there).
+        self.polling = True
+        self.from_journal: Callable[[], list[MutasiEntry]] | None = None
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
 
@@ -75,6 +79,8 @@ class MutasiPanel(QObject):
 
     def refresh(self) -> bool:
         """Ask for the list; False when nothing was asked (busy, just read, or paused)."""
+        if not self.polling and self.from_journal is not None:
+            return self._read_journal(self.from_journal)
         session = self._session()
         if session is None or self.busy:
             return False
@@ -96,6 +102,23 @@ class MutasiPanel(QObject):
             return sources.first_served(candidates, lambda source: sources.panel_from(client, session, source))
 
         self.tasks.call_api(job, self._served, self._failed)
+        return True
+
+    def _read_journal(self, read: Callable[[], list[MutasiEntry]]) -> bool:
+        if self.busy:
+            return False
+        self.busy = True
+
+        def shown(entries: list[MutasiEntry]) -> None:
+            self.busy = False
+            self.trouble.emit("")
+            self.show(entries)
+
+        def failed(exc: Exception) -> None:
+            self.busy = False
+            self.trouble.emit(message_for(exc, "Mutasi gagal dimuat dari jurnal bersama."))
+
+        self.tasks.call(read, shown, failed)
         return True
 
     def refresh_now(self, payments: SourceChoice | None) -> None:

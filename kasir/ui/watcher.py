@@ -7,6 +7,10 @@ Network trouble slows polling down (backoff) and says so, a rate limit pauses it
 waits for the first to wake), an expired session or a refused API key pauses polling until the
 cashier logs in again. A request that takes longer than one interval shows the banner while
 it is still running. The sale itself is never dropped by anything that happens here.
+
+In a shop of several tills only the till that polls for the shop asks the upstream (``set_polling``);
+it also asks for the other tills' waiting sales (``watch_shop``) and hands what it got to the
+checkout (``shop_entries``), which settles them in the shared journal.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ class Watch:
 @dataclass(frozen=True)
 class PollResult:
     served: Served[list[MutasiEntry]]
-    match: MutasiEntry | None
+    match: MutasiEntry | None  # the payment of this till's own sale
 
 
 class PaymentWatcher(QObject):
@@ -53,6 +57,7 @@ class PaymentWatcher(QObject):
     key_refused = Signal()  # HTTP 401/403: the API key must be entered again
     source_changed = Signal()  # the route serving payment detection changed
     entries_seen = Signal(object)  # list[MutasiEntry] from a history-shaped route: the panel can use it
+    shop_entries = Signal(object)  # list[MutasiEntry] asked for the other tills' sales: settle what they pay
 
     def __init__(
         self,
@@ -82,6 +87,8 @@ class PaymentWatcher(QObject):
         self._slow.setSingleShot(True)
         self._slow.timeout.connect(self._still_waiting)
         self._watch: Watch | None = None
+        self._shop: tuple[Watch, ...] = ()  # the other tills' waiting sales (only the polling till asks)
+        self._polling = True  # False on a till of a shop that another till polls for
         self._session: Session | None = None
         self._claimed: frozenset[str] = frozenset()
         self._failures = 0
@@ -95,6 +102,35 @@ class PaymentWatcher(QObject):
     @property
     def paused(self) -> bool:
         return self._paused
+
+    @property
+    def polling(self) -> bool:
+        return self._polling
+
+    @property
+    def failures(self) -> int:
+        """Failed checks in a row (0 after any good answer)."""
+        return self._failures
+
+    def set_polling(self, polling: bool) -> None:
+        """This till asks the upstream (it holds the shop's poller lock), or leaves that to another."""
+        if polling == self._polling:
+            return
+        self._polling = polling
+        if polling:
+            self._failures = 0
+            self._schedule(0)
+        else:
+            self._timer.stop()
+            self._slow.stop()
+            self._tasks.forget()
+
+    def watch_shop(self, watches: tuple[Watch, ...]) -> None:
+        """The other tills' sales waiting for money; asked for with this till's own, at its cadence."""
+        idle = not self._shop and self._watch is None
+        self._shop = watches
+        if watches and idle and not self._timer.isActive() and not self._tasks.busy:
+            self._schedule(0)
 
     def interval_ms(self) -> int:
         return max(200, int(self.choice.interval_s(self._fast_s, self._history_s) * 1000))
@@ -122,22 +158,25 @@ class PaymentWatcher(QObject):
         self._schedule(delay_ms)
 
     def stop(self) -> None:
+        """This till's own sale is no longer watched (the shop's waiting sales still are)."""
         self._watch = None
         self._timer.stop()
         self._slow.stop()
         self._tasks.forget()
+        self._schedule(self.interval_ms())
 
     def shutdown(self) -> None:
+        self._shop = ()
         self.stop()
         self._tasks.stop()
 
     def _schedule(self, delay_ms: int) -> None:
-        if self._watch is not None and not self._paused:
+        if (self._watch is not None or self._shop) and not self._paused and self._polling:
             self._timer.start(delay_ms)
 
     def _poll(self) -> None:
-        watch, session = self._watch, self._session
-        if watch is None:
+        watch, shop, session = self._watch, self._shop, self._session
+        if (watch is None and not shop) or not self._polling:
             return
         if session is None or self._tasks.busy:
             self._paused = session is None
@@ -152,25 +191,27 @@ class PaymentWatcher(QObject):
         # Payment times are the server's: compare them with the QR's moment on the server's clock, and
         # never take one stamped later than now there (plus the leeway): a row dated tomorrow is no payment.
         offset = self.server_clock.offset
-        terms = SaleTerms(watch.nominal, watch.created_at + offset, not_after=self._clock() + offset + FUTURE_LEEWAY)
+        not_after = self._clock() + offset + FUTURE_LEEWAY
+        terms = SaleTerms(watch.nominal, watch.created_at + offset, not_after=not_after) if watch else None
         claimed = self._claimed
+        nominals = [w.nominal for w in (watch, *shop) if w is not None]
 
         def job(client: OrkutClient | None) -> PollResult:
             client = client_required(client)
             served = sources.first_served(
-                candidates, lambda source: sources.payments_from(client, session, source, watch.nominal)
+                candidates, lambda source: sources.payments_for(client, session, source, nominals)
             )
-            return PollResult(served, find_settlement(served.value, terms, claimed))
+            return PollResult(served, find_settlement(served.value, terms, claimed) if terms else None)
 
         self._tasks.call_api(job, lambda result: self._answered(watch, result), lambda exc: self._failed(watch, exc))
         self._slow.start(max(self.interval_ms(), 3000))
 
     def _still_waiting(self) -> None:
-        if self._watch is not None and self._tasks.busy:
+        if (self._watch is not None or self._shop) and self._tasks.busy:
             self._troubled = True
             self.trouble.emit("Server lambat menjawab. Pembayaran tetap diperiksa…")
 
-    def _answered(self, watch: Watch, result: PollResult) -> None:
+    def _answered(self, watch: Watch | None, result: PollResult) -> None:
         self._slow.stop()
         if self.choice.record(result.served):
             self.source_changed.emit()
@@ -180,21 +221,23 @@ class PaymentWatcher(QObject):
             self._failures = 0
             self._troubled = False
             self.recovered.emit()
-        if self._watch != watch:
-            return
-        if result.match is not None:
+        if self._shop and result.served.value:
+            self.shop_entries.emit(result.served.value)
+        if watch is not None and self._watch == watch and result.match is not None:
             self.paid.emit(watch.sale_id, result.match)
             return
+        if self._watch != watch and (self._timer.isActive() or not self._shop):
+            return  # a newer watch has its own schedule
         self._schedule(self.interval_ms())
 
-    def _failed(self, watch: Watch, exc: Exception) -> None:
+    def _failed(self, watch: Watch | None, exc: Exception) -> None:
         self._slow.stop()
         source: Source | None = None
         error: Exception = exc
         if isinstance(exc, SourceFailedError):
             self.choice.record_missing(exc.missing)
             source, error = exc.source, exc.error
-        if self._watch != watch:
+        if self._watch != watch and (self._timer.isActive() or not self._shop):
             return
         if isinstance(error, SessionExpiredError):
             self._paused = True
