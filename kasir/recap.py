@@ -39,6 +39,7 @@ CSV_HEADER = (
     "terlambat",
     "manual",
     "keterangan",
+    "kasir",
 )
 
 
@@ -65,6 +66,10 @@ class DayRecap:
     by_hour: dict[tuple[date, int], Bucket] = field(default_factory=dict)
     state_counts: dict[SaleState, int] = field(default_factory=dict)
     paid_time_unknown: frozenset[int] = frozenset()  # sales paid by money whose date could not be read
+    # A shop of several tills: paid per till, every till that sold this day, and the one chosen ("" = all).
+    by_counter: dict[str, Bucket] = field(default_factory=dict)
+    counters: tuple[str, ...] = ()
+    counter: str = ""
 
     def count(self, state: SaleState) -> int:
         return self.state_counts.get(state, 0)
@@ -85,9 +90,20 @@ def _paid_amount(sale: Sale) -> int:
 
 
 def build(
-    day: date, sales: Sequence[Sale], payments: Sequence[MutasiEntry], claimed_elsewhere: Collection[str] = ()
+    day: date,
+    sales: Sequence[Sale],
+    payments: Sequence[MutasiEntry],
+    claimed_elsewhere: Collection[str] = (),
+    counter: str = "",
 ) -> DayRecap:
+    """The day's recap; ``counter``: one till's sales only (the money without a sale is the shop's:
+    no till can be told from it, so it stays in every till's recap)."""
+    counters = tuple(sorted({s.counter for s in sales if s.counter}))
+    claimed = {s.issuer_reff for s in sales if s.issuer_reff} | set(claimed_elsewhere)
+    if counter:
+        sales = [s for s in sales if s.counter == counter]
     paid = late = manual = Bucket()
+    by_counter: dict[str, Bucket] = {}
     by_brand: dict[str, Bucket] = {}
     by_hour: dict[tuple[date, int], Bucket] = {}
     states: dict[SaleState, int] = {}
@@ -102,11 +118,11 @@ def build(
         manual = manual.add(amount) if sale.manual else manual
         brand = sale.brand or "Lainnya"
         by_brand[brand] = by_brand.get(brand, Bucket()).add(amount)
+        by_counter[sale.counter] = by_counter.get(sale.counter, Bucket()).add(amount)
         moment = (sale.created_at if sale.id in unknown else sale.paid_at or sale.created_at).astimezone(wib.WIB)
         hour = (moment.date(), moment.hour)
         by_hour[hour] = by_hour.get(hour, Bucket()).add(amount)
     # Money that settled a sale of another day (made 23:58, paid 00:01) is not "without a sale".
-    claimed = {s.issuer_reff for s in sales if s.issuer_reff} | set(claimed_elsewhere)
     unmatched = tuple(p for p in payments if p.is_incoming and p.key not in claimed)
     unmatched_in = Bucket(len(unmatched), sum(p.amount for p in unmatched))
     return DayRecap(
@@ -121,6 +137,9 @@ def build(
         by_hour=dict(sorted(by_hour.items())),
         state_counts=states,
         paid_time_unknown=unknown,
+        by_counter=dict(sorted(by_counter.items())),
+        counters=counters,
+        counter=counter,
     )
 
 
@@ -133,20 +152,20 @@ class Shown:
     lines: tuple[Line, ...]
 
 
-def build_shown(open_journal: Callable[[], Journal], day: date, shop_name: str) -> Shown:
+def build_shown(open_journal: Callable[[], Journal], day: date, shop_name: str, counter: str = "") -> Shown:
     """For a worker thread: its own read-only connection (``open_journal``: the journal's
     :meth:`~kasir.journal.Journal.reader`), the recap once, and its page."""
     journal = open_journal()
     try:
-        day_recap = for_day(journal, day)
+        day_recap = for_day(journal, day, counter)
     finally:
         journal.close()
     return Shown(day_recap, title(day_recap, shop_name), page(day_recap))
 
 
-def for_day(journal: Journal, day: date) -> DayRecap:
+def for_day(journal: Journal, day: date, counter: str = "") -> DayRecap:
     payments = journal.payments_on(day)
-    return build(day, journal.sales_on(day), payments, journal.claimed_among(p.key for p in payments))
+    return build(day, journal.sales_on(day), payments, journal.claimed_among(p.key for p in payments), counter)
 
 
 # ---- CSV ---------------------------------------------------------------------------
@@ -177,6 +196,7 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
                 "ya" if sale.late else "",
                 "ya" if sale.manual else "",
                 sale.reason or "",
+                sale.counter,
             ]
         )
     for entry in recap.unmatched:
@@ -197,6 +217,7 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
                 "",
                 "",
                 "uang masuk tanpa penjualan",
+                "",
             ]
         )
 
@@ -258,7 +279,8 @@ NOTHING = "Tidak ada."
 
 
 def title(recap: DayRecap, shop_name: str = "") -> str:
-    return f"Rekap harian {shop_name} — {recap.day.strftime('%d-%m-%Y')}"
+    till = f" — {recap.counter}" if recap.counter else ""
+    return f"Rekap harian {shop_name} — {recap.day.strftime('%d-%m-%Y')}{till}"
 
 
 def sections(recap: DayRecap) -> list[Section]:
@@ -272,8 +294,20 @@ def sections(recap: DayRecap) -> list[Section]:
             for state in (SaleState.EXPIRED, SaleState.CANCELLED, SaleState.FAILED)
         ),
     )
+    per_till = (
+        [
+            Section(
+                "Per kasir",
+                ("Kasir", "Jumlah", "Nilai"),
+                tuple((c or "(tanpa nama)", str(v.count), format_rupiah(v.total)) for c, v in recap.by_counter.items()),
+            )
+        ]
+        if len(recap.counters) > 1 and not recap.counter
+        else []
+    )
     return [
         Section("Ringkasan", ("", "Jumlah", "Nilai"), summary),
+        *per_till,
         Section(
             "Per dompet",
             ("Dompet", "Jumlah", "Nilai"),

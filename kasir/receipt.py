@@ -16,7 +16,7 @@ from kasir.wib import WIB
 
 WIDTHS = (32, 48)  # 58 mm and 80 mm paper with the printer's standard 12x24 font
 # How much of each text a receipt prints: a 20,000-character name printed a 640-line receipt.
-LIMITS = {"name": 64, "address": 96, "footer": 96, "brand": 24, "reference": 64}
+LIMITS = {"name": 64, "address": 96, "footer": 96, "brand": 24, "reference": 64, "counter": 25}
 
 
 class ReceiptError(KasirError):
@@ -122,6 +122,9 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
     lines += _pair("No. penjualan", f"#{sale.id}", width)
     lines += _pair("Tanggal", f"{paid_at:%d-%m-%Y}", width)
     lines += _pair("Jam", f"{paid_at:%H:%M} WIB" if paid_time_known else "tidak diketahui", width)
+    counter = printable(sale.counter, LIMITS["counter"])
+    if counter:  # a shop of several tills: which one sold
+        lines += _pair("Kasir", counter, width)
     lines.append(rule)
     lines += _pair("Total", format_rupiah(sale.base), width)
     lines += _pair("Kode unik", format_rupiah(sale.code), width)

@@ -186,3 +186,42 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_
     assert texts and all(cell[:1] not in ("=", "+", "-", "@", "\t", "\r") for cell in texts), texts
     assert rows[0]["dompet"] == "'" + HOSTILE[0]  # still readable as what the server sent
     assert [row["dibayar"] for row in rows] == [str(1_000 * (i + 1) + 1) for i in range(len(HOSTILE))] + ["777"]
+
+
+# ---- a shop of several tills (issue 22) -----------------------------------------------------------
+
+
+def shop_day(journal: Journal) -> None:
+    for base, counter, reff in ((25_000, "Kasir 1", "A"), (10_000, "Kasir 2", "B"), (30_000, "Kasir 2", "C")):
+        s = journal.create_sale(Allocation(base, 1, base + 1), DAY, DAY + timedelta(minutes=5), counter)
+        journal.mark_awaiting(s.id, "payload", "local")
+        journal.settle(s.id, pay(base + 1, DAY + timedelta(minutes=1), reff), DAY)
+    journal.record_payments([pay(12_345, DAY + timedelta(hours=5), "S", "GoPay")])
+
+
+def test_a_shops_recap_sums_each_till_apart(journal: Journal) -> None:
+    shop_day(journal)
+    day = recap.for_day(journal, DAY.date())
+    assert day.counters == ("Kasir 1", "Kasir 2")
+    assert day.by_counter == {"Kasir 1": recap.Bucket(1, 25_001), "Kasir 2": recap.Bucket(2, 40_002)}
+    per_till = next(s for s in recap.sections(day) if s.title == "Per kasir")
+    assert [row[0] for row in per_till.rows] == ["Kasir 1", "Kasir 2"]
+
+
+def test_one_tills_recap_has_its_sales_only_and_the_shops_money_without_a_sale(journal: Journal) -> None:
+    shop_day(journal)
+    day = recap.for_day(journal, DAY.date(), "Kasir 2")
+    assert day.paid == recap.Bucket(2, 40_002) and day.unmatched_in == recap.Bucket(1, 12_345)
+    assert "Kasir 2" in recap.title(day, "Toko") and "Per kasir" not in [s.title for s in recap.sections(day)]
+
+
+def test_the_csv_names_the_till_of_each_sale(journal: Journal, tmp_path: Path) -> None:
+    shop_day(journal)
+    path = tmp_path / "rekap.csv"
+    recap.write_csv(recap.for_day(journal, DAY.date()), path)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert [r["kasir"] for r in rows if r["jenis"] == "penjualan"] == ["Kasir 1", "Kasir 2", "Kasir 2"]
+
+
+def test_a_recap_of_one_pc_has_no_per_till_section(day: recap.DayRecap) -> None:
+    assert "Per kasir" not in [s.title for s in recap.sections(day)]

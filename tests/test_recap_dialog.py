@@ -72,7 +72,7 @@ def test_the_recap_is_built_once_per_opening(
     window = demo(open_app, qtbot, tmp_path)
     builds: list[object] = []
     real = recap.for_day
-    monkeypatch.setattr(recap, "for_day", lambda journal, day: builds.append(day) or real(journal, day))
+    monkeypatch.setattr(recap, "for_day", lambda journal, day, *rest: builds.append(day) or real(journal, day, *rest))
     window.findChild(QAction, "recap_action").trigger()  # type: ignore[union-attr]
     dialog = window.findChild(RecapDialog, "recap_dialog")
     assert dialog is not None

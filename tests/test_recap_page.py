@@ -118,7 +118,7 @@ def test_days_picked_in_a_row_read_the_journal_once(
     """The reading starts once the window is drawn, and only for the day chosen last."""
     read: list[object] = []
     real = recap.for_day
-    monkeypatch.setattr(recap, "for_day", lambda journal, day: read.append(day) or real(journal, day))
+    monkeypatch.setattr(recap, "for_day", lambda journal, day, *rest: read.append(day) or real(journal, day, *rest))
     dialog = RecapDialog(seeded_journal(tmp_path), DAY.date())
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):

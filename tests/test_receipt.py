@@ -377,3 +377,16 @@ def test_the_printer_layer_strips_control_characters_whatever_text_it_is_given()
 def test_a_very_long_shop_name_prints_a_few_lines_not_hundreds() -> None:
     slip = receipt.build(paid_sale(brand="D" * 20_000), ShopInfo("N" * 20_000, "A" * 20_000, "F" * 20_000), 32)
     assert len(slip.lines) < 40
+
+
+def test_a_receipt_of_a_shop_with_several_tills_names_its_till() -> None:
+    lines = receipt.build(paid_sale(counter="Kasir 2"), SHOP, 32).lines
+    assert "Kasir                    Kasir 2" in lines
+    assert (
+        lines.index("Kasir                    Kasir 2")
+        == lines.index(next(x for x in lines if x.startswith("Jam"))) + 1
+    )
+
+
+def test_a_receipt_of_one_pc_has_no_till_line() -> None:
+    assert not any(line.startswith("Kasir ") for line in receipt.build(paid_sale(), SHOP, 32).lines)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDateEdit,
     QDialog,
     QFileDialog,
@@ -50,6 +51,7 @@ def documents_folder() -> Path:
 
 COLUMNS = 4  # the widest section: Waktu, Nominal, Dompet, Pembeli
 SPANNING = ("section", "none")  # a line of one text across the page
+ALL_TILLS = "Semua kasir"
 _HEAD_BACKGROUND = QColor("#eaeef2")
 
 
@@ -97,8 +99,8 @@ def make_page(shown: recap.Shown | None, lines: tuple[recap.Line, ...], to_threa
     return Page(shown.recap if shown else None, shown.title if shown else "", model, spanning)
 
 
-def _built(open_journal: Callable[[], Journal], day: date, shop_name: str, to_thread: QThread) -> Page:
-    shown = recap.build_shown(open_journal, day, shop_name)
+def _built(open_journal: Callable[[], Journal], day: date, shop_name: str, counter: str, to_thread: QThread) -> Page:
+    shown = recap.build_shown(open_journal, day, shop_name, counter)
     return make_page(shown, shown.lines, to_thread)
 
 
@@ -136,6 +138,15 @@ class RecapDialog(QDialog):
         self.date_edit.setDisplayFormat("dd-MM-yyyy")
         self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
         top.addWidget(self.date_edit)
+        # A shop of several tills: the whole shop, or one till (shown once the day has two).
+        self.counter_label = QLabel("Kasir:")
+        self.counter_filter = QComboBox()
+        self.counter_filter.setObjectName("recap_counter_filter")
+        self.counter_filter.setAccessibleName("Saring menurut kasir")
+        self.counter_filter.addItem(ALL_TILLS)
+        for widget in (self.counter_label, self.counter_filter):
+            widget.setVisible(False)
+            top.addWidget(widget)
         top.addStretch(1)
         self.export_button = QPushButton("Ekspor CSV…")
         self.export_button.setObjectName("export_csv_button")
@@ -156,6 +167,7 @@ class RecapDialog(QDialog):
         self._lay_out_view()
         layout.addWidget(self.view, 1)
         self.date_edit.dateChanged.connect(lambda _d: self.reload())
+        self.counter_filter.currentIndexChanged.connect(lambda _i: self.reload())
         self.export_button.clicked.connect(self._ask_export)
         self.print_button.clicked.connect(self._ask_print)
         self.reload()
@@ -216,8 +228,14 @@ class RecapDialog(QDialog):
     def is_loaded(self) -> bool:
         return self.recap is not None and self.recap.day == self.day
 
+    @property
+    def counter(self) -> str:
+        """The till chosen ("" = the whole shop)."""
+        text = self.counter_filter.currentText()
+        return "" if text == ALL_TILLS else text
+
     def reload(self) -> None:
-        opener, day, shop = self._open, self.day, self.shop_name
+        opener, day, shop, counter = self._open, self.day, self.shop_name, self.counter
         self.recap = None
         self._say("Memuat rekap…")
         self._set_busy(True)
@@ -227,7 +245,7 @@ class RecapDialog(QDialog):
 
         def ask() -> None:
             if asked == self._asked:  # no other day was picked meanwhile
-                self._tasks.call(lambda: _built(opener, day, shop, gui), self._show, self._failed)
+                self._tasks.call(lambda: _built(opener, day, shop, counter, gui), self._show, self._failed)
 
         # Once the window is drawn: the worker's reading holds the interpreter most of the time, and
         # the GUI thread would wait for it between every piece of Python it runs while opening.
@@ -235,6 +253,8 @@ class RecapDialog(QDialog):
 
     def _show(self, page: Page) -> None:
         self.recap = page.recap
+        if page.recap is not None:
+            self._offer_counters(page.recap.counters)
         self._show_page(page)
         self._set_busy(False)
         # Laid out and drawn now, while the worker is idle: ``loaded`` says the page is on screen,
@@ -244,6 +264,19 @@ class RecapDialog(QDialog):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.repaint()
         self.loaded.emit()
+
+    def _offer_counters(self, counters: tuple[str, ...]) -> None:
+        chosen = self.counter_filter.currentText()
+        wanted = [ALL_TILLS, *counters, *([chosen] if chosen not in (ALL_TILLS, *counters) else [])]
+        if [self.counter_filter.itemText(i) for i in range(self.counter_filter.count())] != wanted:
+            self.counter_filter.blockSignals(True)  # the same day again: no second reading
+            self.counter_filter.clear()
+            self.counter_filter.addItems(wanted)
+            self.counter_filter.setCurrentText(chosen)
+            self.counter_filter.blockSignals(False)
+        shown = len(counters) > 1 or chosen != ALL_TILLS
+        self.counter_label.setVisible(shown)
+        self.counter_filter.setVisible(shown)
 
     def _failed(self, exc: Exception) -> None:
         self._set_busy(False)

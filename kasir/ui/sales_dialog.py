@@ -1,5 +1,6 @@
 """Penjualan hari ini: today's sales, with the QR of a waiting sale shown again or a new QR for the
-same total after one expired or failed (a cashier should not retype a total the customer knows)."""
+same total after one expired or failed (a cashier should not retype a total the customer knows).
+In a shop of several tills the list is the shop's, with each sale's till and a filter by till."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -25,7 +27,9 @@ from kasir.money import format_rupiah
 from kasir.sale_state import SaleState
 from kasir.till import Till
 
-COLUMNS = ("No", "Waktu", "Nominal", "Status", "Sumber QR", "Dompet")
+COLUMNS = ("No", "Waktu", "Nominal", "Status", "Sumber QR", "Dompet", "Kasir")
+COUNTER_COLUMN = 6
+ALL_TILLS = "Semua kasir"
 SOURCE_LABEL = {"server": "server", "local": "QR lokal"}
 
 
@@ -41,6 +45,16 @@ class SalesDialog(QDialog):
         self.till, self.today = till, today
         self.can_reprint = False  # set when a receipt printer is chosen
         layout = QVBoxLayout(self)
+        self.counter_filter = QComboBox()
+        self.counter_filter.setObjectName("sales_counter_filter")
+        self.counter_filter.setAccessibleName("Saring menurut kasir")
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel("Kasir:"))
+        filter_row.addWidget(self.counter_filter)
+        filter_row.addStretch(1)
+        self._filter_row = QWidget()
+        self._filter_row.setLayout(filter_row)
+        layout.addWidget(self._filter_row)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("sales_view")
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -73,11 +87,27 @@ class SalesDialog(QDialog):
         self.same_total_button.clicked.connect(self._same_total)
         self.reprint_button.clicked.connect(self._reprint)
         self.table.itemSelectionChanged.connect(self._update)
+        self.counter_filter.currentIndexChanged.connect(lambda _i: self._fill())
         self.reload()
         self.resize(640, 420)
 
     def reload(self) -> None:
-        sales = list(reversed(self.till.sales_on(self.today)))  # newest first: what a cashier looks for
+        self._sales = list(reversed(self.till.sales_on(self.today)))  # newest first: what a cashier looks for
+        counters = sorted({s.counter for s in self._sales if s.counter} | ({self.till.counter} - {""}))
+        shop = bool(counters) and counters != [""]
+        chosen = self.counter_filter.currentText()
+        self.counter_filter.blockSignals(True)
+        self.counter_filter.clear()
+        self.counter_filter.addItems([ALL_TILLS, *counters])
+        self.counter_filter.setCurrentText(chosen if chosen in counters else ALL_TILLS)
+        self.counter_filter.blockSignals(False)
+        self._filter_row.setVisible(len(counters) > 1)
+        self.table.setColumnHidden(COUNTER_COLUMN, not shop)
+        self._fill()
+
+    def _fill(self) -> None:
+        chosen = self.counter_filter.currentText()
+        sales = [s for s in self._sales if chosen in ("", ALL_TILLS) or s.counter == chosen]
         self.table.setRowCount(len(sales))
         for row, sale in enumerate(sales):
             cells = (
@@ -87,6 +117,7 @@ class SalesDialog(QDialog):
                 sale.label,
                 SOURCE_LABEL.get(sale.source or "", "—"),
                 sale.brand or "",
+                sale.counter,
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -105,7 +136,9 @@ class SalesDialog(QDialog):
     def _update(self) -> None:
         sale = self.selected()
         state = sale.state if sale else None
-        self.reshow_button.setEnabled(state is SaleState.AWAITING)
+        # Another till's waiting QR is for that till's customer: it is shown there, not here.
+        mine = sale is not None and sale.counter == self.till.counter
+        self.reshow_button.setEnabled(state is SaleState.AWAITING and mine)
         self.same_total_button.setEnabled(state in (SaleState.EXPIRED, SaleState.FAILED, SaleState.CANCELLED))
         self.reprint_button.setEnabled(state is SaleState.PAID and self.can_reprint)
 
