@@ -541,11 +541,21 @@ def _open_login(
 
 
 def _open_settings(window: MainWindow, controller: SaleController) -> None:
+    from kasir.shop_tills import JOURNAL_PASSWORD
+    from kasir.ui.journal_settings import RESTART_NOTE
     from kasir.ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(controller.settings, window)
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        controller.apply_settings(dialog.result_settings())
+    before = controller.settings
+    dialog = SettingsDialog(before, window, stored_secret=controller.account.credentials.get)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    new = dialog.result_settings()
+    password = dialog.journal_settings.new_password()
+    if password:
+        controller.account.credentials.set(JOURNAL_PASSWORD, password)  # the keyring, never settings.json
+    controller.apply_settings(new)
+    if (new.journal_url, new.counter_name) != (before.journal_url, before.counter_name) or password:
+        controller.notice.emit("info", RESTART_NOTE)
 
 
 def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleController) -> None:

@@ -50,4 +50,4 @@ def default_counter() -> str:
 
 def counter_name(text: str) -> str:
     """A till's name as stored and printed: printable ASCII (it goes into the QR), at most 25 characters."""
-    return _UNPRINTABLE.sub("", text).strip()[:COUNTER_LIMIT]
+    return " ".join(_UNPRINTABLE.sub("", text).split())[:COUNTER_LIMIT].strip()

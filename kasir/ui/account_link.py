@@ -21,6 +21,7 @@ from kasir.errors import ApiError, ConfigError, message_for, os_reason
 from kasir.orkut.client import OrkutClient, download
 from kasir.orkut.types import AccountSummary, MerchantCode, Session
 from kasir.settings import Settings
+from kasir.shop_tills import JOURNAL_PASSWORD
 from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
 from kasir.wib import ServerClock
 
@@ -114,7 +115,7 @@ class AccountLink(QObject):
                 " yang benar (contoh: OK1234567) lalu masuk lagi.",
             )
         self.check_stored_qris()
-        self.credentials.load((API_KEY, AUTH_TOKEN), self._secrets_loaded.emit)
+        self.credentials.load((API_KEY, AUTH_TOKEN, JOURNAL_PASSWORD), self._secrets_loaded.emit)
 
     def _with_secrets(self, loaded: Loaded) -> None:
         if self._closed:  # the window closed before the keyring answered

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QStandardPaths, Qt
@@ -31,11 +32,18 @@ from kasir import shop_qris
 from kasir.errors import ConfigError
 from kasir.orkut.types import MerchantCode
 from kasir.settings import Settings
+from kasir.ui.journal_settings import JournalSettings
 from kasir.ui.printer_settings import PrinterSettings
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        stored_secret: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """``stored_secret``: a secret by name from the keyring (the shared journal's password, for its test)."""
         super().__init__(parent)
         self.setObjectName("settings_dialog")
         self.setWindowTitle("Pengaturan")
@@ -117,6 +125,12 @@ class SettingsDialog(QDialog):
         fields.addLayout(form)
         self.printer_settings = PrinterSettings(settings, parent)  # receipts (issue 13)
         fields.addWidget(self.printer_settings)
+        from kasir.shop_tills import JOURNAL_PASSWORD
+
+        stored = (lambda: stored_secret(JOURNAL_PASSWORD)) if stored_secret is not None else None
+        self.journal_settings = JournalSettings(settings, parent, stored)  # several tills (issue 22)
+        fields.addWidget(self.journal_settings)
+        self.finished.connect(lambda _code: self.journal_settings.stop())
         self.fields_scroll = QScrollArea()
         self.fields_scroll.setObjectName("settings_scroll")
         self.fields_scroll.setWidget(content)
@@ -174,6 +188,7 @@ class SettingsDialog(QDialog):
             # Only what a copy adds around it goes; spaces inside ("TOKO DEMO KASIR") are the payload.
             base_qr=shop_qris.normalise(self.base_qr.toPlainText()),
             **self.printer_settings.values(),
+            **self.journal_settings.values(),
         )
 
     def problem(self) -> str | None:
