@@ -17,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout = sys.stdout or open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
         sys.stderr = sys.stderr or open(os.devnull, "w")  # noqa: SIM115
+    if args[:1] == ["journal"]:  # kasir journal copy --to …: no window, no Qt
+        from kasir.journal_copy import main as journal_main
+
+        return journal_main(args[1:])
     from kasir.cli import parse_args
 
     parsed = parse_args(args)  # --version and --help exit here, before Qt starts

@@ -165,7 +165,7 @@ def _open_storage(data_dir: Path, settings: Settings, credentials: CredentialSto
 def _open_shared(settings: Settings, credentials: CredentialStore, counter: str) -> Journal:
     """A shop of several tills: the shared journal, reached on a worker after the first frame
     (``ShopLink``); psycopg is loaded only here."""
-    from kasir.shop_tills import JOURNAL_PASSWORD, check_journal_url
+    from kasir.shop_tills import JOURNAL_PASSWORD, account_id_of, check_journal_url
 
     url = check_journal_url(settings.journal_url)
     try:
@@ -177,18 +177,9 @@ def _open_shared(settings: Settings, credentials: CredentialStore, counter: str)
         url,
         lambda: credentials.get(JOURNAL_PASSWORD),  # read on the worker that connects
         counter=counter,
-        merchant=_account_id(settings.merchant),
+        merchant=account_id_of(settings.merchant),
         connect_now=False,
     )
-
-
-def _account_id(merchant: str) -> str:
-    from kasir.orkut.types import MerchantCode
-
-    try:
-        return MerchantCode.parse(merchant).account_id if merchant else ""
-    except ConfigError:
-        return ""
 
 
 def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Journal:

@@ -51,3 +51,13 @@ def default_counter() -> str:
 def counter_name(text: str) -> str:
     """A till's name as stored and printed: printable ASCII (it goes into the QR), at most 25 characters."""
     return " ".join(_UNPRINTABLE.sub("", text).split())[:COUNTER_LIMIT].strip()
+
+
+def account_id_of(merchant: str) -> str:
+    """The account id a shared journal is bound to, from the merchant code as typed ("" when unreadable)."""
+    from kasir.orkut.types import MerchantCode
+
+    try:
+        return MerchantCode.parse(merchant).account_id if merchant else ""
+    except ConfigError:
+        return ""
