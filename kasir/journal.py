@@ -199,10 +199,6 @@ class Journal(Protocol):
 
     def listener(self) -> Listener | None: ...
 
-    def counters(self) -> list[str]:
-        """Every till that has sold into this journal, for the views' filters."""
-        ...
-
     # ---- a sale's life (each a committed transaction) ----
 
     def begin_sale(

@@ -314,11 +314,6 @@ class PostgresJournal(SqlJournal):
     def listener(self) -> Listener:
         return Listener(self.conninfo, self._password, self.counter)
 
-    def counters(self) -> list[str]:
-        """Every till that has sold into this journal (for the views' filters)."""
-        rows = self._run("SELECT DISTINCT counter FROM sales WHERE counter != '' ORDER BY counter")
-        return [str(r["counter"]) for r in rows]
-
 
 class PollerLock:
     """Which till asks the upstream for the shop's payments: the one whose session holds the lock."""

@@ -254,10 +254,6 @@ class SqlJournal(ABC):
     def _changed(self, what: str) -> None:  # noqa: B027 - a hook: only a shared journal tells anyone
         """Inside a write: what changed ("sale:12", "payments"), for the other tills (none here)."""
 
-    def counters(self) -> list[str]:
-        """Every till that has sold into this journal ("" is a PC of its own), for the views' filters."""
-        return [str(r["counter"]) for r in self._run("SELECT DISTINCT counter FROM sales ORDER BY counter")]
-
     @property
     @abstractmethod
     def where(self) -> str: ...

@@ -25,6 +25,7 @@ MONEY = (
     "journal",
     "journal_sql",
     "journal_sqlite",
+    "journal_pg",
     "qris",
     "qrcheck",
     "recap",

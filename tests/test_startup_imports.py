@@ -42,6 +42,8 @@ DEFERRED = (
     "keyring",
     "zxingcpp",
     "qrcode",
+    "psycopg",  # a shop of several tills only (--journal)
+    "kasir.journal_pg",
 )
 
 
@@ -72,6 +74,19 @@ def test_the_first_frame_loads_neither_journal_nor_client_nor_controller() -> No
         f" print(' '.join(m for m in {BEHIND_THE_FIRST_FRAME!r} if m in sys.modules))"
     )
     assert fresh_process(code) == []
+
+
+def test_a_till_of_its_own_never_loads_the_postgresql_driver(tmp_path: Path) -> None:
+    """The single-PC package and start pay nothing for several tills (issue 22): a whole start, the
+    sale loop running, and psycopg still not imported."""
+    code = (
+        "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
+        " from kasir.app import create_window;"
+        f" w = create_window(['--demo', '--data-dir', {str(tmp_path)!r}]); app.processEvents();"
+        " print(' '.join(m for m in ('psycopg', 'kasir.journal_pg') if m in sys.modules) or 'none');"
+        " w.force_close()"
+    )
+    assert fresh_process(code) == ["none"]
 
 
 def test_warm_up_loads_what_the_first_sale_and_dialogs_need(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
