@@ -3,8 +3,11 @@
 
     python3 dev.py run [kasir args...]   create .venv, install, start the app (demo mode without an account)
     python3 dev.py test [pytest args]    create .venv, install, run ruff, mypy, the test suite, then build
-                                         the one-folder executable and run its --selftest
-    python3 dev.py build [--onefile]     build the executable (dist/kasir/) and run its --selftest
+                                         both one-folder packages and run their --selftest
+    python3 dev.py build [--onefile] [--toko]
+                                         build the executable (dist/kasir/; --toko: dist/kasir-toko/, the
+                                         package for several tills, with the PostgreSQL driver) and run
+                                         its --selftest
     python3 dev.py bench                 run benchmarks/run.py (builds the executable first if needed)
 
 Stdlib only: this file runs before any dependency exists.
@@ -70,21 +73,25 @@ def test(args: list[str]) -> int:
         code = _sh(*step, env=env)
         if code != 0:
             return code
-    return _build(onefile=False)
+    # Both packages: one PC's (no PostgreSQL driver) and a shop of several tills' (with it).
+    return _build(onefile=False) or _build(onefile=False, shared=True)
 
 
-def executable(onefile: bool = False) -> Path:
-    name = "kasir.exe" if os.name == "nt" else "kasir"
-    return ROOT / "dist" / name if onefile else ROOT / "dist" / "kasir" / name
+def executable(onefile: bool = False, shared: bool = False) -> Path:
+    package = "kasir-toko" if shared else "kasir"
+    exe = "kasir.exe" if os.name == "nt" else "kasir"
+    if onefile:
+        return ROOT / "dist" / (f"{package}.exe" if os.name == "nt" else package)
+    return ROOT / "dist" / package / exe
 
 
-def _build(onefile: bool) -> int:
+def _build(onefile: bool, shared: bool = False) -> int:
     """PyInstaller build, then the packaged app's own --selftest: a missing plugin or file fails here."""
-    env = {**os.environ, "KASIR_ONEFILE": "1" if onefile else "0"}
+    env = {**os.environ, "KASIR_ONEFILE": "1" if onefile else "0", "KASIR_SHARED_JOURNAL": "1" if shared else "0"}
     code = _sh(PY, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN", "build.spec", env=env)
     if code != 0:
         return code
-    exe = executable(onefile)
+    exe = executable(onefile, shared)
     files = [f for f in exe.parent.rglob("*") if f.is_file() and not f.is_symlink()] if not onefile else [exe]
     size = sum(f.stat().st_size for f in files)
     print(f"Built {exe.relative_to(ROOT)} ({size / 1e6:.0f} MB{' in its folder' if not onefile else ''})", flush=True)
@@ -95,7 +102,7 @@ def _build(onefile: bool) -> int:
 
 def build(args: list[str]) -> int:
     _setup("build")
-    return _build(onefile="--onefile" in args)
+    return _build(onefile="--onefile" in args, shared="--toko" in args)
 
 
 def bench(args: list[str]) -> int:

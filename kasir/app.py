@@ -165,13 +165,13 @@ def _open_storage(data_dir: Path, settings: Settings, credentials: CredentialSto
 def _open_shared(settings: Settings, credentials: CredentialStore, counter: str) -> Journal:
     """A shop of several tills: the shared journal, reached on a worker after the first frame
     (``ShopLink``); psycopg is loaded only here."""
-    from kasir.shop_tills import JOURNAL_PASSWORD, account_id_of, check_journal_url
+    from kasir.shop_tills import JOURNAL_PASSWORD, ONE_PC_PACKAGE, account_id_of, check_journal_url
 
     url = check_journal_url(settings.journal_url)
     try:
         from kasir.journal_pg import PostgresJournal
-    except ImportError as exc:
-        raise StartupError(f"Jurnal bersama (PostgreSQL) tidak tersedia di paket ini: {exc}") from exc
+    except ImportError as exc:  # the one-PC package carries no PostgreSQL driver
+        raise StartupError(ONE_PC_PACKAGE) from exc
     log.info("shared journal %s, this till: %s", url.split("@")[-1], counter)
     return PostgresJournal(
         url,

@@ -80,9 +80,13 @@ def copy_journal(
 ) -> tuple[int, int, str]:
     """Copies; returns (sales, payments, where). Raises CopyRefusedError or a JournalError."""
     from kasir import settings as settings_io
-    from kasir.journal_pg import PostgresJournal
     from kasir.journal_sqlite import FILENAME, SqliteJournal
-    from kasir.shop_tills import account_id_of, default_counter
+    from kasir.shop_tills import ONE_PC_PACKAGE, account_id_of, default_counter
+
+    try:
+        from kasir.journal_pg import PostgresJournal
+    except ImportError as exc:  # the one-PC package carries no PostgreSQL driver
+        raise CopyRefusedError(ONE_PC_PACKAGE) from exc
 
     if not (data_dir / FILENAME).exists():
         raise CopyRefusedError(f"Tidak ada jurnal di {data_dir} (berkas {FILENAME}).")

@@ -81,6 +81,7 @@ def _one_sale(window: object, tmp: Path) -> str:
         raise SelftestError(f"journal says {sale.state} for Rp {view.nominal}")
     resource(ICON)  # a build that left resources behind fails here
     keyring = _os_keyring()
+    driver = _postgres_driver()
     recap = open_recap(window, controller)  # type: ignore[arg-type]
     if not _wait(lambda: recap.is_loaded, 20):
         raise SelftestError("recap did not load")
@@ -88,7 +89,25 @@ def _one_sale(window: object, tmp: Path) -> str:
     recap.print_to_pdf(pdf)
     if not pdf.read_bytes().startswith(b"%PDF") or recap.recap is None or recap.recap.paid.count != 1:
         raise SelftestError("recap did not print")
-    return f"sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, recap printed, {keyring}"
+    return f"sale #{sale.id} Rp {view.nominal} paid via {sale.brand}, journaled, recap printed, {keyring}, {driver}"
+
+
+def _postgres_driver() -> str:
+    """The package for several tills carries the shared journal and its driver with libpq (a library
+    left out fails here); one PC's package carries neither, and says so."""
+    import importlib.util
+
+    if importlib.util.find_spec("kasir.journal_pg") is None:
+        return "one-PC package (no PostgreSQL driver)"
+    try:
+        import psycopg.pq
+
+        import kasir.journal_pg  # noqa: F401 - the module itself, as --journal loads it
+
+        version = psycopg.pq.version()
+    except (ImportError, OSError) as exc:
+        raise SelftestError(f"shared journal's driver missing from the package: {exc}") from exc
+    return f"PostgreSQL driver psycopg {psycopg.__version__} ({psycopg.pq.__impl__}, libpq {version})"
 
 
 def _os_keyring() -> str:

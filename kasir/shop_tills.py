@@ -13,6 +13,10 @@ from kasir.errors import ConfigError
 
 SCHEMES = ("postgresql", "postgres")
 JOURNAL_PASSWORD = "journal_password"  # the keyring entry of the shared journal's password
+ONE_PC_PACKAGE = (
+    "Paket Kasir QRIS ini untuk satu PC: jurnal bersama (PostgreSQL) tidak ada di dalamnya. Untuk beberapa"
+    " kasir, pasang paket 'kasir-toko'."
+)
 COUNTER_LIMIT = 25  # EMV: the terminal label (62.07) holds at most 25 characters
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
 

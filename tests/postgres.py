@@ -44,7 +44,7 @@ class PostgresServer:
         self.data = self.folder / "data"
         self.port = _free_port()
         self._as_postgres: list[str] = []
-        if os.geteuid() == 0:  # initdb refuses root: the server runs as the postgres user
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # initdb refuses root: it runs as the postgres user
             import pwd
 
             user = pwd.getpwnam("postgres")
@@ -57,7 +57,8 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         if not self.data.exists():
             self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        sockets = "" if os.name == "nt" else f"-k {self.folder} "  # Windows: TCP only
+        options = f"-p {self.port} {sockets}-c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",

@@ -100,3 +100,24 @@ def test_the_settings_file_never_holds_the_journal_password(tmp_path: Path) -> N
     settings_rules.save(tmp_path, Settings(journal_url="postgresql://kasir@server/toko", counter_name="Kasir 1"))
     text = (tmp_path / settings_rules.FILENAME).read_text(encoding="utf-8")
     assert "journal_url" in text and "password" not in text
+
+
+def test_the_one_pc_package_says_which_package_a_shop_of_several_tills_needs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from kasir import app, journal_copy
+    from kasir.cli import StartupError
+    from kasir.credentials import MemoryStore
+    from kasir.ui.journal_settings import reach
+
+    monkeypatch.setitem(sys.modules, "kasir.journal_pg", None)  # as in the package built without it
+    shared = Settings(journal_url="postgresql://kasir@server/toko")
+    with pytest.raises(StartupError, match="kasir-toko"):
+        app._open_shared(shared, MemoryStore(), "Kasir 1")
+    with pytest.raises(ConfigError, match="kasir-toko"):
+        reach("postgresql://kasir@server/toko", None, "Kasir 1")
+    (tmp_path / "journal.sqlite3").write_bytes(b"")
+    with pytest.raises(journal_copy.CopyRefusedError, match="kasir-toko"):
+        journal_copy.copy_journal(tmp_path, "postgresql://kasir@server/toko")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLine
 
 from kasir.errors import ConfigError
 from kasir.settings import Settings
-from kasir.shop_tills import check_journal_url, counter_name
+from kasir.shop_tills import ONE_PC_PACKAGE, check_journal_url, counter_name
 from kasir.ui.tasks import TaskRunner
 
 RESTART_NOTE = "Jurnal bersama dan nama kasir berlaku setelah Kasir QRIS ditutup lalu dibuka lagi."
@@ -17,7 +17,10 @@ RESTART_NOTE = "Jurnal bersama dan nama kasir berlaku setelah Kasir QRIS ditutup
 
 def reach(url: str, password: str | None, counter: str) -> str:
     """On a worker: connect once as the app would, and say what answered (psycopg is loaded here)."""
-    from kasir.journal_pg import connect
+    try:
+        from kasir.journal_pg import connect
+    except ImportError as exc:
+        raise ConfigError(ONE_PC_PACKAGE) from exc
 
     with connect(url, password, counter or "tes") as conn:
         row = conn.execute("SELECT current_setting('server_version') AS v, current_database() AS db").fetchone()
