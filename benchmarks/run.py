@@ -647,8 +647,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke check")
     parser.add_argument(
         "--only",
-        choices=("start", "bayar", "memory", "year"),
-        help="one section: start-up and packages, Bayar -> QR, memory over many sales, or a year-old journal",
+        choices=("start", "bayar", "memory", "year", "tills"),
+        help="one section: start-up and packages, Bayar -> QR, memory over many sales, a year-old journal,"
+        " or several tills on PostgreSQL",
     )
     args = parser.parse_args()
     runs = 3 if args.quick else 7
@@ -665,6 +666,7 @@ def main() -> int:
         _app = QApplication.instance() or QApplication([])
     only = {"bayar": lambda: bench_bayar_to_qr(runs * 3), "memory": lambda: bench_memory(memory_sales)}
     only["year"] = lambda: bench_year(runs, year_sales, 300)
+    only["tills"] = lambda: bench_tills_section(runs, 100 if args.quick else 300)
     if args.only is not None:
         if args.only in only:
             only[args.only]()
@@ -684,8 +686,15 @@ def main() -> int:
     bench_mutasi(5000, runs)
     bench_journal(100 if args.quick else 300, 20 if args.quick else 200)
     bench_year(runs, year_sales, 300)
+    bench_tills_section(runs, 100 if args.quick else 300)
     print_table()
     return 0
+
+
+def bench_tills_section(runs: int, sales: int) -> None:
+    from benchmarks.tills import bench_tills  # issue 22
+
+    bench_tills(report, runs, sales)
 
 
 if __name__ == "__main__":

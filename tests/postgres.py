@@ -38,8 +38,11 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
+        """``durable``: commits wait for the disk as on a shop's server (the benchmarks); the tests
+        need no crash safety from their throwaway server and run with fsync off."""
         self.bindir = bindir
+        self.durable = durable
         self.folder = Path(tempfile.mkdtemp(prefix="kasir-pg-"))
         self.data = self.folder / "data"
         self.port = _free_port()
@@ -58,7 +61,8 @@ class PostgresServer:
         if not self.data.exists():
             self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         sockets = "" if os.name == "nt" else f"-k {self.folder} "  # Windows: TCP only
-        options = f"-p {self.port} {sockets}-c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        fsync = "on" if self.durable else "off"
+        options = f"-p {self.port} {sockets}-c listen_addresses=127.0.0.1 -c fsync={fsync} -c max_connections=200"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",

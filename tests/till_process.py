@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import threading
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -38,7 +39,8 @@ class _MemoryKeyring:
 
 
 def say(event: str, **fields: Any) -> None:
-    print(json.dumps({"event": event, **fields}, default=str), flush=True)
+    """One event; ``t`` is when it was said, on this PC's wall clock (the benchmarks compare tills)."""
+    print(json.dumps({"event": event, "t": time.time(), **fields}, default=str), flush=True)
 
 
 class Commands(QObject):
