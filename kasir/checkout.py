@@ -346,6 +346,8 @@ class Checkout:
             sale = outcome.sale
             if outcome.kind is Kind.SETTLED and sale is not None:
                 self._announce_settled(d, outcome, sale)
+                if not listing:  # the rows asked for some sales only: the day's list is read again
+                    d.set(refresh_panel=True)
             elif outcome.kind is Kind.STORAGE_FAILED:
                 if sale is not None and sale.id == self.view.sale_id and sale.state is SaleState.AWAITING:
                     # The list brought the money of the sale on the counter (an automatic settle is

@@ -22,9 +22,13 @@ def source_text(
     *,
     poll_s: float,
     history_s: float,
+    asks: bool = True,
 ) -> str:
-    """ "Cek pembayaran: riwayat mutasi (tiap 10 detik) · QR: QR lokal · Mutasi: riwayat mutasi"."""
+    """ "Cek pembayaran: riwayat mutasi (tiap 10 detik) · QR: QR lokal · Mutasi: riwayat mutasi".
+    ``asks=False``: another till of the shop asks for payments and the mutasi; only the QR's route is this till's."""
     serving, resting = payments.serving(), payments.resting()
+    if not asks:
+        return f"QR: {sources.LABEL[qr]}" if qr is not None else ""
     if serving is None:  # every route rests: nothing is asked meanwhile, so never claim a cadence
         parts = [f"Cek pembayaran: dijeda server ({clock_text(payments.cooldown_left())})"]
     elif payments.current is None:

@@ -536,3 +536,14 @@ def test_news_of_the_sale_on_the_counter_still_waiting_changes_nothing(journal: 
     view = awaiting(here).view
     assert view is not None and view.sale_id is not None
     assert here.heard(view.sale_id).view is None
+
+
+def test_money_for_another_tills_sale_found_by_the_polling_till_reads_the_days_list_again(
+    journal: Journal, clock: FakeClock
+) -> None:
+    theirs, poller = two_checkouts(journal, clock)
+    view = awaiting(theirs).view
+    assert view is not None
+    clock.advance(seconds=20)
+    step = poller.take_in([paid(view.nominal, clock.now)], listing=False)
+    assert step.refresh_panel  # the polling till's Mutasi hari ini shows the money it found

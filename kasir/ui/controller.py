@@ -535,6 +535,7 @@ class SaleController(QObject):
             self.panel.choice,
             poll_s=self.settings.poll_interval_s,
             history_s=self.settings.history_interval,
+            asks=self.shop is None or self.shop.polling,
         )
         if self.shop is None:
             return text
@@ -542,7 +543,7 @@ class SaleController(QObject):
         shop = shop_text(
             reachable=state.reachable, polling=state.polling, poller=state.poller, counter=self.till.counter
         )
-        return f"{shop} · {text}"
+        return " · ".join(part for part in (shop, text) if part)
 
     def _announce_sources(self) -> None:
         text = self.source_text()
