@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,6 +86,7 @@ class Context:
     simulator: OrkutSimulator | None
     screen_override: int | None
     counter: str = ""  # this till's name ("" on a PC of its own with none given)
+    journal_password: LaterSecret | None = None  # a shared journal's, once the account's vault has it
     settings_problem: str = ""  # the settings file was broken: the cashier is told at start
     instance: InstanceLock | None = None
 
@@ -125,9 +127,10 @@ def build_context(frame: FirstFrame) -> Context:
         from kasir.shop_tills import default_counter
 
         counter = default_counter()
+    password = LaterSecret() if settings.journal_url else None
     try:
         check_base_url(settings.api_url)
-        journal = _open_storage(plan.data_dir, settings, credentials, counter)
+        journal = _open_storage(plan.data_dir, settings, password, counter)
     except (ConfigError, StartupError) as exc:
         if simulator:
             simulator.stop()
@@ -142,17 +145,31 @@ def build_context(frame: FirstFrame) -> Context:
         simulator,
         args.customer_screen,
         counter,
+        password,
         plan.problem,
         frame.instance,
     )
 
 
-def _open_storage(data_dir: Path, settings: Settings, credentials: CredentialStore, counter: str) -> Journal:
+class LaterSecret:
+    """A shared journal's password as the account's vault holds it: read from memory on whichever
+    thread connects, never from the OS keyring there (one that hangs would hold the connection)."""
+
+    def __init__(self) -> None:
+        self.read: Callable[[str], str | None] = lambda _name: None  # until the controller's vault exists
+
+    def __call__(self) -> str | None:
+        from kasir.shop_tills import JOURNAL_PASSWORD
+
+        return self.read(JOURNAL_PASSWORD)
+
+
+def _open_storage(data_dir: Path, settings: Settings, password: LaterSecret | None, counter: str) -> Journal:
     try:
         setup_logging(data_dir)
         settings_io.save(data_dir, settings)
-        if settings.journal_url:
-            return _open_shared(settings, credentials, counter)
+        if settings.journal_url and password is not None:
+            return _open_shared(settings, password, counter)
         return SqliteJournal.in_dir(data_dir)
     except JournalCorruptError as exc:
         return _replace_damaged_journal(data_dir, exc)
@@ -162,10 +179,10 @@ def _open_storage(data_dir: Path, settings: Settings, credentials: CredentialSto
         raise StartupError(f"Folder data {data_dir} tidak dapat ditulis ({os_reason(exc)}).{STORAGE_HINT}") from exc
 
 
-def _open_shared(settings: Settings, credentials: CredentialStore, counter: str) -> Journal:
+def _open_shared(settings: Settings, password: Callable[[], str | None], counter: str) -> Journal:
     """A shop of several tills: the shared journal, reached on a worker after the first frame
     (``ShopLink``); psycopg is loaded only here."""
-    from kasir.shop_tills import JOURNAL_PASSWORD, ONE_PC_PACKAGE, account_id_of, check_journal_url
+    from kasir.shop_tills import ONE_PC_PACKAGE, account_id_of, check_journal_url
 
     url = check_journal_url(settings.journal_url)
     try:
@@ -175,7 +192,7 @@ def _open_shared(settings: Settings, credentials: CredentialStore, counter: str)
     log.info("shared journal %s, this till: %s", url.split("@")[-1], counter)
     return PostgresJournal(
         url,
-        lambda: credentials.get(JOURNAL_PASSWORD),  # read on the worker that connects
+        password,  # read on the worker that connects
         counter=counter,
         merchant=account_id_of(settings.merchant),
         connect_now=False,
@@ -240,6 +257,8 @@ def finish_window(frame: FirstFrame) -> MainWindow:
 
     qt_words.install()  # Qt's own right-click menus and standard buttons in Indonesian
     controller = SaleController(ctx.data_dir, ctx.settings, ctx.credentials, ctx.journal, counter=ctx.counter)
+    if ctx.journal_password is not None:
+        ctx.journal_password.read = controller.account.credentials.get  # loaded before the first election
     window = frame.window
     # Built after the first paint: it waits for the journal anyway, and the cashier's window
     # is what the first frame is for (issue 14).

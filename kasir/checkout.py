@@ -137,6 +137,8 @@ class Checkout:
         # Sales whose time ran out while the app was closed, not yet looked at: found paid, by the
         # look or by a list, the cashier is told so.
         self._looking: set[int] = set()
+        # This till's sales whose payment it has announced: news of them from the journal is old news.
+        self._announced: set[int] = set()
 
     @property
     def unrecorded(self) -> tuple[str, ...]:
@@ -146,7 +148,7 @@ class Checkout:
         """The open sale on screen, fresh from the journal (a list may have settled it meanwhile)."""
         if self.view.sale_id is None or not self.view.state.is_open:
             return None
-        self._sale = self.till.sale(self.view.sale_id)
+        self._sale = self.till.sale_if_known(self.view.sale_id) or self._sale  # as last read, when out of reach
         return self._sale
 
     # ---- the cashier's keys -----------------------------------------------------------------
@@ -255,6 +257,11 @@ class Checkout:
         """The QR job's answer: journaled before the customer sees it."""
         d = _Draft()
         outcome = self.till.qr_ready(sale_id, made.qr, "server" if made.server else "local")
+        if outcome.kind is Kind.STORAGE_FAILED and outcome.sale is None:  # the journal is out of reach
+            d.say("error", outcome.message)
+            if self.view.sale_id == sale_id:
+                self._show(d, replace(self.view, state=SaleState.FAILED, message=outcome.message))
+            return self._done(d)
         if outcome.kind is Kind.STALE or outcome.sale is None:
             return self._done(d)  # cancelled while the QR was being made
         if outcome.kind is not Kind.SHOWN:
@@ -311,13 +318,17 @@ class Checkout:
         d = _Draft()
         outcome = self.till.settle(sale_id, entry)
         sale = outcome.sale
+        if sale is None and self._sale is not None and self._sale.id == sale_id:
+            sale = self._sale  # the journal cannot be read now: the sale as last read
         if sale is None:  # no such sale (any more): nothing to show or watch
+            d.set(stop_watching=sale_id)
             return self._done(d)
         if outcome.kind in (Kind.SETTLED, Kind.ALREADY_PAID):
             self._announce_settled(d, outcome, sale)
             d.set(refresh_panel=True)
             return self._done(d)
         if sale.state is not SaleState.AWAITING:
+            d.set(stop_watching=sale_id)  # ended meanwhile: the watcher goes on with the shop's others
             return self._done(d)
         if outcome.kind is Kind.STORAGE_FAILED:
             # The money is there; the disk is not. Keep watching and try again, never drop the sale,
@@ -359,11 +370,15 @@ class Checkout:
 
     def heard(self, sale_id: int) -> Step:
         """Another till wrote to a sale of the shared journal. The sale on this counter that the till
-        polling for the shop found paid turns LUNAS here as it would have on its own."""
+        polling for the shop found paid turns LUNAS here as it would have on its own.
+        A sale of this till that ended on screen and was paid late is announced here too (the late
+        notice and the cue): its customer may still be at the counter, or come back.
+        """
         d = _Draft()
-        if sale_id != self.view.sale_id or self.view.state is SaleState.PAID:
+        on_screen = sale_id == self.view.sale_id
+        if sale_id in self._announced or (on_screen and self.view.state is SaleState.PAID):
             return self._done(d)
-        outcome = self.till.settled_elsewhere(sale_id, after_end=self.view.state.is_finished)
+        outcome = self.till.settled_elsewhere(sale_id, after_end=not on_screen or self.view.state.is_finished)
         if outcome.kind is Kind.SETTLED and outcome.sale is not None:
             self._announce_settled(d, outcome, outcome.sale)
         return self._done(d)
@@ -492,6 +507,7 @@ class Checkout:
             self._show(d, self._view_of(sale))
         if sale.counter != self.till.counter:
             return
+        self._announced.add(sale.id)
         if sale.id in self._looking:  # it ran out while the app was closed: paid after all
             self._looking.discard(sale.id)
             d.say("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")

@@ -82,6 +82,15 @@ class JournalOfAnotherShopError(JournalError):
         )
 
 
+class JournalLoginError(JournalError):
+    """The shared journal's server answered and refused this till's role or password."""
+
+    default_message = (
+        "Jurnal bersama (PostgreSQL) menolak nama pengguna atau kata sandi kasir ini. Isi kata sandinya di"
+        " Pengaturan → Jurnal bersama, lalu buka lagi Kasir QRIS."
+    )
+
+
 class JournalCorruptError(JournalError):
     """The file is there but is not a readable journal (not a database, malformed)."""
 
@@ -125,6 +134,7 @@ class Sale:
     manual: bool
     late_until: datetime | None = None  # money for it may arrive until then; its nominal stays reserved
     counter: str = ""  # the till that sold it ("" on a journal of one PC)
+    clock_offset: timedelta | None = None  # the selling till's server-minus-PC clock when it sold
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", SaleState(self.state))  # a state given as its stored word
@@ -153,6 +163,10 @@ class PollerLock(Protocol):
     def try_hold(self) -> bool: ...
 
     def holder(self) -> str: ...
+
+    def namesake_running(self) -> bool:
+        """Another till of this till's name was running first: this one must not sell."""
+        ...
 
     def release(self) -> None: ...
 
@@ -193,6 +207,10 @@ class Journal(Protocol):
 
     def probe(self) -> bool:
         """Reach the journal again after a failure (on a worker: it may wait); True when it answers."""
+        ...
+
+    def mark_down(self) -> None:
+        """The listener lost the server: refuse at once until a probe reaches it again."""
         ...
 
     def poller_lock(self) -> PollerLock: ...

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -34,7 +35,13 @@ from urllib.parse import urlsplit
 import psycopg
 from psycopg.rows import dict_row
 
-from kasir.journal import JournalError, JournalOfAnotherShopError, JournalTooNewError, JournalUnreachableError
+from kasir.journal import (
+    JournalError,
+    JournalLoginError,
+    JournalOfAnotherShopError,
+    JournalTooNewError,
+    JournalUnreachableError,
+)
 from kasir.journal_schema import MIGRATIONS, statements
 from kasir.journal_sql import QUERIES, SqlJournal
 
@@ -56,6 +63,9 @@ ALLOCATION_LOCK = 0x4B51_0001
 POLLER_LOCK = 0x4B51_0002
 MIGRATION_LOCK = 0x4B51_0003
 APP_PREFIX = "kasir-qris:"
+# Every session of this process carries the till's name and this mark (``kasir-qris:Kasir 1#a1b2c3``):
+# the name tells the other tills who polls, the mark tells two running tills of one name apart.
+INSTANCE = secrets.token_hex(3)
 # Short waits everywhere: the journal is asked on the GUI thread, and a server that went away must cost
 # the counter seconds once, then nothing (the journal refuses at once until a probe reaches it again).
 CONNECT_TIMEOUT_S = 3
@@ -92,13 +102,22 @@ def describe(conninfo: str) -> str:
 Password = str | Callable[[], str | None] | None
 
 
+def application_name(counter: str) -> str:
+    return f"{APP_PREFIX}{counter[:40]}#{INSTANCE}"
+
+
+def till_of(name: str) -> str:
+    """The till's name in a session's application name ("" when it is not a till's)."""
+    return name.removeprefix(APP_PREFIX).rpartition("#")[0] if name.startswith(APP_PREFIX) else ""
+
+
 def connect(conninfo: str, password: Password, counter: str, *, autocommit: bool = True) -> psycopg.Connection[Any]:
     """A connection with every wait bounded and the till's name on it (``pg_stat_activity``).
     ``password``: given, or asked for when connecting (the keyring, read on the connecting thread);
     None leaves it to libpq (``.pgpass``, ``PGPASSWORD``, a service file, trust)."""
     extra: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT_S,
-        "application_name": (APP_PREFIX + counter)[:63],
+        "application_name": application_name(counter),
         "keepalives": 1,
         "keepalives_idle": 5,
         "keepalives_interval": 2,
@@ -113,8 +132,19 @@ def connect(conninfo: str, password: Password, counter: str, *, autocommit: bool
         for statement in SESSION:
             conn.execute(statement)
     except psycopg.Error as exc:
-        raise JournalUnreachableError(f"{describe(conninfo)}: {type(exc).__name__}: {exc}") from exc
+        where = f"{describe(conninfo)}: {type(exc).__name__}: {exc}"
+        if _refused_login(exc):  # reached, and refused: no retry will help until the password is set
+            raise JournalLoginError(where) from exc
+        raise JournalUnreachableError(where) from exc
     return conn
+
+
+def _refused_login(exc: psycopg.Error) -> bool:
+    """28P01 invalid_password / 28000 invalid_authorization (pg_hba), or libpq's own "no password"."""
+    text = str(exc).lower()
+    return getattr(exc, "sqlstate", None) in ("28P01", "28000") or (
+        "password" in text and ("authentication failed" in text or "no password supplied" in text)
+    )
 
 
 class PostgresJournal(SqlJournal):
@@ -173,7 +203,7 @@ class PostgresJournal(SqlJournal):
             if not self._read_only:
                 self._migrate(conn)
                 self._bind_to_merchant(conn)
-        except JournalUnreachableError:
+        except JournalError:  # out of reach, or reached and refused: no reconnecting on the GUI thread
             self._down()
             raise
         except psycopg.OperationalError as exc:
@@ -190,11 +220,12 @@ class PostgresJournal(SqlJournal):
         self._conn = None
 
     def probe(self) -> bool:
-        """Reach the server again (on a worker: it may wait for a connect timeout). True when up."""
+        """Reach the server again (on a worker: it may wait for a connect timeout). True when up.
+        A connection in use is left alone (the GUI thread may be inside a transaction on it): a server
+        that goes away is noticed by the next call, or by the listener (:meth:`mark_down`)."""
         with self._lock:
             try:
-                if self._conn is not None and not self._conn.closed:
-                    self._conn.execute("SELECT 1")
+                if self._down_since is None and self._conn is not None and not self._conn.closed:
                     return True
                 self._open()
                 return True
@@ -204,6 +235,11 @@ class PostgresJournal(SqlJournal):
             except JournalError:  # reached, and refused (another shop's journal, a newer schema): said as it is
                 self._down()
                 raise
+
+    def mark_down(self) -> None:
+        """The listener lost the server: refuse at once from now on, until a probe reaches it again
+        (rather than let the next call wait on a dead connection)."""
+        self._down()
 
     def close(self) -> None:
         if self._conn is not None:
@@ -333,9 +369,28 @@ class PollerLock:
                 self.held = bool(row.fetchone()["got"])  # type: ignore[index]
             else:
                 self._conn.execute("SELECT 1")  # still ours only while the session lives
-        except (JournalUnreachableError, psycopg.Error):
+        except (JournalError, psycopg.Error):
             self._lost()
         return self.held
+
+    def namesake_running(self) -> bool:
+        """Another till with this till's name was running first (on a worker): two tills of one name
+        would bring back and poll for each other's sales, so this one must not sell."""
+        try:
+            if self._conn is None or self._conn.closed:
+                self._conn, self.held = connect(self._conninfo, self._password, self._counter), False
+            rows = self._conn.execute(
+                "SELECT application_name AS name, min(backend_start) AS since FROM pg_stat_activity"
+                " WHERE application_name LIKE %(pattern)s GROUP BY application_name",
+                {"pattern": f"{APP_PREFIX}{self._counter[:40]}#%"},
+            ).fetchall()
+        except (JournalError, psycopg.Error):
+            self._lost()
+            return False
+        mine = application_name(self._counter)
+        started = {str(r["name"]): r["since"] for r in rows if till_of(str(r["name"])) == self._counter[:40]}
+        own = started.get(mine)
+        return own is not None and any(name != mine and since < own for name, since in started.items())
 
     def holder(self) -> str:
         """The name of the till that polls ("" when none does, or it cannot be told)."""
@@ -344,14 +399,15 @@ class PollerLock:
                 self._conn, self.held = connect(self._conninfo, self._password, self._counter), False
             row = self._conn.execute(
                 "SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                " WHERE l.locktype = 'advisory' AND l.objid = %(key)s AND l.granted LIMIT 1",
+                " WHERE l.locktype = 'advisory' AND l.classid = 0 AND l.objid = %(key)s AND l.objsubid = 1"
+                " AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                " LIMIT 1",
                 {"key": POLLER_LOCK},
             ).fetchone()
-        except (JournalUnreachableError, psycopg.Error):
+        except (JournalError, psycopg.Error):
             self._lost()
             return ""
-        name = str(row["name"]) if row else ""
-        return name.removeprefix(APP_PREFIX) if name.startswith(APP_PREFIX) else ""
+        return till_of(str(row["name"])) if row else ""
 
     def release(self) -> None:
         if self._conn is not None and not self._conn.closed and self.held:
@@ -403,7 +459,9 @@ class Listener:
                     while not self._stop.is_set():
                         for notice in conn.notifies(timeout=0.5):
                             heard(notice.payload)
-            except (JournalUnreachableError, psycopg.Error) as exc:
+            except Exception as exc:  # noqa: BLE001 - the thread must outlive any failure: it is the news
+                if self._stop.is_set():
+                    return
                 if not lost:
                     log.warning("shared journal listener lost the server: %s", type(exc).__name__)
                     heard("lost")

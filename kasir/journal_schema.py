@@ -85,6 +85,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sales ADD COLUMN counter TEXT NOT NULL DEFAULT '';
     """,
+    # 8: the selling till's clock against the server's (server minus PC, ms) when it sold: the till
+    # that polls for the shop judges each sale's payments on its own till's clock, not its own
+    """
+    ALTER TABLE sales ADD COLUMN clock_offset_ms {int};
+    """,
 )
 
 

@@ -90,8 +90,10 @@ QUERIES = {
 }
 
 _INSERT_SALE = (
-    "INSERT INTO sales (day, created_at, expires_at, base, code, nominal, state, late_until, counter)"
-    " VALUES (:day, :created_at, :expires_at, :base, :code, :nominal, 'generating', :late_until, :counter)"
+    "INSERT INTO sales"
+    " (day, created_at, expires_at, base, code, nominal, state, late_until, counter, clock_offset_ms)"
+    " VALUES (:day, :created_at, :expires_at, :base, :code, :nominal, 'generating', :late_until, :counter,"
+    " :clock_offset_ms)"
     " RETURNING id"
 )
 _INSERT_PAYMENT = (
@@ -149,6 +151,7 @@ def sale_of(row: Row) -> Sale:
         manual=bool(row["manual"]),
         late_until=_from_ts(row["late_until"]),
         counter=row["counter"] or "",
+        clock_offset=None if row["clock_offset_ms"] is None else timedelta(milliseconds=int(row["clock_offset_ms"])),
     )
 
 
@@ -243,6 +246,9 @@ class SqlJournal(ABC):
         """Reach the journal again after a failure (on a worker); True when it answers."""
         return True
 
+    def mark_down(self) -> None:  # noqa: B027 - a hook: only a server can go out of reach
+        """A file is never out of reach."""
+
     def poller_lock(self) -> PollerLock:
         """Which till of the shop polls the upstream: one PC always does."""
         return HeldLock()
@@ -277,7 +283,7 @@ class SqlJournal(ABC):
         lock: two tills asking for the same total at the same moment get two nominals."""
         with self._writing(allocating=True, durable=False):
             allocation = allocate(base, self.reserved_nominals(created_at, offset), code_range)
-            sale_id = self._insert_sale(allocation, created_at, expires_at, counter)
+            sale_id = self._insert_sale(allocation, created_at, expires_at, counter, offset)
             self._changed(f"sale:{sale_id}")
         return self.get(sale_id)
 
@@ -289,7 +295,14 @@ class SqlJournal(ABC):
             sale_id = self._insert_sale(allocation, created_at, expires_at, counter)
         return self.get(sale_id)
 
-    def _insert_sale(self, allocation: Allocation, created_at: datetime, expires_at: datetime, counter: str) -> int:
+    def _insert_sale(
+        self,
+        allocation: Allocation,
+        created_at: datetime,
+        expires_at: datetime,
+        counter: str,
+        offset: timedelta | None = None,
+    ) -> int:
         # No QR of it exists yet, so no money can depend on it: mark_awaiting's commit, before the
         # QR is shown, makes it durable too.
         try:
@@ -304,6 +317,7 @@ class SqlJournal(ABC):
                     "nominal": allocation.nominal,
                     "late_until": ts(late_until(created_at, expires_at)),
                     "counter": counter,
+                    "clock_offset_ms": None if offset is None else round(offset.total_seconds() * 1000),
                 },
             ).fetchone()
         except self._integrity as exc:
@@ -562,6 +576,9 @@ class HeldLock:
 
     def holder(self) -> str:
         return ""
+
+    def namesake_running(self) -> bool:
+        return False  # one PC: no other till
 
     def release(self) -> None:
         """Nothing to release: no other till could take it."""

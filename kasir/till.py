@@ -28,6 +28,9 @@ from kasir.sale_state import SaleState
 from kasir.wib import WIB, Clock
 
 log = logging.getLogger(__name__)
+# Another till's sale still open this long after its time ran out was abandoned (that till died, or
+# was renamed): a living till ends its own at once, so the margin only has to cover a slow tick.
+ABANDONED_AFTER = timedelta(minutes=2)
 
 
 class Kind(StrEnum):
@@ -105,7 +108,10 @@ class Till:
     def qr_ready(self, sale_id: int, qr: CheckedQr, source: str) -> Outcome:
         """The checked QR is journaled before the customer sees it; only a QR checked for this very
         sale's nominal (a :class:`CheckedQr` is made by the gate alone)."""
-        current = self.journal.get(sale_id)
+        try:
+            current = self.journal.get(sale_id)
+        except JournalError as exc:  # a shared journal out of reach: the QR is not shown, the sale stays
+            return Outcome(Kind.STORAGE_FAILED, self.sale_if_known(sale_id), exc.user_message)
         if current.state is not SaleState.GENERATING:
             return Outcome(Kind.STALE, current)
         if qr.nominal != current.nominal:
@@ -140,13 +146,15 @@ class Till:
         try:
             sale = self.journal.settle(sale_id, entry, self.clock(), manual=manual)
         except AlreadyClaimedError as exc:
-            current = self.journal.get(sale_id)
-            if current.state == SaleState.PAID:
+            current = self._get(sale_id) or before
+            if current is not None and current.state == SaleState.PAID:
                 return Outcome(Kind.ALREADY_PAID, current, exc.user_message)
             return Outcome(Kind.CLAIMED_ELSEWHERE, current, exc.user_message)
         except JournalError as exc:
-            current = self.journal.get(sale_id)
-            if current.state == SaleState.FAILED:
+            # A journal out of reach answers no read either: the sale as last read, never an exception
+            # that would hide money that has arrived.
+            current = self._get(sale_id) or before
+            if current is not None and current.state == SaleState.FAILED:
                 return Outcome(Kind.NOT_SETTLEABLE, current, "Penjualan ini gagal sebelum QR tampil.")
             log.warning("sale %s not settled: %s", sale_id, exc)
             return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
@@ -167,15 +175,21 @@ class Till:
 
     def terms(self, sale: Sale, offset: timedelta = timedelta(0), *, until: datetime | None = None) -> SaleTerms:
         """The sale's terms on the server's clock (``offset`` = server minus this PC): money made from
-        the QR's moment (less the grace) until ``until`` and never after now (plus the leeway)."""
+        the QR's moment (less the grace) until ``until`` and never after now (plus the leeway). Another
+        till's sale began on that till's clock: its moment is put on the server's with that till's offset."""
         latest = self.clock() + FUTURE_LEEWAY
         not_after = latest if until is None else min(until, latest)
-        return SaleTerms(sale.nominal, sale.created_at + offset, not_after=not_after + offset)
+        theirs = sale.clock_offset if sale.counter != self.counter and sale.clock_offset is not None else offset
+        return SaleTerms(sale.nominal, sale.created_at + theirs, not_after=not_after + offset)
 
     def claimed(self, since: datetime) -> frozenset[str]:
         """Claims a payment dated from ``since`` on could collide with (all older ones are still
         refused by the journal's UNIQUE constraint, without being loaded)."""
-        return frozenset(self.journal.claimed_since(since - DEFAULT_GRACE))
+        try:
+            return frozenset(self.journal.claimed_since(since - DEFAULT_GRACE))
+        except JournalError as exc:  # out of reach: the journal's UNIQUE claim still refuses a second use
+            log.warning("claims not read: %s", exc)
+            return frozenset()
 
     def take_in(self, entries: Sequence[MutasiEntry], offset: timedelta = timedelta(0)) -> list[Outcome]:
         """A list of payments from any route: it settles every sale that waits for its money (the
@@ -203,15 +217,33 @@ class Till:
             Kind.SETTLED, sale, self._paid_message(sale, sale.paid_amount or sale.nominal, after_end), after_end
         )
 
+    def close_abandoned(self, offset: timedelta = timedelta(0)) -> list[Outcome]:
+        """Run by the till that polls for the shop: another till's sale still open well after its time
+        ran out (that till died, or was renamed, and never came back to end it) is ended here, on the
+        server's clock. Left open it would keep its nominal and catch another day's money of that amount."""
+        now = self.clock() + offset
+        ended = []
+        for sale in self._others_open():
+            theirs = sale.clock_offset if sale.clock_offset is not None else offset
+            if sale.expires_at + theirs + ABANDONED_AFTER > now:
+                continue
+            state = SaleState.EXPIRED if sale.state is SaleState.AWAITING else SaleState.FAILED
+            log.warning("sale %s of %s left open: ended by %s", sale.id, sale.counter or "?", self.counter)
+            ended.append(self.end(sale.id, state, "kasir lain tidak menutupnya"))
+        return ended
+
+    def _others_open(self) -> list[Sale]:
+        try:
+            return [s for s in self.journal.open_sales() if s.counter != self.counter]
+        except JournalError as exc:
+            log.warning("the shop's open sales not read: %s", exc)
+            return []
+
     def shop_waiting(self) -> list[Sale]:
         """The other tills' sales whose QR is out and in time: the till that polls for the shop asks
         the upstream for their money too (the journal settles each; their tills hear of it)."""
         now = self.clock()
-        return [
-            s
-            for s in self.journal.open_sales()
-            if s.counter != self.counter and s.state is SaleState.AWAITING and s.expires_at > now
-        ]
+        return [s for s in self._others_open() if s.state is SaleState.AWAITING and s.expires_at > now]
 
     def record_payments(self, entries: Sequence[MutasiEntry]) -> None:
         """Every mutasi entry seen is journaled (a past day's recap knows its unmatched money), as
@@ -285,6 +317,10 @@ class Till:
         return self.journal.gone
 
     # ---- helpers -----------------------------------------------------------------------
+
+    def sale_if_known(self, sale_id: int) -> Sale | None:
+        """The sale, or None when the journal cannot say (out of reach, or no such sale)."""
+        return self._get(sale_id)
 
     def _get(self, sale_id: int) -> Sale | None:
         try:

@@ -37,6 +37,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+PASSWORD_ROLE = "kasir_sandi"
+
+
 class PostgresServer:
     def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         """``durable``: commits wait for the disk as on a shop's server (the benchmarks); the tests
@@ -60,6 +63,10 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         if not self.data.exists():
             self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+            # One role must log in with a password, as on a shop's server (PASSWORD_ROLE; the rest trust).
+            hba = self.data / "pg_hba.conf"  # root may write it; the server reads it as its owner
+            rule = f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n"
+            hba.write_text(rule + hba.read_text(encoding="utf-8"), encoding="utf-8")
         sockets = "" if os.name == "nt" else f"-k {self.folder} "  # Windows: TCP only
         fsync = "on" if self.durable else "off"
         options = f"-p {self.port} {sockets}-c listen_addresses=127.0.0.1 -c fsync={fsync} -c max_connections=200"

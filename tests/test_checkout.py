@@ -491,11 +491,11 @@ def test_money_the_panel_settled_first_is_not_cued_twice_when_the_watcher_brings
     assert not again.paid_cue and again.stop_watching == view.sale_id
 
 
-def test_money_the_watcher_found_for_a_sale_that_is_not_there_changes_nothing(checkout: Checkout) -> None:
+def test_money_the_watcher_found_for_a_sale_that_is_not_there_only_stops_watching_it(checkout: Checkout) -> None:
     from kasir.till import Kind, Outcome
 
     checkout.till.settle = lambda *_a, **_k: Outcome(Kind.NOT_SETTLEABLE, None, "")  # type: ignore[method-assign]
-    assert checkout.payment_seen(404, paid(1, START)) == Step()
+    assert checkout.payment_seen(404, paid(1, START)) == Step(stop_watching=404)
 
 
 # ---- a shop of several tills (issue 22) -----------------------------------------------------------
@@ -547,3 +547,67 @@ def test_money_for_another_tills_sale_found_by_the_polling_till_reads_the_days_l
     clock.advance(seconds=20)
     step = poller.take_in([paid(view.nominal, clock.now)], listing=False)
     assert step.refresh_panel  # the polling till's Mutasi hari ini shows the money it found
+
+
+def out_of_reach(checkout: Checkout, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared journal whose server went away: every call refuses, reads too (issue 22)."""
+    from kasir.journal import JournalUnreachableError
+
+    def away(*_args: object, **_kwargs: object) -> None:
+        raise JournalUnreachableError("server gone")
+
+    for method in ("settle", "get", "claimed_since", "open_sales"):
+        monkeypatch.setattr(checkout.till.journal, method, away)
+
+
+def test_money_seen_while_the_shared_journal_is_out_of_reach_is_said_never_lost(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    out_of_reach(checkout, monkeypatch)
+    step = checkout.payment_seen(view.sale_id, paid(view.nominal, START + timedelta(seconds=5)))
+    assert checkout.unrecorded and "Jangan minta pelanggan membayar lagi" in checkout.unrecorded[0]
+    assert step.watch is not None and step.watch.sale_id == view.sale_id  # tried again
+
+
+def test_a_qr_made_while_the_shared_journal_is_out_of_reach_is_not_shown(
+    checkout: Checkout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    began = checkout.press_pay(25_000, can_make_qr=True)
+    assert began.make_qr is not None
+    out_of_reach(checkout, monkeypatch)
+    step = checkout.qr_made(began.make_qr.id, made(began.make_qr.nominal))
+    assert checkout.view.state is SaleState.FAILED and not checkout.view.payload
+    assert step.notices and step.notices[0].level == "error" and step.watch is None
+
+
+def test_money_for_a_sale_that_ended_meanwhile_lets_the_watcher_go_on(checkout: Checkout) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    checkout.till.journal.mark_ended(view.sale_id, SaleState.FAILED, START)
+    step = checkout.payment_seen(view.sale_id, paid(view.nominal, START + timedelta(seconds=5)))
+    assert step.stop_watching == view.sale_id
+
+
+def test_late_money_for_this_tills_sale_found_by_the_polling_till_is_announced_here(
+    journal: Journal, clock: FakeClock
+) -> None:
+    here, poller = two_checkouts(journal, clock)
+    view = awaiting(here).view
+    assert view is not None and view.sale_id is not None
+    clock.advance(minutes=11)
+    here.tick()  # the QR ran out on screen
+    here.acknowledge()  # the cashier moved on
+    poller.take_in([paid(view.nominal, clock.now - timedelta(seconds=30))])
+    heard = here.heard(view.sale_id)
+    assert heard.late is not None and heard.late.id == view.sale_id and heard.paid_cue
+    assert here.heard(view.sale_id) == Step()  # told once
+
+
+def test_news_of_a_sale_this_till_announced_itself_is_old_news(checkout: Checkout) -> None:
+    view = awaiting(checkout).view
+    assert view is not None and view.sale_id is not None
+    checkout.payment_seen(view.sale_id, paid(view.nominal, START + timedelta(seconds=5)))
+    checkout.acknowledge()
+    assert checkout.heard(view.sale_id) == Step()

@@ -14,12 +14,19 @@ from datetime import timedelta
 import psycopg
 import pytest
 
-from kasir.journal import AlreadyClaimedError, JournalOfAnotherShopError, JournalTooNewError, JournalUnreachableError
+from kasir.journal import (
+    AlreadyClaimedError,
+    JournalLoginError,
+    JournalOfAnotherShopError,
+    JournalTooNewError,
+    JournalUnreachableError,
+)
 from kasir.journal_pg import PostgresJournal, describe
 from kasir.journal_schema import MIGRATIONS
 from kasir.kode_unik import KodeUnikRange
 from kasir.orkut.types import MutasiEntry
 from kasir.sale_state import SaleState
+from tests.postgres import PASSWORD_ROLE, PostgresServer
 from tests.test_till import START
 
 CODES = KodeUnikRange(1, 999)
@@ -48,7 +55,8 @@ def kill_sessions(dsn: str, application: str) -> None:
     """What a server restart or a cut cable does to one till's sessions."""
     with psycopg.connect(dsn, autocommit=True) as admin:
         admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s", (application,)
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE %s",
+            (f"{application}#%",),
         )
 
 
@@ -56,7 +64,8 @@ def wait_listening(dsn: str, application: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as admin:
         deadline = time.monotonic() + 10
         while not admin.execute(
-            "SELECT 1 FROM pg_stat_activity WHERE application_name = %s AND query LIKE 'LISTEN%%'", (application,)
+            "SELECT 1 FROM pg_stat_activity WHERE application_name LIKE %s AND query LIKE 'LISTEN%%'",
+            (f"{application}#%",),
         ).fetchone():
             assert time.monotonic() < deadline, "the listener never listened"
             time.sleep(0.05)
@@ -288,13 +297,36 @@ def test_a_probe_that_finds_another_accounts_journal_says_so(pg_dsn: str) -> Non
     assert not other.reachable
 
 
-def test_a_probe_of_a_connection_that_died_reconnects_on_the_next_one(
+def test_a_probe_leaves_a_connection_in_use_alone_and_the_listeners_word_refuses_at_once(
     tills: Callable[[str], PostgresJournal], pg_dsn: str
 ) -> None:
     journal = tills("Kasir 1")
     kill_sessions(pg_dsn, "kasir-qris:Kasir 1")
-    assert not journal.probe()  # the dead session is noticed here, on the worker
-    assert journal.probe() and journal.reachable
+    assert journal.probe()  # no query on a connection the GUI thread may be inside a transaction on
+    journal.mark_down()  # the listener lost the server
+    started = time.monotonic()
+    with pytest.raises(JournalUnreachableError):
+        journal.open_sales()
+    assert time.monotonic() - started < 0.05
+    assert journal.probe() and journal.open_sales() == []
+
+
+def test_a_second_till_running_under_a_name_already_in_use_is_told_so(pg_dsn: str) -> None:
+    with psycopg.connect(pg_dsn, application_name="kasir-qris:Kasir 1#0f0f0f"):  # the first, on another PC
+        second = PostgresJournal(pg_dsn, counter="Kasir 1").poller_lock()
+        other_name = PostgresJournal(pg_dsn, counter="Kasir 2").poller_lock()
+        try:
+            assert second.namesake_running() and not other_name.namesake_running()
+        finally:
+            second.close()
+            other_name.close()
+    first = PostgresJournal(pg_dsn, counter="Kasir 1").poller_lock()
+    try:
+        assert not first.namesake_running()  # its session opened now: it must be the earlier one
+        with psycopg.connect(pg_dsn, application_name="kasir-qris:Kasir 1#0e0e0e"):  # started after it
+            assert not first.namesake_running()
+    finally:
+        first.close()
 
 
 def test_asking_who_polls_over_a_dead_session_is_no_answer_not_an_error(
@@ -307,3 +339,24 @@ def test_asking_who_polls_over_a_dead_session_is_no_answer_not_an_error(
         assert lock.holder() == "" and not lock.held
     finally:
         lock.close()
+
+
+def test_a_password_the_server_refuses_is_said_as_such_not_as_an_outage(
+    postgres_server: PostgresServer, pg_dsn: str
+) -> None:
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute(f"DROP ROLE IF EXISTS {PASSWORD_ROLE}")
+        admin.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD 'rahasia' SUPERUSER")
+    dsn = pg_dsn.replace("postgres@", f"{PASSWORD_ROLE}@")
+    for wrong in (None, "salah"):
+        with pytest.raises(JournalLoginError) as refused:
+            PostgresJournal(dsn, wrong)
+        assert "kata sandi" in refused.value.user_message
+    waiting = PostgresJournal(dsn, lambda: None, connect_now=False)
+    with pytest.raises(JournalLoginError):
+        waiting.probe()  # the banner says what to do, and no reconnecting meanwhile
+    with pytest.raises(JournalUnreachableError):
+        waiting.open_sales()
+    journal = PostgresJournal(dsn, "rahasia")
+    assert journal.reachable
+    journal.close()

@@ -36,12 +36,12 @@ def sim() -> Iterator[OrkutSimulator]:
 
 
 @pytest.fixture
-def shop(sim: OrkutSimulator, pg_dsn: str, tmp_path: Path) -> Iterator[Callable[[str], TillProcess]]:
+def shop(sim: OrkutSimulator, pg_dsn: str, tmp_path: Path) -> Iterator[Callable[..., TillProcess]]:
     """Starts tills of one shop (each with its own data folder and name) on one journal; all closed after."""
     tills: list[TillProcess] = []
 
-    def start(name: str) -> TillProcess:
-        home = tmp_path / name.replace(" ", "_")
+    def start(name: str, *, reachable: bool = True) -> TillProcess:
+        home = tmp_path / f"{name.replace(' ', '_')}_{len(tills)}"
         data = home / "data"
         data.mkdir(parents=True)
         settings = {"username": sim.username, "merchant": sim.account_id, "api_url": sim.url, "poll_interval_s": 0.3}
@@ -50,7 +50,8 @@ def shop(sim: OrkutSimulator, pg_dsn: str, tmp_path: Path) -> Iterator[Callable[
         till = TillProcess(["--data-dir", str(data), "--journal", pg_dsn, "--counter", name], home=home, env=env)
         tills.append(till)
         till.wait_for(lambda e: e["event"] == "ready" and e["logged_in"] is True)
-        till.wait_for(lambda e: e["event"] == "shop" and e["reachable"] is True)
+        if reachable:
+            till.wait_for(lambda e: e["event"] == "shop" and e["reachable"] is True)
         return till
 
     yield start
@@ -84,7 +85,7 @@ def paid(till: TillProcess, sale_id: object, timeout: float = 20.0) -> Event:
 
 
 def test_two_tills_selling_the_same_total_at_once_show_two_nominals_and_one_payment_settles_one(
-    shop: Callable[[str], TillProcess], sim: OrkutSimulator, pg_dsn: str
+    shop: Callable[..., TillProcess], sim: OrkutSimulator, pg_dsn: str
 ) -> None:
     first, second = shop("Kasir 1"), shop("Kasir 2")
     one_polls(first, second)
@@ -113,7 +114,7 @@ def test_two_tills_selling_the_same_total_at_once_show_two_nominals_and_one_paym
 
 
 def test_only_the_polling_till_asks_the_upstream_for_payments(
-    shop: Callable[[str], TillProcess], sim: OrkutSimulator
+    shop: Callable[..., TillProcess], sim: OrkutSimulator
 ) -> None:
     tills = [shop(f"Kasir {n}") for n in (1, 2, 3)]
     poller = one_polls(*tills)
@@ -134,7 +135,7 @@ def test_only_the_polling_till_asks_the_upstream_for_payments(
 
 
 def test_a_till_still_finds_its_payment_after_the_polling_till_is_killed(
-    shop: Callable[[str], TillProcess], sim: OrkutSimulator
+    shop: Callable[..., TillProcess], sim: OrkutSimulator
 ) -> None:
     first, second = shop("Kasir 1"), shop("Kasir 2")
     poller = one_polls(first, second)
@@ -148,7 +149,7 @@ def test_a_till_still_finds_its_payment_after_the_polling_till_is_killed(
 
 
 def test_postgresql_stopping_mid_sale_pauses_new_sales_and_loses_nothing(
-    shop: Callable[[str], TillProcess], sim: OrkutSimulator, postgres_server: PostgresServer
+    shop: Callable[..., TillProcess], sim: OrkutSimulator, postgres_server: PostgresServer
 ) -> None:
     till = shop("Kasir 1")
     one_polls(till)
@@ -166,3 +167,15 @@ def test_postgresql_stopping_mid_sale_pauses_new_sales_and_loses_nothing(
         postgres_server.start()
     paid(till, sale["sale_id"], timeout=30)
     till.wait_for(lambda e: e["event"] == "banner" and e["text"] == "", timeout=15)
+
+
+def test_a_second_till_started_under_a_name_in_use_does_not_sell(shop: Callable[..., TillProcess]) -> None:
+    first = shop("Kasir 1")
+    one_polls(first)
+    second = shop("Kasir 1", reachable=False)  # the shop owner copied the first PC's settings
+    banner = second.wait_for(lambda e: e["event"] == "banner" and "sudah dipakai" in str(e["text"]))
+    assert "Pengaturan" in str(banner["text"])
+    mark = len(second.events)
+    second.send("pay 25000")
+    second.wait_for(lambda e: e["event"] == "notice" and "sudah dipakai" in str(e["text"]), since=mark)
+    assert second.ask_state()["state"] == "idle" and first.ask_state()["polling"] is True

@@ -109,13 +109,12 @@ def test_the_one_pc_package_says_which_package_a_shop_of_several_tills_needs(
 
     from kasir import app, journal_copy
     from kasir.cli import StartupError
-    from kasir.credentials import MemoryStore
     from kasir.ui.journal_settings import reach
 
     monkeypatch.setitem(sys.modules, "kasir.journal_pg", None)  # as in the package built without it
     shared = Settings(journal_url="postgresql://kasir@server/toko")
     with pytest.raises(StartupError, match="kasir-toko"):
-        app._open_shared(shared, MemoryStore(), "Kasir 1")
+        app._open_shared(shared, lambda: None, "Kasir 1")
     with pytest.raises(ConfigError, match="kasir-toko"):
         reach("postgresql://kasir@server/toko", None, "Kasir 1")
     (tmp_path / "journal.sqlite3").write_bytes(b"")

@@ -491,3 +491,33 @@ def test_the_polling_till_watches_the_other_tills_sales_in_time(journal: Journal
     fresh = shown(second, 30_000)
     assert [s.id for s in first.shop_waiting()] == [fresh]
     assert theirs not in [s.id for s in second.shop_waiting()]
+
+
+def test_the_polling_till_judges_another_tills_sale_on_that_tills_clock(journal: Journal, clock: FakeClock) -> None:
+    """Till 2's PC runs ten minutes fast; the polling till's is right. Its customer's payment must
+    still settle its sale (the window is put on the server's clock with till 2's own offset)."""
+    rules = TillRules(expiry=timedelta(minutes=10))
+    fast = FakeClock(START + timedelta(minutes=10))
+    poller, theirs = Till(journal, clock, rules, counter="Kasir 1"), Till(journal, fast, rules, counter="Kasir 2")
+    begun = theirs.begin(25_000, on_counter=None, can_make_qr=True, offset=-timedelta(minutes=10))
+    assert begun.sale is not None and begun.sale.clock_offset == -timedelta(minutes=10)
+    payload = qris.to_dynamic(DEMO_BASE_QR, begun.sale.nominal)
+    theirs.qr_ready(begun.sale.id, prepare(payload, begun.sale.nominal, DEMO_BASE_QR), "local")
+    clock.advance(seconds=40)
+    settled = poller.take_in([paid(begun.sale.nominal, clock.now)])  # stamped on the server's clock
+    assert [o.sale.id for o in settled if o.sale is not None] == [begun.sale.id]
+
+
+def test_the_polling_till_ends_another_tills_sale_left_open_after_its_time(journal: Journal, clock: FakeClock) -> None:
+    poller, gone = two_tills(journal, clock)
+    mine = shown(poller, 10_000)
+    left = shown(gone, 25_000)
+    making = gone.begin(30_000, on_counter=None, can_make_qr=True).sale
+    assert making is not None
+    clock.advance(minutes=11)  # ran out a minute ago: its till may still end it itself
+    assert poller.close_abandoned() == []
+    clock.advance(minutes=2)
+    ended = {o.sale.id: o.sale.state for o in poller.close_abandoned() if o.sale is not None}
+    assert ended == {left: SaleState.EXPIRED, making.id: SaleState.FAILED}
+    assert journal.get(left).reason == "kasir lain tidak menutupnya"
+    assert journal.get(mine).state is SaleState.AWAITING  # its own sales are its own tick's to end

@@ -101,7 +101,7 @@ class SaleController(QObject):
             clock=clock,
         )
         listener = journal.listener()  # a shop of several tills on one shared journal
-        self.shop = ShopLink(journal, listener, self) if listener is not None else None
+        self.shop = ShopLink(journal, listener, counter, self) if listener is not None else None
         self._resume_pending = False  # the shared journal was out of reach when the sale loop began
         self._panel_reload = QTimer(self)  # news of the other tills comes in bursts: one read for each
         self._panel_reload.setSingleShot(True)
@@ -154,6 +154,7 @@ class SaleController(QObject):
         # while it is logged in. One that keeps failing hands it over for a while.
         shop.may_poll = lambda: self.logged_in
         shop.changed.connect(self._shop_changed)
+        shop.elected.connect(self._after_election)
         shop.heard.connect(self._heard)
         self.watcher.shop_entries.connect(
             lambda entries: self._apply(self.checkout.take_in(entries, self.server_clock.offset, listing=False))
@@ -197,8 +198,6 @@ class SaleController(QObject):
     # ---- start and stop ---------------------------------------------------------------------
 
     def start(self) -> None:
-        if self.shop is not None:
-            self.shop.start()
         self.panel.start()
         self._tick.start()
         self._back_up()
@@ -207,6 +206,8 @@ class SaleController(QObject):
 
     def _with_secrets(self) -> None:
         """The keyring's answer is in: open sales come back, and the day's money is asked for."""
+        if self.shop is not None:
+            self.shop.start()  # the shared journal's password may be in the keyring
         if self.shop is not None and not self.shop.reachable:
             self._resume_pending = True  # the shared journal's server is away: once it is back
         else:
@@ -459,11 +460,22 @@ class SaleController(QObject):
         self.panel.polling = state.polling
         self._shop_text = state.banner
         self._banner()
-        if state.reachable and self._resume_pending and self.ready:
-            self._resume()
         if state.reachable:
             self._heard("back")
         self._announce_sources()
+
+    def _after_election(self) -> None:
+        """After every election (changed or not): a postponed restart, and the polling till's care of
+        the other tills' sales (the ones to ask for, the ones left open by a till that never came back)."""
+        shop = self.shop
+        if shop is None or not shop.reachable:
+            return
+        if self._resume_pending and self.ready:
+            self._resume()
+        if shop.polling:
+            for outcome in self.till.close_abandoned(self.server_clock.offset):
+                log.info("%s", outcome.message)
+            self._watch_shop()
 
     def _heard(self, news: str) -> None:
         """What another till wrote to the shared journal (ids only: the truth is read from it)."""

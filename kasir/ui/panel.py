@@ -59,6 +59,7 @@ class MutasiPanel(QObject):
         # shared journal holds (the polling till writes every row it sees there).
         self.polling = True
         self.from_journal: Callable[[], list[MutasiEntry]] | None = None
+        self._read_again = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
 
@@ -106,6 +107,7 @@ class MutasiPanel(QObject):
 
     def _read_journal(self, read: Callable[[], list[MutasiEntry]]) -> bool:
         if self.busy:
+            self._read_again = True  # news came while reading: one more read, not a lost one
             return False
         self.busy = True
 
@@ -113,6 +115,9 @@ class MutasiPanel(QObject):
             self.busy = False
             self.trouble.emit("")
             self.show(entries)
+            if self._read_again:
+                self._read_again = False
+                self._read_journal(read)
 
         def failed(exc: Exception) -> None:
             self.busy = False

@@ -9,6 +9,7 @@ not failing again and again) and asks which till holds it. The listener's news (
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -38,13 +39,22 @@ class ShopState:
         return "" if self.reachable else self.problem or JournalUnreachableError.default_message
 
 
+NAMESAKE = (
+    "Nama kasir '{name}' sudah dipakai kasir lain yang sedang berjalan. Tiap kasir perlu nama sendiri:"
+    " ganti di Pengaturan → Jurnal bersama (Nama kasir ini), lalu buka lagi Kasir QRIS. Penjualan di kasir"
+    " ini dijeda."
+)
+
+
 class ShopLink(QObject):
     changed = Signal()  # reachable, polling or poller changed
+    elected = Signal()  # an election's answer is in (changed or not): the sale loop's chance to catch up
     heard = Signal(str)  # what another till wrote, on the GUI thread
 
-    def __init__(self, journal: Journal, listener: Listener, parent: QObject | None = None) -> None:
+    def __init__(self, journal: Journal, listener: Listener, counter: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._journal = journal
+        self._counter = counter
         self._listener = listener
         self._lock: PollerLock = journal.poller_lock()
         self._tasks = TaskRunner("shop", parent=self)
@@ -65,10 +75,17 @@ class ShopLink(QObject):
         return self.state.polling
 
     def start(self) -> None:
-        # The listener's thread emits; Qt queues the signal to this object's (the GUI) thread.
-        self._listener.start(self.heard.emit)
+        """Once the keyring has answered (the journal's password may be there)."""
+        if self._timer.isActive():
+            return
+        self._listener.start(self._hear)
         self._timer.start()
         self.elect()
+
+    def _hear(self, news: str) -> None:
+        """On the listener's thread: Qt queues the signal to this object's (the GUI) thread."""
+        with contextlib.suppress(RuntimeError):  # the link went with its window while the listener stopped
+            self.heard.emit(news)
 
     def step_down(self) -> None:
         """This till's checks of the upstream keep failing: another till polls for a while."""
@@ -77,25 +94,30 @@ class ShopLink(QObject):
         self.elect()
 
     def lost(self) -> None:
-        """The listener lost the server: say so at once (the next election tells when it is back)."""
+        """The listener lost the server: the journal refuses at once from now on (no call waits on a
+        dead connection), and the counter says so (the next elections tell when it is back)."""
+        self._journal.mark_down()
         if self.state.reachable:
-            self._set(ShopState(False, polling=False, poller=""))
+            self._apply(ShopState(False, polling=False, poller=""))
 
     def elect(self) -> None:
         if self._tasks.busy:
             return
-        journal, lock = self._journal, self._lock
+        journal, lock, name = self._journal, self._lock, self._counter
         wants = self.may_poll() and time.monotonic() >= self._stepped_down_until
 
         def job() -> ShopState:
             try:
                 reached = journal.probe()
-            except JournalError as exc:  # reached and refused: another shop's journal, a newer schema
+            except JournalError as exc:  # reached and refused: a password, another shop's journal, a newer schema
                 lock.release()
                 return ShopState(False, polling=False, poller="", problem=exc.user_message)
             if not reached:
                 lock.release()
                 return ShopState(False, polling=False, poller="")
+            if lock.namesake_running():  # two tills of one name would take each other's sales for their own
+                lock.release()
+                return ShopState(False, polling=False, poller=lock.holder(), problem=NAMESAKE.format(name=name))
             if wants:
                 lock.try_hold()
             else:
@@ -105,6 +127,10 @@ class ShopLink(QObject):
         self._tasks.call(job, self._set, lambda exc: log.warning("shop election failed: %r", exc))
 
     def _set(self, state: ShopState) -> None:
+        self._apply(state)
+        self.elected.emit()
+
+    def _apply(self, state: ShopState) -> None:
         if state != self.state:
             if state.reachable != self.state.reachable:
                 log.warning("shared journal %s", "reachable again" if state.reachable else "NOT reachable")
@@ -115,7 +141,6 @@ class ShopLink(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
-        self._listener.stop()
-        self._tasks.stop()
-        lock = self._lock
-        lock.close()  # the session ends: another till takes over at its next election
+        self._listener.stop(timeout_s=1.0)
+        if self._tasks.stop():  # an election still waiting on a dead server keeps the lock: not touched
+            self._lock.close()  # the session ends: another till takes over at its next election
