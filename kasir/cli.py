@@ -29,14 +29,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kasir", description="Kasir QRIS: pembayaran QRIS dinamis lewat OrderKuota")
     parser.add_argument("--demo", action="store_true", help="mode demo dengan simulator lokal, tanpa akun")
     parser.add_argument("--api-url", type=_api_url, help="alamat API (default dari pengaturan)")
-    parser.add_argument("--data-dir", type=_data_dir, help="folder data (pengaturan, log, jurnal)")
+    parser.add_argument("--data-dir", type=data_dir_arg, help="folder data (pengaturan, log, jurnal)")
     parser.add_argument(
         "--journal",
-        type=_journal_url,
+        type=journal_url_arg,
         metavar="postgresql://…",
         help="jurnal bersama beberapa kasir (PostgreSQL); default dari pengaturan, atau jurnal di PC ini",
     )
-    parser.add_argument("--counter", type=_counter, metavar="NAMA", help="nama kasir ini (default: nama PC)")
+    parser.add_argument("--counter", type=counter_arg, metavar="NAMA", help="nama kasir ini (default: nama PC)")
     parser.add_argument("--customer-screen", type=int, metavar="N", help="nomor layar untuk pelanggan (0, 1, ...)")
     parser.add_argument(
         "--demo-profile",
@@ -63,7 +63,7 @@ def _api_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _journal_url(text: str) -> str:
+def journal_url_arg(text: str) -> str:
     from kasir.errors import ConfigError
     from kasir.shop_tills import check_journal_url
 
@@ -73,7 +73,7 @@ def _journal_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _counter(text: str) -> str:
+def counter_arg(text: str) -> str:
     from kasir.shop_tills import counter_name
 
     name = counter_name(text)
@@ -82,7 +82,7 @@ def _counter(text: str) -> str:
     return name
 
 
-def _data_dir(text: str) -> Path:
+def data_dir_arg(text: str) -> Path:
     if not text.strip():
         # An empty path would silently mean "the folder the app was started from".
         raise argparse.ArgumentTypeError("folder data tidak boleh kosong")

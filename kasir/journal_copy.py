@@ -28,15 +28,17 @@ class CopyRefusedError(KasirError):
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    from kasir.cli import _counter, _data_dir, _journal_url
+    from kasir.cli import counter_arg, data_dir_arg, journal_url_arg
 
     parser = argparse.ArgumentParser(prog="kasir journal", description="Memindahkan jurnal PC ini ke jurnal bersama")
     sub = parser.add_subparsers(dest="command", required=True)
     copy = sub.add_parser("copy", help="salin jurnal SQLite PC ini ke PostgreSQL (database harus kosong)")
-    copy.add_argument("--to", required=True, type=_journal_url, metavar="postgresql://…", help="jurnal bersama tujuan")
-    copy.add_argument("--data-dir", type=_data_dir, help="folder data PC ini (default: folder data Kasir QRIS)")
     copy.add_argument(
-        "--counter", type=_counter, metavar="NAMA", help="nama kasir untuk penjualan lama (default: nama PC)"
+        "--to", required=True, type=journal_url_arg, metavar="postgresql://…", help="jurnal bersama tujuan"
+    )
+    copy.add_argument("--data-dir", type=data_dir_arg, help="folder data PC ini (default: folder data Kasir QRIS)")
+    copy.add_argument(
+        "--counter", type=counter_arg, metavar="NAMA", help="nama kasir untuk penjualan lama (default: nama PC)"
     )
     copy.add_argument(
         "--ask-password", action="store_true", help="tanya kata sandi database (default: keyring/.pgpass)"

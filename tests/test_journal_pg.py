@@ -16,6 +16,7 @@ import pytest
 
 from kasir.journal import (
     AlreadyClaimedError,
+    JournalError,
     JournalLoginError,
     JournalOfAnotherShopError,
     JournalTooNewError,
@@ -360,3 +361,40 @@ def test_a_password_the_server_refuses_is_said_as_such_not_as_an_outage(
     journal = PostgresJournal(dsn, "rahasia")
     assert journal.reachable
     journal.close()
+
+
+def test_a_statement_the_server_refuses_is_a_refusal_not_an_outage(tills: Callable[[str], PostgresJournal]) -> None:
+    journal = tills("Kasir 1")
+    with pytest.raises(JournalError) as refused:
+        journal._run("SELECT * FROM no_such_table")
+    assert not isinstance(refused.value, JournalUnreachableError) and journal.reachable
+
+
+def test_a_connection_lost_while_the_journal_is_set_up_is_an_outage(
+    pg_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def dropped(*_args: object) -> None:
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(PostgresJournal, "_migrate", dropped)
+    journal = PostgresJournal(pg_dsn, connect_now=False)
+    assert not journal.probe() and not journal.reachable
+
+
+def test_asking_for_a_namesake_over_a_dead_session_is_no_answer(
+    tills: Callable[[str], PostgresJournal], pg_dsn: str
+) -> None:
+    lock = tills("Kasir 1").poller_lock()
+    try:
+        assert not lock.namesake_running()
+        kill_sessions(pg_dsn, "kasir-qris:Kasir 1")
+        assert not lock.namesake_running() and not lock.held
+    finally:
+        lock.close()
+
+
+def test_a_listener_never_started_stops_at_once(tills: Callable[[str], PostgresJournal]) -> None:
+    listener = tills("Kasir 1").listener()
+    started = time.monotonic()
+    listener.stop()
+    assert time.monotonic() - started < 0.1
