@@ -47,11 +47,13 @@ class _Printer:
             except OSError:
                 return
             with conn:
-                job = bytearray()
+                job, answered = bytearray(), 0
                 while chunk := conn.recv(4096):
                     job += chunk
-                    if job == b"\x10\x04\x04":
-                        conn.sendall(b"\x12")  # paper present
+                    asked = job.count(b"\x10\x04\x04")  # before the job, and behind it (the confirmation)
+                    if asked > answered:
+                        conn.sendall(b"\x12" * (asked - answered))  # paper present
+                        answered = asked
                 self.jobs.append((time.perf_counter(), bytes(job)))
 
     def close(self) -> None:

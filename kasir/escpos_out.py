@@ -21,7 +21,11 @@ import os
 import re
 import socket
 import stat
+import threading
 import time
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 from kasir.errors import KasirError
 from kasir.receipt import Receipt, emphasised
@@ -30,6 +34,9 @@ DEFAULT_PORT = 9100
 CONNECT_TIMEOUT_S = 3.0  # a printer on the shop LAN answers in milliseconds; more is "off"
 WRITE_TIMEOUT_S = 5.0
 STATUS_WAIT_S = 0.4  # printers that do not answer DLE EOT get this long, then we print anyway
+# After the job: how long the printer has to show it read all of it (its status answer behind the job,
+# or closing once we have half-closed). Within 5 s of LUNAS the cashier knows either way.
+CONFIRM_WAIT_S = 3.0
 
 ESC, GS, DLE = b"\x1b", b"\x1d", b"\x10"
 INIT = ESC + b"@"
@@ -75,6 +82,15 @@ class PrinterTargetError(PrinterError):
         return f"{self.reason} Periksa Pengaturan → Printer struk."
 
 
+class PrinterUnconfirmedError(PrinterError):
+    """The job went out but the printer never showed it read all of it: the receipt is not counted."""
+
+    default_message = (
+        "Printer struk tidak memastikan struk tercetak (printer diam atau memutus sambungan). Periksa kertasnya;"
+        " bila struk tidak keluar, tekan Cetak struk lagi."
+    )
+
+
 class PrinterPaperOutError(PrinterError):
     default_message = "Kertas printer struk habis. Ganti gulungan kertas lalu tekan Cetak struk."
 
@@ -84,9 +100,69 @@ class PrinterPaperOutError(PrinterError):
 _CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 
 
+# What PC437 lacks but a shop writes (a bank's name, an address, a footer pasted from a phone): printed as
+# the nearest ASCII, never as "?".
+_LIKENESS = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": ",",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‹": "<",
+        "›": ">",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+        "…": "...",
+        "•": "*",
+        "€": "EUR",
+        "™": "TM",
+        "©": "(c)",
+        "®": "(R)",
+        "×": "x",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "Đ": "D",
+        "đ": "d",
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+    }
+)
+
+
+def printable_437(line: str) -> str:
+    """The line as PC437 can print it: its own letters as they are, look-alikes for punctuation,
+    letters with marks it lacks as the bare letter, emoji and symbols left out; a letter with no
+    likeness at all (東) stays a visible "?"."""
+    text = line.translate(_CONTROLS).translate(_LIKENESS)
+    out: list[str] = []
+    for char in text:
+        try:
+            char.encode("cp437")
+            out.append(char)
+            continue
+        except UnicodeEncodeError:
+            pass
+        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        try:
+            out.append(bare.encode("cp437").decode("cp437") if bare else "")
+        except UnicodeEncodeError:
+            kind = unicodedata.category(char)
+            out.append("" if kind[0] in "SCMZ" or kind == "Cf" else "?")  # emoji, symbols, joiners: dropped
+    return "".join(out)
+
+
 def _text(line: str) -> bytes:
-    # Code page PC437 is every ESC/POS printer's power-on default; Indonesian needs no accents.
-    return line.translate(_CONTROLS).encode("cp437", errors="replace") + b"\n"
+    # Code page PC437 is every ESC/POS printer's power-on default.
+    return printable_437(line).encode("cp437", errors="replace") + b"\n"
 
 
 def _qr(data: str) -> bytes:
@@ -166,7 +242,42 @@ def _not_a_port(path: str) -> str:
     )
 
 
-def send_network(target: str, data: bytes, *, connect_timeout: float = CONNECT_TIMEOUT_S) -> None:
+# Jobs in progress, so that closing the app can cut one that hangs (abort_all, from the GUI thread).
+_in_progress: set[threading.Event] = set()
+_open_sockets: set[socket.socket] = set()
+_registry = threading.Lock()
+
+
+@contextmanager
+def _cancellable(sock: socket.socket | None = None) -> Iterator[threading.Event]:
+    cancelled = threading.Event()
+    with _registry:
+        _in_progress.add(cancelled)
+        if sock is not None:
+            _open_sockets.add(sock)
+    try:
+        yield cancelled
+    finally:
+        with _registry:
+            _in_progress.discard(cancelled)
+            if sock is not None:
+                _open_sockets.discard(sock)
+
+
+def abort_all() -> None:
+    """Cut every print in progress (closing the app): a socket waiting on a printer is shut down, a
+    port write stops at its next turn. Each job ends with an error; none is counted as printed."""
+    with _registry:
+        for cancelled in _in_progress:
+            cancelled.set()
+        for sock in _open_sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def send_network(
+    target: str, data: bytes, *, connect_timeout: float = CONNECT_TIMEOUT_S, confirm_wait: float = CONFIRM_WAIT_S
+) -> None:
     host, port = parse_target(target)
     try:
         sock = socket.create_connection((host, port), timeout=connect_timeout)
@@ -174,27 +285,59 @@ def send_network(target: str, data: bytes, *, connect_timeout: float = CONNECT_T
         raise PrinterTimeoutError(f"connect {host}:{port}: {exc}") from exc
     except OSError as exc:
         raise PrinterUnreachableError(f"connect {host}:{port}: {exc}") from exc
-    with sock:
+    with sock, _cancellable(sock):
         try:
-            _check_paper(sock)
+            answers = _check_paper(sock)
             sock.settimeout(WRITE_TIMEOUT_S)
             sock.sendall(data)
         except TimeoutError as exc:
             raise PrinterTimeoutError(f"write {host}:{port}: {exc}") from exc
         except OSError as exc:
             raise PrinterUnreachableError(f"write {host}:{port}: {exc}") from exc
+        _confirm(sock, answers=answers, wait=confirm_wait)
 
 
-def _check_paper(sock: socket.socket) -> None:
-    """Ask the paper sensor; a printer that stays silent is trusted (many cheap ones do not answer)."""
+def _check_paper(sock: socket.socket) -> bool:
+    """Ask the paper sensor; a printer that stays silent may still print (many cheap ones do not
+    answer). True when it answered (paper present)."""
     sock.settimeout(STATUS_WAIT_S)
     sock.sendall(PAPER_STATUS)
     try:
         answer = sock.recv(1)
     except TimeoutError:
-        return
+        return False
+    _paper_out(answer)
+    return bool(answer)
+
+
+def _paper_out(answer: bytes) -> None:
     if answer and answer[0] & 0x93 == 0x12 and answer[0] & _PAPER_END:
         raise PrinterPaperOutError(f"paper status {answer[0]:#04x}")
+
+
+def _confirm(sock: socket.socket, *, answers: bool, wait: float) -> None:
+    """The receipt counts only once the printer shows it read the whole job: a printer that answers
+    real-time status answers a query sent behind the job (it reads in order), and one that does not
+    closes the connection once it has read everything after we half-close it. "sendall returned"
+    proves nothing: a receipt's kilobyte fits in the socket buffers of a printer that never reads."""
+    deadline = time.monotonic() + wait
+    try:
+        if answers:
+            sock.sendall(PAPER_STATUS)
+        sock.shutdown(socket.SHUT_WR)
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            chunk = sock.recv(16)
+            if answers and chunk:
+                _paper_out(chunk[-1:])
+                return
+            if not chunk:  # closed: after everything was read, unless it still owed the status answer
+                if answers:
+                    raise PrinterUnconfirmedError("closed before answering the status behind the job")
+                return
+    except (TimeoutError, OSError) as exc:  # silent, or reset with our bytes unread
+        raise PrinterUnconfirmedError(f"{type(exc).__name__}: {exc}") from exc
+    raise PrinterUnconfirmedError(f"no sign of the job read within {wait:.0f} s")
 
 
 def send_device(path: str, data: bytes, *, timeout: float = WRITE_TIMEOUT_S) -> None:
@@ -213,6 +356,11 @@ def send_device(path: str, data: bytes, *, timeout: float = WRITE_TIMEOUT_S) -> 
         raise PrinterUnreachableError(f"open {path}: {exc}") from exc
     deadline = time.monotonic() + timeout
     view = memoryview(data)
+    with _cancellable() as cancelled:
+        _write_all(fd, path, view, deadline, cancelled)
+
+
+def _write_all(fd: int, path: str, view: memoryview, deadline: float, cancelled: threading.Event) -> None:
     try:
         if os.name != "nt" and not stat.S_ISCHR(os.fstat(fd).st_mode):  # swapped for a file since the check
             raise PrinterTargetError(_not_a_port(path))
@@ -226,7 +374,7 @@ def send_device(path: str, data: bytes, *, timeout: float = WRITE_TIMEOUT_S) -> 
                     raise PrinterPaperOutError(f"write {path}: {exc}") from exc
                 raise PrinterUnreachableError(f"write {path}: {exc}") from exc
             view = view[written:]
-            if view and time.monotonic() > deadline:
+            if view and (time.monotonic() > deadline or cancelled.is_set()):
                 raise PrinterTimeoutError(f"write {path}: stuck with {len(view)} bytes left")
             if view and not written:
                 time.sleep(0.02)  # worker thread only: the port's buffer is full, let the printer drain it

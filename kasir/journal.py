@@ -135,6 +135,7 @@ class Sale:
     late_until: datetime | None = None  # money for it may arrive until then; its nominal stays reserved
     counter: str = ""  # the till that sold it ("" on a journal of one PC)
     clock_offset: timedelta | None = None  # the selling till's server-minus-PC clock when it sold
+    receipt: str | None = None  # "printed" (it reached the paper), "failed", or None (never tried)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", SaleState(self.state))  # a state given as its stored word
@@ -242,6 +243,10 @@ class Journal(Protocol):
     # ---- reads ----
 
     def get(self, sale_id: int) -> Sale: ...
+
+    def mark_receipt(self, sale_id: int, printed: bool, at: datetime) -> Sale:
+        """A paid sale's receipt reached the paper, or did not; once printed it stays printed."""
+        ...
 
     def reserved_nominals(self, now: datetime, offset: timedelta = timedelta(0)) -> set[int]: ...
 

@@ -90,6 +90,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sales ADD COLUMN clock_offset_ms {int};
     """,
+    # 9: whether a paid sale's receipt reached the paper (NULL never tried, 'printed', 'failed'): the first
+    # receipt that does is the original, whenever it is printed; only later ones say SALINAN
+    """
+    ALTER TABLE sales ADD COLUMN receipt TEXT CHECK (receipt IN ('printed', 'failed'));
+    ALTER TABLE sales ADD COLUMN receipt_at TEXT;
+    """,
 )
 
 

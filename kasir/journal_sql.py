@@ -152,6 +152,7 @@ def sale_of(row: Row) -> Sale:
         late_until=_from_ts(row["late_until"]),
         counter=row["counter"] or "",
         clock_offset=None if row["clock_offset_ms"] is None else timedelta(milliseconds=int(row["clock_offset_ms"])),
+        receipt=row["receipt"],
     )
 
 
@@ -333,6 +334,19 @@ class SqlJournal(ABC):
             {"payload": payload, "source": source},
             f"'{SaleState.GENERATING.value}'",
         )
+        return self.get(sale_id)
+
+    def mark_receipt(self, sale_id: int, printed: bool, at: datetime) -> Sale:
+        """A paid sale's receipt reached the paper, or did not. Once printed it stays printed: a later
+        copy that fails does not make the customer's receipt a never-printed one."""
+        with self._writing():
+            cursor = self._run(
+                "UPDATE sales SET receipt = :outcome, receipt_at = :at"
+                " WHERE id = :id AND state = 'paid' AND (receipt IS NULL OR receipt != 'printed')",
+                {"outcome": "printed" if printed else "failed", "at": at.isoformat(), "id": sale_id},
+            )
+            if cursor.rowcount == 1:
+                self._changed(f"sale:{sale_id}")
         return self.get(sale_id)
 
     def mark_ended(self, sale_id: int, state: SaleState | str, at: datetime, reason: str | None = None) -> Sale:

@@ -70,6 +70,8 @@ class DayRecap:
     by_counter: dict[str, Bucket] = field(default_factory=dict)
     counters: tuple[str, ...] = ()
     counter: str = ""
+    # Paid sales whose receipt never reached the paper, once the day printed any (a shop with a printer).
+    receipts_missing: int | None = None
 
     def count(self, state: SaleState) -> int:
         return self.state_counts.get(state, 0)
@@ -140,7 +142,16 @@ def build(
         by_counter=dict(sorted(by_counter.items())),
         counters=counters,
         counter=counter,
+        receipts_missing=_receipts_missing(sales),
     )
+
+
+def _receipts_missing(sales: Sequence[Sale]) -> int | None:
+    """None for a day that printed no receipt at all (no printer): nothing to say then."""
+    paid = [s for s in sales if s.state is SaleState.PAID]
+    if not any(s.receipt is not None for s in paid):
+        return None
+    return sum(s.receipt != "printed" for s in paid)
 
 
 @dataclass(frozen=True)
@@ -292,6 +303,11 @@ def sections(recap: DayRecap) -> list[Section]:
         *(
             (state.label, str(recap.count(state)), "")
             for state in (SaleState.EXPIRED, SaleState.CANCELLED, SaleState.FAILED)
+        ),
+        *(
+            [("Lunas tanpa struk tercetak", str(recap.receipts_missing), "")]
+            if recap.receipts_missing is not None
+            else []
         ),
     )
     per_till = (

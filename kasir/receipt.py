@@ -16,7 +16,9 @@ from kasir.wib import WIB
 
 WIDTHS = (32, 48)  # 58 mm and 80 mm paper with the printer's standard 12x24 font
 # How much of each text a receipt prints: a 20,000-character name printed a 640-line receipt.
-LIMITS = {"name": 64, "address": 96, "footer": 96, "brand": 24, "reference": 64, "counter": 25}
+LIMITS = {"name": 64, "address": 96, "footer": 96, "brand": 24, "reference": 64, "counter": 25, "nmid": 32}
+# "Cetak uji": the characters a shop's texts bring that a thermal printer's code page may lack.
+TRIAL_CHARACTERS = "Uji huruf: Rp 1.234.567 ’ “ ” – — … é ñ"
 
 
 class ReceiptError(KasirError):
@@ -30,6 +32,8 @@ class ShopInfo:
     name: str
     address: str = ""  # one optional line under the name (street, phone)
     footer: str = ""  # one optional closing line ("Terima kasih", opening hours)
+    merchant_name: str = ""  # the name the shop's QRIS carries (what the customer's app showed)
+    nmid: str = ""  # the QRIS national merchant id: what an issuer's dispute desk asks for
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,29 @@ def emphasised(line: str) -> bool:
     """The lines printed bold: the status and the copy mark, what the customer and the owner look for."""
     text = line.strip()
     return text.startswith("LUNAS") or text in ("SALINAN", "*** SALINAN ***")
+
+
+def payment_reference(claim: str | None) -> tuple[str, str] | None:
+    """The payment's reference as a customer service desk asks for it: the issuer's (RRN, "No. Ref"),
+    or the history's id ("Ref") when the route gave none; None when the payment had neither."""
+    text = printable(claim, LIMITS["reference"] + 2)
+    if not text or text.startswith("~"):
+        return None
+    if text.startswith("h:"):
+        return "Ref", text[2:]
+    return "No. Ref", text.removeprefix("r:")
+
+
+def _qris_lines(shop: ShopInfo, name: str, width: int) -> list[str]:
+    """The merchant as the shop's QRIS names it (when it is not the shop's own name) and its NMID."""
+    lines: list[str] = []
+    merchant = printable(shop.merchant_name, LIMITS["name"])
+    if merchant and merchant.casefold() != name.casefold():
+        lines += _center(f"QRIS a.n. {merchant}", width)
+    nmid = printable(shop.nmid, LIMITS["nmid"])
+    if nmid:
+        lines += _center(f"NMID {nmid}", width)
+    return lines
 
 
 def sale_reference(sale: Sale) -> str:
@@ -111,13 +138,14 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
         paid_at = (sale.settled_at or paid_at).astimezone(WIB)
     name, address = printable(shop.name, LIMITS["name"]), printable(shop.address, LIMITS["address"])
     footer = printable(shop.footer, LIMITS["footer"])
-    brand, reference = printable(sale.brand, LIMITS["brand"]), printable(sale.issuer_reff, LIMITS["reference"])
+    brand = printable(sale.brand, LIMITS["brand"])
     lines: list[str] = []
     if copy:
         lines += _center("*** SALINAN ***", width)
     lines += _center(name or "Kasir QRIS", width)
     if address:
         lines += _center(address, width)
+    lines += _qris_lines(shop, name, width)
     lines.append(rule)
     lines += _pair("No. penjualan", f"#{sale.id}", width)
     lines += _pair("Tanggal", f"{paid_at:%d-%m-%Y}", width)
@@ -130,8 +158,9 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
     lines += _pair("Kode unik", format_rupiah(sale.code), width)
     lines += _pair("Dibayar", format_rupiah(sale.paid_amount or sale.nominal), width)
     lines += _pair("Via", f"QRIS {brand}" if brand else "QRIS", width)
-    if reference:
-        lines += _pair("Ref", reference, width)
+    reference = payment_reference(sale.issuer_reff)
+    if reference is not None:
+        lines += _pair(*reference, width)
     lines.append(rule)
     lines += _center(sale.label, width)
     if copy:
@@ -143,9 +172,17 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
 
 
 def trial_page(shop: ShopInfo, width: int = 32) -> Receipt:
-    """What "Cetak uji" prints: the shop header and a ruler, so the paper width can be checked."""
+    """What "Cetak uji" prints: the receipt's own header and footer, a ruler for the paper width, and
+    the characters a shop's texts bring (a shop sees how its printer prints them before going live)."""
     ruler = "".join(str(i % 10) for i in range(1, width + 1))
-    lines = [*_center(printable(shop.name, LIMITS["name"]) or "Kasir QRIS", width), "-" * width]
+    name = printable(shop.name, LIMITS["name"])
+    lines = [*_center(name or "Kasir QRIS", width)]
+    address, footer = printable(shop.address, LIMITS["address"]), printable(shop.footer, LIMITS["footer"])
+    if address:
+        lines += _center(address, width)
+    lines += [*_qris_lines(shop, name, width), "-" * width]
     lines += _center("CETAK UJI", width)
-    lines += [ruler, *_center(f"{width} kolom", width), "-" * width]
+    lines += [ruler, *_center(f"{width} kolom", width), *_wrap(TRIAL_CHARACTERS, width), "-" * width]
+    if footer:
+        lines += _center(footer, width)
     return Receipt(tuple(lines), width, "KQ-CETAK-UJI", False)

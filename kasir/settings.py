@@ -61,6 +61,7 @@ class Settings:
     printer_kind: str = ""  # receipts: "" (none), "network", "device" (port path) or "system" (Qt)
     printer_target: str = ""  # host[:port], a port path, or a system printer name ("" = default)
     printer_width: int = 32  # columns: 32 for 58 mm paper, 48 for 80 mm
+    receipt_name: str = ""  # the shop's name on receipts ("" = the name the account's QRIS carries)
     receipt_address: str = ""
     receipt_footer: str = "Terima kasih"
     auto_print: bool = True  # only acts once printer_kind is chosen
@@ -133,6 +134,7 @@ TEXT_LIMITS = {
     "shop_name": 100,
     "username": 100,
     "journal_url": 500,
+    "receipt_name": 64,
     "counter_name": 25,
 }
 DEFAULT_TEXT_LIMIT = 200

@@ -239,6 +239,15 @@ class Till:
             log.warning("the shop's open sales not read: %s", exc)
             return []
 
+    def receipt_outcome(self, sale_id: int, printed: bool) -> Sale | None:
+        """A paid sale's receipt reached the paper, or did not (journaled: the first that reaches it is
+        the original). A journal that refuses costs a log line; the print itself happened or not."""
+        try:
+            return self.journal.mark_receipt(sale_id, printed, self.clock())
+        except (KeyError, JournalError) as exc:
+            log.warning("receipt outcome of sale %s not journaled: %s", sale_id, exc)
+            return None
+
     def shop_waiting(self) -> list[Sale]:
         """The other tills' sales whose QR is out and in time: the till that polls for the shop asks
         the upstream for their money too (the journal settles each; their tills hear of it)."""

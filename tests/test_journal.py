@@ -220,3 +220,20 @@ def test_a_shown_qr_and_every_later_write_wait_for_the_disk(tmp_path: Path) -> N
     sale = journal.create_sale(Allocation(25_000, 1, 25_001), NOW, NOW + timedelta(minutes=5))
     assert synchronous_modes_of(journal, lambda: journal.mark_awaiting(sale.id, PAYLOAD, "server")) == [2]
     assert synchronous_modes_of(journal, lambda: journal.settle(sale.id, payment(), NOW)) == [2]
+
+
+# ---- the receipt (issue 23) ----------------------------------------------------------------------
+
+
+def test_a_receipt_once_printed_stays_printed_whatever_a_later_copy_does(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    journal.settle(sale_id, payment(), NOW)
+    assert journal.get(sale_id).receipt is None  # never tried
+    assert journal.mark_receipt(sale_id, False, NOW).receipt == "failed"
+    assert journal.mark_receipt(sale_id, True, NOW).receipt == "printed"
+    assert journal.mark_receipt(sale_id, False, NOW).receipt == "printed"
+
+
+def test_only_a_paid_sale_has_a_receipt_outcome(journal: Journal) -> None:
+    sale_id = new_sale(journal)
+    assert journal.mark_receipt(sale_id, True, NOW).receipt is None

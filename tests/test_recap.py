@@ -225,3 +225,23 @@ def test_the_csv_names_the_till_of_each_sale(journal: Journal, tmp_path: Path) -
 
 def test_a_recap_of_one_pc_has_no_per_till_section(day: recap.DayRecap) -> None:
     assert "Per kasir" not in [s.title for s in recap.sections(day)]
+
+
+# ---- receipts (issue 23) ----------------------------------------------------------------------
+
+
+def test_the_recap_counts_paid_sales_whose_receipt_never_reached_the_paper(journal: Journal) -> None:
+    ids = []
+    for base, reff in ((25_000, "A"), (10_000, "B"), (30_000, "C")):
+        s = journal.create_sale(Allocation(base, 1, base + 1), DAY, DAY + timedelta(minutes=5))
+        journal.mark_awaiting(s.id, "payload", "local")
+        journal.settle(s.id, pay(base + 1, DAY + timedelta(minutes=1), reff), DAY)
+        ids.append(s.id)
+    assert recap.for_day(journal, DAY.date()).receipts_missing is None  # no printer: nothing to say
+    journal.mark_receipt(ids[0], True, DAY)
+    journal.mark_receipt(ids[1], False, DAY)
+    day = recap.for_day(journal, DAY.date())
+    assert day.receipts_missing == 2
+    assert ("Lunas tanpa struk tercetak", "2", "") in next(
+        s for s in recap.sections(day) if s.title == "Ringkasan"
+    ).rows

@@ -3,6 +3,7 @@ against a loopback "printer" (a TCP server on 127.0.0.1:0 that records what it r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -15,7 +16,13 @@ from typing import Any
 import pytest
 
 from kasir import escpos_out, receipt
-from kasir.escpos_out import PrinterPaperOutError, PrinterTimeoutError, PrinterUnreachableError
+from kasir.escpos_out import (
+    PrinterError,
+    PrinterPaperOutError,
+    PrinterTimeoutError,
+    PrinterUnconfirmedError,
+    PrinterUnreachableError,
+)
 from kasir.journal import Sale
 from kasir.receipt import ReceiptError, ShopInfo
 from kasir.wib import WIB
@@ -73,12 +80,14 @@ class LoopbackPrinter:
             except TimeoutError:
                 continue
             with conn:
-                job, answered = bytearray(), False
+                job, answered = bytearray(), 0
                 while chunk := conn.recv(4096):
                     job += chunk
-                    if not answered and self.status is not None and job.startswith(escpos_out.PAPER_STATUS):
-                        conn.sendall(bytes((self.status,)))
-                        answered = True
+                    # Real-time status is answered as it is read, each time it is asked (before and after a job).
+                    asked = job.count(escpos_out.PAPER_STATUS)
+                    if self.status is not None and asked > answered:
+                        conn.sendall(bytes((self.status,)) * (asked - answered))
+                        answered = asked
                 self.jobs.append(bytes(job))
 
     def wait_for_jobs(self, count: int = 1, timeout: float = 10.0) -> list[bytes]:
@@ -118,6 +127,52 @@ class HungPrinter:
         self._server.close()
 
 
+class NeverReadingPrinter:
+    """Accepts the connection and never reads a byte (a printer whose firmware hung): a small job still
+    fits in the socket buffers, so "sendall returned" proves nothing."""
+
+    def __init__(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.connections: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.connections.append(self._server.accept()[0])
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self._server.getsockname()[1]}"
+
+    def close(self) -> None:
+        self._server.close()
+        for conn in self.connections:
+            conn.close()
+
+
+class EarlyClosingPrinter(LoopbackPrinter):
+    """Answers the paper check, reads ``keep`` bytes of the job and closes (a printer that resets)."""
+
+    def __init__(self, keep: int = 200) -> None:
+        self.keep = keep
+        super().__init__()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                first = conn.recv(len(escpos_out.PAPER_STATUS))
+                if first == escpos_out.PAPER_STATUS:
+                    conn.sendall(bytes((0x12,)))
+                got = conn.recv(self.keep)
+                self.jobs.append(first + got)
+
+
 def refused_target() -> str:
     """An address where nothing listens: the printer is switched off."""
     with socket.socket() as probe:
@@ -153,7 +208,8 @@ Total                  Rp 25.000
 Kode unik                 Rp 137
 Dibayar                Rp 25.137
 Via                    QRIS DANA
-Ref DANA202611251015ABCDEF123456
+No. Ref
+    DANA202611251015ABCDEF123456
 --------------------------------
              LUNAS
 --------------------------------
@@ -172,7 +228,7 @@ Total                                  Rp 25.000
 Kode unik                                 Rp 137
 Dibayar                                Rp 25.137
 Via                                    QRIS DANA
-Ref                 DANA202611251015ABCDEF123456
+No. Ref             DANA202611251015ABCDEF123456
 ------------------------------------------------
                      LUNAS
 ------------------------------------------------
@@ -208,7 +264,7 @@ Total                  Rp 25.000
 Kode unik                 Rp 137
 Dibayar                Rp 25.137
 Via                     QRIS OVO
-Ref                      OVO1234
+No. Ref                  OVO1234
 --------------------------------
        LUNAS (terlambat)
             SALINAN
@@ -227,7 +283,7 @@ def test_money_attached_by_hand_says_so_and_a_missing_reference_is_left_out() ->
 def test_a_reference_longer_than_the_line_wraps_under_its_label_and_is_kept_whole() -> None:
     reff = "SHOPEEPAY-2026112510150000000000000042"
     lines = receipt.build(paid_sale(issuer_reff=reff), SHOP, 32).lines
-    at = lines.index("Ref")
+    at = lines.index("No. Ref")
     assert "".join(line.strip() for line in lines[at + 1 : at + 3]) == reff
 
 
@@ -263,11 +319,57 @@ def test_escpos_job_is_init_text_bold_status_qr_of_the_reference_and_cut() -> No
 # ---- transports -----------------------------------------------------------------------------
 
 
-def test_network_printer_receives_the_whole_job(loopback_printer: LoopbackPrinter) -> None:
+def test_network_printer_receives_the_whole_job_and_confirms_it_behind_it(loopback_printer: LoopbackPrinter) -> None:
     data = escpos_out.encode(receipt.build(paid_sale(), SHOP, 48))
     escpos_out.send_network(loopback_printer.target, data)
     (job,) = loopback_printer.wait_for_jobs()
-    assert job == escpos_out.PAPER_STATUS + data
+    # The status asked behind the job is answered only once the printer has read all of it.
+    assert job == escpos_out.PAPER_STATUS + data + escpos_out.PAPER_STATUS
+
+
+def test_a_printer_that_never_reads_is_not_counted_as_printed() -> None:
+    hung = NeverReadingPrinter()
+    started = time.monotonic()
+    try:
+        with pytest.raises(PrinterUnconfirmedError) as caught:
+            escpos_out.send_network(hung.target, escpos_out.encode(receipt.build(paid_sale(), SHOP, 32)))
+    finally:
+        hung.close()
+    assert time.monotonic() - started < 5  # the cashier is told within 5 s of LUNAS
+    assert "tidak memastikan" in caught.value.user_message
+
+
+@pytest.mark.parametrize("keep", [0, 200])
+def test_a_printer_that_closes_in_the_middle_of_a_job_is_not_counted_as_printed(keep: int) -> None:
+    early = EarlyClosingPrinter(keep)
+    try:
+        with pytest.raises(PrinterError):
+            escpos_out.send_network(early.target, escpos_out.encode(receipt.build(paid_sale(), SHOP, 48)))
+    finally:
+        early.close()
+
+
+def test_a_printer_that_runs_out_of_paper_during_the_job_is_not_counted_as_printed() -> None:
+    class RunsOut(LoopbackPrinter):
+        def __init__(self) -> None:
+            self.asked = 0
+            super().__init__()
+
+        @property  # type: ignore[override]
+        def status(self) -> int:
+            self.asked += 1
+            return 0x12 if self.asked == 1 else 0x72
+
+        @status.setter
+        def status(self, _value: int | None) -> None:
+            pass
+
+    printer = RunsOut()
+    try:
+        with pytest.raises(PrinterPaperOutError):
+            escpos_out.send_network(printer.target, b"\x1b@hello\n")
+    finally:
+        printer.close()
 
 
 def test_a_printer_that_never_answers_the_status_query_still_prints() -> None:
@@ -390,3 +492,59 @@ def test_a_receipt_of_a_shop_with_several_tills_names_its_till() -> None:
 
 def test_a_receipt_of_one_pc_has_no_till_line() -> None:
     assert not any(line.startswith("Kasir ") for line in receipt.build(paid_sale(), SHOP, 32).lines)
+
+
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("Livin’ by Mandiri", "Livin' by Mandiri"),
+        ("Jl. Merdeka No. 5 — Bandung", "Jl. Merdeka No. 5 - Bandung"),
+        ("“Terima kasih” – sampai jumpa…", '"Terima kasih" - sampai jumpa...'),
+        ("Kopi ☕ Senja 😀", "Kopi  Senja "),
+        ("Café Ñam", "Café Ñam"),  # in PC437 as they are
+        ("Đà Lạt", "Dà Lat"),  # à is in PC437; Đ and ạ become their bare letters
+        ("東京", "??"),  # a letter with no likeness stays a visible gap
+    ],
+)
+def test_text_the_printers_code_page_lacks_prints_as_written_not_as_question_marks(written: str, printed: str) -> None:
+    assert escpos_out._text(written).decode("cp437") == printed + "\n"
+
+
+# ---- the QRIS facts a dispute asks for (issue 23) ----------------------------------------------------
+
+
+def test_a_receipt_names_the_merchant_and_nmid_as_the_shops_qris_knows_them() -> None:
+    shop = ShopInfo("Warung Bu Sri", merchant_name="TOKO DEMO KASIR", nmid="ID2025000000001")
+    lines = receipt.build(paid_sale(), shop, 32).lines
+    assert "QRIS a.n. TOKO DEMO KASIR".center(32).rstrip() in lines
+    assert "NMID ID2025000000001".center(32).rstrip() in lines
+
+
+def test_the_merchant_name_is_left_out_when_it_is_the_shops_own() -> None:
+    shop = ShopInfo("TOKO DEMO KASIR", merchant_name="TOKO DEMO KASIR", nmid="ID2025000000001")
+    assert not any("a.n." in line for line in receipt.build(paid_sale(), shop, 32).lines)
+
+
+@pytest.mark.parametrize(
+    ("claim", "line"),
+    [
+        ("DANA202611251015ABCDEF", "No. Ref" + "DANA202611251015ABCDEF".rjust(25)),  # the issuer's (RRN)
+        ("h:8812345", "Ref" + "8812345".rjust(29)),  # the history's id, when the route gives no RRN
+        ("r:h:odd", "No. Ref" + "h:odd".rjust(25)),
+    ],
+)
+def test_the_payments_reference_is_labelled_for_a_customer_service_desk(claim: str, line: str) -> None:
+    assert line in receipt.build(paid_sale(issuer_reff=claim), SHOP, 32).lines
+
+
+def test_a_payment_with_no_reference_of_its_own_prints_none() -> None:
+    lines = receipt.build(paid_sale(issuer_reff="~2026-11-25 10:15|25137|X|"), SHOP, 32).lines
+    assert not any(line.startswith(("Ref", "No. Ref")) for line in lines)
+
+
+def test_cetak_uji_prints_the_address_the_footer_and_the_characters_that_matter() -> None:
+    lines = receipt.trial_page(ShopInfo("Warung Bu Sri", "Jl. Melati — Bandung", "Terima kasih ’ya’"), 32).lines
+    assert any("Jl. Melati" in line for line in lines) and any("Terima kasih" in line for line in lines)
+    assert any(line.startswith("Uji huruf") for line in lines)
+    printed = [escpos_out.printable_437(line) for line in lines]
+    assert not any("?" in line for line in printed)

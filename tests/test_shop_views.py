@@ -80,3 +80,24 @@ def test_the_recap_offers_each_till_and_reads_one_tills_day(qtbot: QtBot, tmp_pa
     assert dialog.recap is not None and dialog.recap.counter == "Kasir 2"
     assert [s.counter for s in dialog.recap.sales] == ["Kasir 2"]
     dialog.reject()  # its worker ends with it
+
+
+def test_f4_says_whether_each_paid_sales_receipt_reached_the_paper(qtbot: QtBot, tmp_path: Path) -> None:
+    from kasir.orkut.types import MutasiEntry
+    from kasir.ui.sales_dialog import RECEIPT_COLUMN
+
+    till = Till(SqliteJournal.in_dir(tmp_path), FakeClock(START), TillRules(expiry=timedelta(minutes=10)))
+    paid_ids = []
+    for base in (10_000, 20_000, 30_000):
+        sale_id = waiting(till, base)
+        money = MutasiEntry(START + timedelta(seconds=5), base + 1, "CR", "", "DANA", f"R{base}", "X", None)
+        till.settle(sale_id, money)
+        paid_ids.append(sale_id)
+    till.receipt_outcome(paid_ids[0], printed=True)
+    till.receipt_outcome(paid_ids[1], printed=False)
+    waiting(till, 40_000)
+    dialog = SalesDialog(till, START.date())
+    qtbot.addWidget(dialog)
+    words = {dialog.table.item(r, 0).text(): dialog.table.item(r, RECEIPT_COLUMN).text() for r in range(4)}
+    assert [words[f"#{i}"] for i in paid_ids] == ["tercetak", "gagal", "belum"]
+    assert words["#4"] == ""  # not paid: no receipt to speak of

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.connection_banner.hide()
         box.addWidget(self.connection_banner)
         box.addWidget(self._build_late_alert())
+        box.addWidget(self._build_receipt_alert())
         self.sale_state = _big(SaleState.IDLE.label, 22)
         self.sale_state.setObjectName("sale_state")
         box.addWidget(self.sale_state)
@@ -235,6 +236,42 @@ class MainWindow(QMainWindow):
         self.late_alert.hide()
         self._late_lines: list[str] = []
         return self.late_alert
+
+    def _build_receipt_alert(self) -> QFrame:
+        """A receipt that did not reach the paper stays said, with one button to print it again,
+        until it prints or the cashier puts it away (issue 23)."""
+        self.receipt_alert = QFrame()
+        self.receipt_alert.setObjectName("receipt_alert")
+        self.receipt_alert.setStyleSheet(
+            "#receipt_alert { background: #ffebe9; border: 2px solid #cf222e; border-radius: 4px; }"
+        )
+        row = QHBoxLayout(self.receipt_alert)
+        self.receipt_alert_label = QLabel("")
+        self.receipt_alert_label.setObjectName("receipt_alert_label")
+        self.receipt_alert_label.setWordWrap(True)
+        row.addWidget(self.receipt_alert_label, 1)
+        self.receipt_retry_button = QPushButton("Cetak lagi")
+        self.receipt_retry_button.setObjectName("receipt_retry_button")
+        self.receipt_dismiss_button = QPushButton("Tutup")
+        self.receipt_dismiss_button.setObjectName("receipt_dismiss_button")
+        for button in (self.receipt_retry_button, self.receipt_dismiss_button):
+            no_focus(button)
+            row.addWidget(button)
+        self.receipt_dismiss_button.clicked.connect(lambda: self.clear_receipt_problem())
+        self.receipt_alert.hide()
+        self.receipt_problem_sale: int | None = None
+        return self.receipt_alert
+
+    def show_receipt_problem(self, sale_id: int, text: str) -> None:
+        self.receipt_problem_sale = sale_id
+        self.receipt_alert_label.setText(f"Struk penjualan #{sale_id} belum tercetak. {text}")
+        self.receipt_alert.show()
+
+    def clear_receipt_problem(self, sale_id: int | None = None) -> None:
+        """Put the alert away (``sale_id``: only when it is about that sale)."""
+        if sale_id is None or sale_id == self.receipt_problem_sale:
+            self.receipt_problem_sale = None
+            self.receipt_alert.hide()
 
     def show_late(self, text: str) -> None:
         self._late_lines.append(text)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from shiboken6 import isValid
 
 from kasir.settings import Settings
 from kasir.ui.receipt_printing import ReceiptPrinter, find_printer, system_printers
@@ -51,6 +52,9 @@ class PrinterSettings(QGroupBox):
         self.width_choice.addItem("58 mm (32 kolom)", 32)
         self.width_choice.addItem("80 mm (48 kolom)", 48)
         self.width_choice.setCurrentIndex(max(0, self.width_choice.findData(settings.printer_width)))
+        self.name = QLineEdit(settings.receipt_name)
+        self.name.setObjectName("receipt_name")
+        self.name.setPlaceholderText(settings.shop_name or "Nama toko di struk")
         self.address = QLineEdit(settings.receipt_address)
         self.address.setObjectName("receipt_address")
         self.address.setPlaceholderText("Alamat / no. telepon toko (opsional)")
@@ -69,17 +73,19 @@ class PrinterSettings(QGroupBox):
         form.addRow("Printer", self.kind)
         form.addRow("Alamat / port", self.target)
         form.addRow("Lebar kertas", self.width_choice)
+        form.addRow("Nama toko", self.name)
         form.addRow("Baris alamat", self.address)
         form.addRow("Baris penutup", self.footer)
         form.addRow("", self.auto_print)
         form.addRow(self.trial_button, self.status)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed(switched=True))
         self.trial_button.clicked.connect(self.print_trial)
         self._kind_changed()
 
-    def _kind_changed(self) -> None:
+    def _kind_changed(self, *, switched: bool = False) -> None:
         kind = self.kind.currentData() or ""
-        text = self.target.currentText()
+        # Another kind of printer: the old address means nothing to it (an IP is no system printer's name).
+        text = "" if switched else self.target.currentText()
         self.target.clear()
         if kind == "system":
             self.target.addItems(system_printers())
@@ -97,6 +103,7 @@ class PrinterSettings(QGroupBox):
             "printer_kind": self.kind.currentData() or "",
             "printer_target": self.target.currentText().strip(),
             "printer_width": int(self.width_choice.currentData()),
+            "receipt_name": self.name.text().strip(),
             "receipt_address": self.address.text().strip(),
             "receipt_footer": self.footer.text().strip(),
             "auto_print": self.auto_print.isChecked(),
@@ -111,6 +118,8 @@ class PrinterSettings(QGroupBox):
         self._printer.print_trial(self._settings.with_changes(**self.values()), self._trial_result)
 
     def _trial_result(self, problem: str | None) -> None:
+        if not isValid(self.trial_button):  # Pengaturan was closed while it printed
+            return
         self.trial_button.setEnabled(True)
         self.status.setStyleSheet("color: #cf222e;" if problem else "color: #1a7f37;")
         self.status.setText(problem or "Cetak uji berhasil. Periksa kertasnya: 1234… harus pas selebar kertas.")

@@ -11,12 +11,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMarginsF, QObject, QRectF, QSizeF, Signal
+from PySide6.QtCore import QMarginsF, QObject, QPointF, QRectF, QSizeF, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageLayout, QPageSize, QPaintDevice, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from kasir import escpos_out, receipt
+from kasir import escpos_out, qris, receipt
 from kasir.errors import message_for
 from kasir.escpos_out import PrinterError, PrinterNotConfiguredError
 from kasir.journal import Sale
@@ -36,6 +36,7 @@ from kasir.wib import WIB
 log = logging.getLogger(__name__)
 
 KINDS = ("network", "device", "system")
+CLOSE_WAIT_MS = 2_000  # closing the app waits at most this for a print in progress
 PAPER_MM = {32: 58.0, 48: 80.0}
 
 
@@ -52,7 +53,16 @@ class PrinterChoice:
 
 
 def shop_of(settings: Settings) -> ShopInfo:
-    return ShopInfo(settings.shop_name, settings.receipt_address, settings.receipt_footer)
+    """The receipt's header and footer, and the QRIS facts from the shop's own QRIS (its merchant
+    name and NMID: what an issuer's dispute desk asks for)."""
+    facts = qris.inspect(settings.base_qr) if settings.base_qr else None
+    return ShopInfo(
+        settings.receipt_name or settings.shop_name,
+        settings.receipt_address,
+        settings.receipt_footer,
+        merchant_name=(facts.merchant_name or "") if facts else "",
+        nmid=(facts.nmid or "") if facts else "",
+    )
 
 
 # ---- the system printer (Qt print support) ------------------------------------------------
@@ -65,6 +75,13 @@ def _font_for(device: QPaintDevice, columns: int, width_px: float) -> QFont:
     font.setPointSizeF(10.0)
     advance = QFontMetricsF(font, device).horizontalAdvance("M" * columns)
     font.setPointSizeF(10.0 * width_px / advance * 0.98)  # the widest line fills the paper, as on a thermal head
+    # Measured again at that size: a hinted font rounds to whole pixels and can come out wider, and a
+    # line wider than the paper lost its end (a right-aligned amount) off the receipt.
+    for _ in range(5):
+        wide = QFontMetricsF(font, device).horizontalAdvance("M" * columns)
+        if wide <= width_px:
+            break
+        font.setPointSizeF(font.pointSizeF() * width_px / wide * 0.99)
     return font
 
 
@@ -79,7 +96,7 @@ def paint_receipt(painter: QPainter, device: QPaintDevice, slip: Receipt, area: 
     for line in slip.lines:
         y += metrics.lineSpacing()
         painter.setFont(bold if receipt.emphasised(line) else font)
-        painter.drawText(QRectF(area.left(), y - metrics.ascent(), area.width(), metrics.lineSpacing()), line)
+        painter.drawText(QPointF(area.left(), y), line)  # at its baseline, never wrapped
     matrix = qr_matrix(slip.reference)
     module = max(1.0, area.width() * 0.45 * (32 / slip.width) / len(matrix))  # about 23 mm on either paper
     left = area.left() + (area.width() - module * len(matrix)) / 2
@@ -157,11 +174,17 @@ def message_of(exc: Exception) -> str:
     return message_for(exc, "Struk gagal dicetak (kesalahan tak terduga; rinciannya ada di log).")
 
 
+def trial_message(exc: Exception) -> str:
+    """ "Cetak uji" prints no sale: its failures say nothing about one."""
+    return message_of(exc).replace(" Penjualan tetap tersimpan.", "")
+
+
 class ReceiptPrinter(QObject):
     """The app's one receipt printer. ``reprint(sale_id)`` is the slot other screens call."""
 
-    printed = Signal(int)  # sale id
+    printed = Signal(int)  # sale id: its receipt reached the paper
     failed = Signal(str)  # cashier-facing message; the sale itself is fine
+    not_printed = Signal(int, str)  # sale id, why: it stays said until printed or put away
 
     def __init__(self, till: Till, settings: Callable[[], Settings], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -169,8 +192,9 @@ class ReceiptPrinter(QObject):
         self._till = till
         self._settings = settings
         self._runner = TaskRunner("receipt-printer", parent=self)
-        self._printed: set[int] = set()  # printed once this session: the next print says SALINAN
-        self._in_flight: set[int] = set()  # a press while the first copy is still printing is a second copy
+        # Printed this session (the journal says so too; this covers a journal out of reach at that moment).
+        self._printed: set[int] = set()
+        self._in_flight: set[int] = set()  # one print at a time per sale: a second press waits for the first
         self._auto_tried: set[int] = set()
 
     @property
@@ -181,16 +205,21 @@ class ReceiptPrinter(QObject):
     def busy(self) -> bool:
         return self._runner.busy
 
-    def print_sale(self, sale_id: int, *, copy: bool | None = None) -> bool:
-        """Queue the struk of a paid sale; False (and ``failed``) when it cannot even be built."""
+    def print_sale(self, sale_id: int) -> bool:
+        """Queue the struk of a paid sale; False (and ``failed``) when it cannot even be built. The
+        first receipt that reaches the paper is the original, whenever it is printed (a failed one does
+        not count); only later ones say SALINAN."""
         settings = self._settings()
         choice = PrinterChoice.of(settings)
         if choice.kind not in KINDS:
             self.failed.emit(PrinterNotConfiguredError.default_message)
             return False
+        if sale_id in self._in_flight:
+            self.failed.emit(f"Struk penjualan #{sale_id} sedang dicetak. Tunggu sebentar.")
+            return False
         try:
             sale = self._till.sale(sale_id)
-            as_copy = sale_id in self._printed | self._in_flight if copy is None else copy
+            as_copy = sale.receipt == "printed" or sale_id in self._printed
             slip = slip_for(self._till, sale, settings, choice.width, copy=as_copy)
         except (ReceiptError, KeyError) as exc:
             self.failed.emit(message_of(exc) if isinstance(exc, ReceiptError) else "Penjualan tidak ditemukan.")
@@ -202,7 +231,8 @@ class ReceiptPrinter(QObject):
         return True
 
     def reprint(self, sale_id: int) -> bool:
-        return self.print_sale(sale_id, copy=True)
+        """Cetak ulang (F4, the menu): SALINAN only when a receipt of it already reached the paper."""
+        return self.print_sale(sale_id)
 
     def print_trial(self, settings: Settings, on_result: Callable[[str | None], None]) -> None:
         """ "Cetak uji" with settings not saved yet: ``on_result(None)`` on success, else the message."""
@@ -212,7 +242,7 @@ class ReceiptPrinter(QObject):
             return
         slip = receipt.trial_page(shop_of(settings), choice.width)
         self._runner.call(
-            lambda: deliver(choice, slip), lambda _r: on_result(None), lambda exc: on_result(message_of(exc))
+            lambda: deliver(choice, slip), lambda _r: on_result(None), lambda exc: on_result(trial_message(exc))
         )
 
     # ---- auto-print hooks --------------------------------------------------------------
@@ -230,21 +260,25 @@ class ReceiptPrinter(QObject):
         if not (settings.auto_print and self.configured) or sale_id in self._auto_tried:
             return
         self._auto_tried.add(sale_id)  # once: a failed auto-print is retried by the button, not by every redraw
-        self.print_sale(sale_id, copy=False)
+        self.print_sale(sale_id)
 
     def _done(self, sale_id: int) -> None:
         self._in_flight.discard(sale_id)
         self._printed.add(sale_id)
+        self._till.receipt_outcome(sale_id, printed=True)
         log.info("receipt printed for sale %s", sale_id)
         self.printed.emit(sale_id)
 
     def _fail(self, sale_id: int, exc: Exception) -> None:
         self._in_flight.discard(sale_id)
+        self._till.receipt_outcome(sale_id, printed=False)
         log.warning("receipt for sale %s not printed: %r", sale_id, exc)
-        self.failed.emit(message_of(exc))
+        self.not_printed.emit(sale_id, message_of(exc))
 
     def stop(self) -> None:
-        self._runner.stop(wait_ms=int((escpos_out.CONNECT_TIMEOUT_S + escpos_out.WRITE_TIMEOUT_S) * 1000) + 1000)
+        """Closing never waits long for a printer: a job still hanging is cut (its socket shut down)."""
+        escpos_out.abort_all()
+        self._runner.stop(wait_ms=CLOSE_WAIT_MS)
 
 
 def find_printer(widget: QObject | None) -> ReceiptPrinter | None:
@@ -307,6 +341,12 @@ def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
     controller.late_payment.connect(printer.on_late_payment)
     button.clicked.connect(print_current)
     printer.failed.connect(lambda text: window.show_notice("error", text))
+    printer.not_printed.connect(window.show_receipt_problem)
+    printer.printed.connect(window.clear_receipt_problem)
+    printer.printed.connect(lambda sale_id: window.show_notice("info", f"Struk penjualan #{sale_id} tercetak."))
+    window.receipt_retry_button.clicked.connect(
+        lambda: printer.print_sale(window.receipt_problem_sale) if window.receipt_problem_sale is not None else None
+    )
 
     def reprint() -> None:
         choose_and_reprint(window, printer, controller.till)

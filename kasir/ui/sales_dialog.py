@@ -27,8 +27,10 @@ from kasir.money import format_rupiah
 from kasir.sale_state import SaleState
 from kasir.till import Till
 
-COLUMNS = ("No", "Waktu", "Nominal", "Status", "Sumber QR", "Dompet", "Kasir")
+COLUMNS = ("No", "Waktu", "Nominal", "Status", "Sumber QR", "Dompet", "Kasir", "Struk")
 COUNTER_COLUMN = 6
+RECEIPT_COLUMN = 7
+RECEIPT_WORDS = {"printed": "tercetak", "failed": "gagal", None: "belum"}
 ALL_TILLS = "Semua kasir"
 SOURCE_LABEL = {"server": "server", "local": "QR lokal"}
 
@@ -118,6 +120,7 @@ class SalesDialog(QDialog):
                 SOURCE_LABEL.get(sale.source or "", "—"),
                 sale.brand or "",
                 sale.counter,
+                RECEIPT_WORDS.get(sale.receipt, "") if sale.state is SaleState.PAID else "",
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
