@@ -245,11 +245,14 @@ class MainWindow(QMainWindow):
         self.receipt_alert.setStyleSheet(
             "#receipt_alert { background: #ffebe9; border: 2px solid #cf222e; border-radius: 4px; }"
         )
-        row = QHBoxLayout(self.receipt_alert)
+        column = QVBoxLayout(self.receipt_alert)  # the reason across the whole width, the buttons under it
         self.receipt_alert_label = QLabel("")
         self.receipt_alert_label.setObjectName("receipt_alert_label")
         self.receipt_alert_label.setWordWrap(True)
-        row.addWidget(self.receipt_alert_label, 1)
+        column.addWidget(self.receipt_alert_label)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        column.addLayout(row)
         self.receipt_retry_button = QPushButton("Cetak lagi")
         self.receipt_retry_button.setObjectName("receipt_retry_button")
         self.receipt_dismiss_button = QPushButton("Tutup")
