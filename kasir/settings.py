@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kasir.errors import KasirError
+from kasir.loopback import is_loopback_url
 
 if TYPE_CHECKING:
     from datetime import datetime  # annotations only: not loaded before the first frame
@@ -20,24 +21,6 @@ DEFAULT_BASE_URL = "https://orkut.hidepulsa.com"
 log = logging.getLogger(__name__)
 FILENAME = "settings.json"
 MIN_HISTORY_INTERVAL_S = 10.0
-
-
-def is_loopback_url(url: str) -> bool:
-    """Is ``url`` on this PC (the simulator)? An unreadable URL is not."""
-    from urllib.parse import urlsplit
-
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return False
-    if host == "localhost":
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

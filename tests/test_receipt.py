@@ -80,15 +80,19 @@ class LoopbackPrinter:
             except TimeoutError:
                 continue
             with conn:
-                job, answered = bytearray(), 0
-                while chunk := conn.recv(4096):
-                    job += chunk
-                    # Real-time status is answered as it is read, each time it is asked (before and after a job).
-                    asked = job.count(escpos_out.PAPER_STATUS)
-                    if self.status is not None and asked > answered:
-                        conn.sendall(bytes((self.status,)) * (asked - answered))
-                        answered = asked
-                self.jobs.append(bytes(job))
+                self.jobs.append(self._handle(conn))
+
+    def _handle(self, conn: socket.socket) -> bytes:
+        """One job: everything until the app closes its side."""
+        job, answered = bytearray(), 0
+        while chunk := conn.recv(4096):
+            job += chunk
+            # Real-time status is answered as it is read, each time it is asked (before and after a job).
+            asked = job.count(escpos_out.PAPER_STATUS)
+            if self.status is not None and asked > answered:
+                conn.sendall(bytes((self.status,)) * (asked - answered))
+                answered = asked
+        return bytes(job)
 
     def wait_for_jobs(self, count: int = 1, timeout: float = 10.0) -> list[bytes]:
         deadline = time.monotonic() + timeout
@@ -159,18 +163,11 @@ class EarlyClosingPrinter(LoopbackPrinter):
         self.keep = keep
         super().__init__()
 
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._server.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                first = conn.recv(len(escpos_out.PAPER_STATUS))
-                if first == escpos_out.PAPER_STATUS:
-                    conn.sendall(bytes((0x12,)))
-                got = conn.recv(self.keep)
-                self.jobs.append(first + got)
+    def _handle(self, conn: socket.socket) -> bytes:
+        first = conn.recv(len(escpos_out.PAPER_STATUS))
+        if first == escpos_out.PAPER_STATUS:
+            conn.sendall(bytes((0x12,)))
+        return first + conn.recv(self.keep)
 
 
 def refused_target() -> str:

@@ -36,6 +36,7 @@ from kasir.errors import (
     SessionExpiredError,
     UnauthorizedError,
 )
+from kasir.loopback import is_loopback_host
 from kasir.money import MoneyError, parse_rupiah
 from kasir.orkut.answers import (
     RATE_LIMIT_WORDS,
@@ -86,18 +87,9 @@ def check_base_url(url: str) -> str:
         raise ConfigError("Alamat API tidak boleh memuat nama pengguna atau kata sandi.")
     if parts.query or parts.fragment or text.endswith(("?", "#")):
         raise ConfigError("Alamat API tidak boleh memuat '?' atau '#'.")
-    if parts.scheme == "http" and not _is_loopback(hostname):
+    if parts.scheme == "http" and not is_loopback_host(hostname):
         raise ConfigError("Alamat API harus https:// (http hanya untuk server lokal)")
     return text.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class OrkutClient:
@@ -376,10 +368,10 @@ def image_hop_problem(url: str, *, start: str) -> str | None:
         host = parts.hostname or ""
     except ValueError:
         return f"alamat tidak terbaca ({url[:60]!r})"
-    local_start = _is_loopback(urlsplit(start).hostname or "")
+    local_start = is_loopback_host(urlsplit(start).hostname or "")
     if not host:
         return f"alamat tanpa host ({url[:60]!r})"
-    if parts.scheme != "https" and not (parts.scheme == "http" and local_start and _is_loopback(host)):
+    if parts.scheme != "https" and not (parts.scheme == "http" and local_start and is_loopback_host(host)):
         return f"bukan https ({url[:60]!r})"
     for address in _addresses(host):
         if address.is_loopback and local_start:
