@@ -235,7 +235,8 @@ class SaleController(QObject):
         )
 
     def shutdown(self) -> None:
-        self._tick.stop()
+        for timer in (self._tick, self._preparing, self._panel_reload):  # a QR still being made, news in a burst
+            timer.stop()
         if self.shop is not None:
             self.shop.stop()
         self.account.shutdown()
