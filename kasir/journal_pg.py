@@ -359,16 +359,21 @@ class PollerLock:
         self._conn: psycopg.Connection[Any] | None = None
         self.held = False
 
+    def _session(self) -> psycopg.Connection[Any]:
+        """This till's own session for the lock (a new one holds nothing yet)."""
+        if self._conn is None or self._conn.closed:
+            self._conn, self.held = connect(self._conninfo, self._password, self._counter), False
+        return self._conn
+
     def try_hold(self) -> bool:
         """On a worker (it may wait for a connect timeout): hold the lock if no other till does."""
         try:
-            if self._conn is None or self._conn.closed:
-                self._conn, self.held = connect(self._conninfo, self._password, self._counter), False
+            conn = self._session()
             if not self.held:
-                row = self._conn.execute("SELECT pg_try_advisory_lock(%(key)s) AS got", {"key": POLLER_LOCK})
+                row = conn.execute("SELECT pg_try_advisory_lock(%(key)s) AS got", {"key": POLLER_LOCK})
                 self.held = bool(row.fetchone()["got"])  # type: ignore[index]
             else:
-                self._conn.execute("SELECT 1")  # still ours only while the session lives
+                conn.execute("SELECT 1")  # still ours only while the session lives
         except (JournalError, psycopg.Error):
             self._lost()
         return self.held
@@ -377,9 +382,8 @@ class PollerLock:
         """Another till with this till's name was running first (on a worker): two tills of one name
         would bring back and poll for each other's sales, so this one must not sell."""
         try:
-            if self._conn is None or self._conn.closed:
-                self._conn, self.held = connect(self._conninfo, self._password, self._counter), False
-            rows = self._conn.execute(
+            conn = self._session()
+            rows = conn.execute(
                 "SELECT application_name AS name, min(backend_start) AS since FROM pg_stat_activity"
                 " WHERE application_name LIKE %(pattern)s GROUP BY application_name",
                 {"pattern": f"{APP_PREFIX}{self._counter[:40]}#%"},
@@ -395,9 +399,8 @@ class PollerLock:
     def holder(self) -> str:
         """The name of the till that polls ("" when none does, or it cannot be told)."""
         try:
-            if self._conn is None or self._conn.closed:
-                self._conn, self.held = connect(self._conninfo, self._password, self._counter), False
-            row = self._conn.execute(
+            conn = self._session()
+            row = conn.execute(
                 "SELECT a.application_name AS name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                 " WHERE l.locktype = 'advisory' AND l.classid = 0 AND l.objid = %(key)s AND l.objsubid = 1"
                 " AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"

@@ -131,7 +131,7 @@ class Till:
             return Outcome(Kind.ENDED, self.journal.mark_ended(sale_id, state, self.clock(), reason), reason)
         except JournalError as exc:
             log.warning("sale %s not marked %s: %s", sale_id, state.value, exc)
-            current = self._get(sale_id)
+            current = self.sale_if_known(sale_id)
             if current is not None and not current.is_open:
                 return Outcome(Kind.STALE, current)  # it ended some other way meanwhile (paid, say)
             return Outcome(Kind.STORAGE_FAILED, current, exc.user_message)
@@ -142,18 +142,18 @@ class Till:
     # ---- money -----------------------------------------------------------------------
 
     def settle(self, sale_id: int, entry: MutasiEntry, *, manual: bool = False) -> Outcome:
-        before = self._get(sale_id)
+        before = self.sale_if_known(sale_id)
         try:
             sale = self.journal.settle(sale_id, entry, self.clock(), manual=manual)
         except AlreadyClaimedError as exc:
-            current = self._get(sale_id) or before
+            current = self.sale_if_known(sale_id) or before
             if current is not None and current.state == SaleState.PAID:
                 return Outcome(Kind.ALREADY_PAID, current, exc.user_message)
             return Outcome(Kind.CLAIMED_ELSEWHERE, current, exc.user_message)
         except JournalError as exc:
             # A journal out of reach answers no read either: the sale as last read, never an exception
             # that would hide money that has arrived.
-            current = self._get(sale_id) or before
+            current = self.sale_if_known(sale_id) or before
             if current is not None and current.state == SaleState.FAILED:
                 return Outcome(Kind.NOT_SETTLEABLE, current, "Penjualan ini gagal sebelum QR tampil.")
             log.warning("sale %s not settled: %s", sale_id, exc)
@@ -210,7 +210,7 @@ class Till:
         """Another till of the shop wrote to this sale: SETTLED when it is paid now (the till that polls
         for the shop found its money), else UNCHANGED. A journal out of reach is UNCHANGED: this till hears
         everything again once it is back."""
-        sale = self._get(sale_id)
+        sale = self.sale_if_known(sale_id)
         if sale is None or sale.state is not SaleState.PAID:
             return Outcome(Kind.UNCHANGED, sale)
         return Outcome(
@@ -329,9 +329,6 @@ class Till:
 
     def sale_if_known(self, sale_id: int) -> Sale | None:
         """The sale, or None when the journal cannot say (out of reach, or no such sale)."""
-        return self._get(sale_id)
-
-    def _get(self, sale_id: int) -> Sale | None:
         try:
             return self.journal.get(sale_id)
         except (KeyError, JournalError):

@@ -226,9 +226,14 @@ class PaymentWatcher(QObject):
         if watch is not None and self._watch == watch and result.match is not None:
             self.paid.emit(watch.sale_id, result.match)
             return
-        if self._watch != watch and (self._timer.isActive() or not self._shop):
-            return  # a newer watch has its own schedule
+        if self._superseded(watch):
+            return
         self._schedule(self.interval_ms())
+
+    def _superseded(self, watch: Watch | None) -> bool:
+        """The answer is for a watch replaced meanwhile: the newer one has its own schedule (or, with
+        no sale of the shop left to ask for, nothing is scheduled)."""
+        return self._watch != watch and (self._timer.isActive() or not self._shop)
 
     def _failed(self, watch: Watch | None, exc: Exception) -> None:
         self._slow.stop()
@@ -237,7 +242,7 @@ class PaymentWatcher(QObject):
         if isinstance(exc, SourceFailedError):
             self.choice.record_missing(exc.missing)
             source, error = exc.source, exc.error
-        if self._watch != watch and (self._timer.isActive() or not self._shop):
+        if self._superseded(watch):
             return
         if isinstance(error, SessionExpiredError):
             self._paused = True
