@@ -336,6 +336,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     controller.countdown.connect(window.show_countdown)
     controller.countdown.connect(customer.show_countdown)
     controller.notice.connect(window.show_notice)
+    controller.notice_lasts.connect(window.notice_lasts)
     controller.input_note.connect(window.amount_note.setText)
     controller.connection.connect(window.show_connection)
     controller.sources_changed.connect(window.show_sources)

@@ -60,6 +60,7 @@ class Answer(StrEnum):
 class Notice:
     level: str  # "info", "warn" or "error"
     text: str  # for the cashier, Indonesian
+    lasts: timedelta | None = None  # true only this long (Esc's second press): it goes after it, or on typing
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,8 @@ class _Draft:
     def set(self, **values: Any) -> None:
         self.fields.update(values)
 
-    def say(self, level: str, text: str) -> None:
-        self.notices.append(Notice(level, text))
+    def say(self, level: str, text: str, lasts: timedelta | None = None) -> None:
+        self.notices.append(Notice(level, text, lasts))
 
 
 class Checkout:
@@ -202,7 +203,9 @@ class Checkout:
                 d.set(answer=Answer.CANCELLED)
             else:
                 self._cancel_armed_at = now
-                d.say("warn", "Tekan Esc (Batal) sekali lagi untuk membatalkan QR yang sedang tampil.")
+                seconds = round(CANCEL_CONFIRM.total_seconds())
+                text = f"Tekan Esc (Batal) sekali lagi dalam {seconds} detik untuk membatalkan QR yang sedang tampil."
+                d.say("warn", text, lasts=CANCEL_CONFIRM)
                 d.set(answer=Answer.ARMED)
         else:
             self._acknowledge(d)

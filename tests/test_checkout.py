@@ -611,3 +611,10 @@ def test_news_of_a_sale_this_till_announced_itself_is_old_news(checkout: Checkou
     checkout.payment_seen(view.sale_id, paid(view.nominal, START + timedelta(seconds=5)))
     checkout.acknowledge()
     assert checkout.heard(view.sale_id) == Step()
+
+
+def test_the_esc_hint_says_how_long_the_second_press_counts_and_lasts_that_long(checkout: Checkout) -> None:
+    awaiting(checkout)
+    notice = checkout.press_cancel(0).notices[-1]
+    assert "dalam 4 detik" in notice.text
+    assert notice.lasts == CANCEL_CONFIRM

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QPushButton
@@ -248,6 +249,28 @@ def test_the_esc_hint_goes_when_the_qr_is_cancelled(open_app: OpenApp, qtbot: Qt
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert controller_of(window).view.state == "cancelled"
     assert "sekali lagi" not in window.notice_label.text()
+
+
+def test_the_esc_hint_goes_when_its_time_to_press_again_is_over(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It stayed after its 4 s: the next Esc only armed again, and the screen still said "sekali lagi"."""
+    monkeypatch.setattr("kasir.checkout.CANCEL_CONFIRM", timedelta(milliseconds=300))
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert "sekali lagi" in window.notice_label.text()
+    qtbot.waitUntil(lambda: window.notice_label.text() == "", timeout=3_000)
+    assert controller_of(window).view.state == "awaiting"
+
+
+def test_the_esc_hint_goes_when_the_cashier_types_a_new_total(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert "sekali lagi" in window.notice_label.text()
+    type_total(qtbot, window, "5000")
+    assert window.notice_label.text() == ""
 
 
 def test_a_note_about_the_total_goes_when_bayar_takes_the_total(

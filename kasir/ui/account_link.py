@@ -211,6 +211,10 @@ class AccountLink(QObject):
         if session is None:
             return
         want_qris = not self.shop_qris
+        if want_qris:
+            from kasir.ui.images import warm_image_readers
+
+            warm_image_readers()  # on this (the GUI) thread: the job below decodes the account's picture
 
         def job(client: OrkutClient | None) -> tuple[AccountSummary, LearnedQris | None]:
             summary = client_required(client).account_summary(session)

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 class SaleController(QObject):
     view_changed = Signal(object)  # SaleView
     notice = Signal(str, str)  # level (info, warn, error), cashier-facing text
+    notice_lasts = Signal(str, int)  # the notice just said is true only this many ms (Esc's second press)
     input_note = Signal(str)  # a note about the typed total, said beside it; it goes when the cashier types
     connection = Signal(str)  # "" when fine, else a quiet banner text
     login_needed = Signal(str)  # why the account is asked for ("" when there is nothing more to say)
@@ -312,6 +313,8 @@ class SaleController(QObject):
             self.countdown.emit(step.countdown)
         for notice in step.notices:
             self.notice.emit(notice.level, notice.text)
+            if notice.lasts is not None:
+                self.notice_lasts.emit(notice.text, round(notice.lasts.total_seconds() * 1000))
         if step.input_note:
             self.input_note.emit(step.input_note)
         if step.storage_gone:

@@ -11,6 +11,21 @@ from PySide6.QtGui import QImage
 from kasir.shop_qris import ShopQrisError, decode_grey
 
 MAX_SIDE = 2000  # a phone photo of the counter sticker is plenty at this size
+_readers_warm = False
+
+
+def warm_image_readers() -> None:
+    """Load Qt's image format plugins here, on the GUI thread, before a worker decodes a picture.
+
+    Qt makes each plugin's object on first use and moves it to the GUI thread, under the signal-slot
+    lock. Done first by a worker thread holding the GIL, while the GUI thread held that lock and waited
+    for the GIL (disconnecting a Python slot), both waited for ever: a test hung so, once in hundreds.
+    Bytes no reader knows make Qt ask every plugin, so each is made now; afterwards a worker only reads.
+    """
+    global _readers_warm
+    if not _readers_warm:
+        QImage.fromData(b"\x00" * 32)
+        _readers_warm = True
 
 
 def decode_qr_image(data: bytes) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self._view: SaleView | None = None  # idle until the controller's first view
         self._notice_sale: int | None = None  # the sale a message is about; it goes when the sale does
         self._notice_open = False  # said while that sale was open ("Esc sekali lagi"): it goes when it ends
+        self._notice_passing = False  # true only for a while (Esc's second press): it goes then, or on typing
+        self._notice_timer: QTimer | None = None  # made on first use: not part of the first frame
         self._close_hooks: list[object] = []
         self.closed = False  # set once the close hooks ran: nothing may start after that
         self._force_close = False  # closing without asking (tests, the self-test): the journal keeps the sale
@@ -459,17 +461,32 @@ class MainWindow(QMainWindow):
         self.notice_label.setText(text)
         self._notice_sale = self._sale_id
         self._notice_open = self._state.is_open
+        self._notice_passing = False
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
         # Not also in the status bar: there it was cut off at 1366 px and said everything twice.
+
+    def notice_lasts(self, text: str, ms: int) -> None:
+        """The notice just shown is true only ``ms`` long: then it goes (and when the cashier types)."""
+        if self.notice_label.text() != text:
+            return
+        if self._notice_timer is None:
+            self._notice_timer = QTimer(self)
+            self._notice_timer.setSingleShot(True)
+            self._notice_timer.timeout.connect(lambda: self._clear_notice() if self._notice_passing else None)
+        self._notice_passing = True
+        self._notice_timer.start(ms)
 
     def _clear_notice(self) -> None:
         self.notice_label.setText("")
         self._notice_sale = self._sale_id
         self._notice_open = False
+        self._notice_passing = False
 
     def _input_changed(self) -> None:
         """A message about the input ("ketik total…", the limit) goes once the cashier types."""
         self.amount_note.setText("")
-        if not self._state.is_open:
+        if not self._state.is_open or self._notice_passing:
             self._clear_notice()
 
     def _quick(self, value: int) -> None:
@@ -562,6 +579,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.closed = True
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
         for hook in self._close_hooks:
             hook()  # type: ignore[operator]
         if self._customer is not None:
