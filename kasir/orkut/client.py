@@ -42,7 +42,7 @@ from kasir.orkut.answers import (
     RATE_LIMIT_WORDS,
     SESSION_PHRASES,
     UNKNOWN_ACTION_WORDS,
-    account_info,
+    account_in,
     history_entries,
     holders,
     is_failure,
@@ -239,9 +239,7 @@ class OrkutClient:
         }
         self._secrets.add(session.token)
         data = self._post("/mutasi", body)
-        history = history_entries(data, "/mutasi")
-        holder = next((h for h in holders(data) if "account" in h), data)
-        return AccountSummary(history, account_info(mapping(holder.get("account"))))
+        return AccountSummary(history_entries(data, "/mutasi"), account_in(data))
 
     def history(self, session: Session) -> list[MutasiEntry]:
         return self.account_summary(session).history

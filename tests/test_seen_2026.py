@@ -1,0 +1,253 @@
+"""The service as its upstream was seen answering in 2026 (CONTRACT.md, "Seen in 2026"), over real
+HTTP through the simulator's ``--shape`` switches and the real client and sources.
+
+Each shape either settles the sale it pays or is an error the cashier can read; none reads as
+"not paid" or as an empty list by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import pytest
+
+from kasir import sources
+from kasir.matching import SaleTerms, find_settlement
+from kasir.orkut.client import OrkutClient
+from kasir.orkut.types import MerchantCode, MutasiEntry, Session
+from kasir.simulator import DEMO_API_KEY, SHAPES, OrkutSimulator, SimPayment
+from kasir.sources import Source
+
+PAYMENT_ROUTES = {"seed": (Source.SEED, Source.HISTORY), "today": (Source.HISTORY,), "gateway": (Source.GATEWAY,)}
+PANEL_ROUTES = {"seed": (Source.SEED, Source.HISTORY), "today": (Source.HISTORY,), "gateway": (Source.GATEWAY,)}
+
+
+@contextmanager
+def serving(profile: str, *shapes: str) -> Iterator[tuple[OrkutSimulator, OrkutClient, Session]]:
+    with OrkutSimulator(profile=profile, shapes=shapes) as sim, OrkutClient(sim.url, DEMO_API_KEY) as client:
+        yield sim, client, Session(sim.username, sim.issue_token(), MerchantCode(sim.account_id))
+
+
+def settled_on_each_route(
+    client: OrkutClient, session: Session, profile: str, payment: SimPayment
+) -> dict[Source, MutasiEntry | None]:
+    terms = SaleTerms(payment.amount, payment.date)
+    return {
+        source: find_settlement(sources.payments_for(client, session, source, [payment.amount]), terms)
+        for source in PAYMENT_ROUTES[profile]
+    }
+
+
+def history_of(client: OrkutClient, session: Session, profile: str) -> list[MutasiEntry]:
+    return client.gateway_history(session) if profile == "gateway" else client.history(session)
+
+
+# ---- every list shape settles the sale it pays -------------------------------------------------
+
+LIST_SHAPES = [
+    ("seed", "status_true"),
+    ("seed", "reff_history_id"),
+    ("seed", "reff_id_prefix"),
+    ("seed", "date_dmy_zero"),
+    ("seed", "date_dmy_minute"),
+    ("seed", "qris_brand"),
+    ("seed", "data_null"),
+    ("seed", "amount_int"),
+    ("seed", "ajaib_beside"),
+    ("today", "ajaib_only"),
+    ("gateway", "ajaib_only"),
+    ("gateway", "ajaib_beside"),
+    ("seed", "key_aliases"),
+    ("gateway", "key_aliases"),
+    ("seed", "rrn_in_note"),
+    ("today", "balance_text"),
+    ("today", "account_flat"),
+    ("today", "account_under_balance"),
+    ("today", "account_under_main_balance"),
+    ("gateway", "data_null"),
+]
+
+
+@pytest.mark.parametrize(("profile", "shape"), LIST_SHAPES)
+def test_each_2026_shape_settles_the_sale_it_pays_on_every_route(profile: str, shape: str) -> None:
+    with serving(profile, shape) as (sim, client, session):
+        payment = sim.pay(25_001)
+        settled = settled_on_each_route(client, session, profile, payment)
+    assert all(entry is not None and entry.amount == 25_001 for entry in settled.values()), settled
+
+
+@pytest.mark.parametrize(("profile", "shape"), LIST_SHAPES)
+def test_each_2026_shape_lists_the_payment_in_the_panel(profile: str, shape: str) -> None:
+    with serving(profile, shape) as (sim, client, session):
+        sim.pay(25_001)
+        listed = {source: sources.panel_from(client, session, source) for source in PANEL_ROUTES[profile]}
+    for entries in listed.values():
+        [entry] = entries
+        assert entry.amount == 25_001 and entry.is_incoming and not entry.problems
+
+
+def test_every_2026_shape_is_a_switch_of_the_simulator() -> None:
+    named = {shape for _profile, shape in LIST_SHAPES}
+    named |= {"rate_429", "rate_nested", "net_refused", "version_gate", "gateway_offline"}
+    assert named <= set(SHAPES)
+
+
+# ---- the /kasir list shape in detail ---------------------------------------------------------
+
+
+def test_an_issuer_reff_that_is_id_and_the_history_id_is_the_same_payment_as_its_history_row() -> None:
+    with serving("seed", "reff_id_prefix") as (sim, client, session):
+        payment = sim.pay(25_001)
+        [seen] = client.payment_status(session, 25_001)
+        [listed] = client.history(session)
+    assert seen.issuer_reff == f"id{payment.id}"
+    assert seen.key == listed.key == f"h:{payment.id}"  # one claim key: it can settle one sale only
+
+
+def test_an_issuer_reff_equal_to_the_history_id_is_kept_as_the_reference() -> None:
+    with serving("seed", "reff_history_id") as (sim, client, session):
+        payment = sim.pay(25_001)
+        [seen] = client.payment_status(session, 25_001)
+    assert seen.issuer_reff == str(payment.id) and seen.is_incoming
+
+
+def test_a_date_with_zero_seconds_is_read_to_the_minute() -> None:
+    # "DD-MM-YYYY HH:MM:00": the seconds were dropped, so 18:02:00 may be 18:02:59.
+    with serving("seed", "date_dmy_zero") as (sim, client, session):
+        sim.pay(25_001)
+        [seen] = client.payment_status(session, 25_001)
+    assert seen.date.second == 0 and seen.when_text.count(":") == 1
+
+
+@pytest.mark.parametrize("shape", ["qris_brand", "date_dmy_zero", "reff_id_prefix", "status_true", "amount_int"])
+def test_money_out_of_the_very_nominal_never_settles_on_any_route(shape: str) -> None:
+    with serving("seed", shape) as (sim, client, session):
+        withdrawal = sim.withdraw(25_001)
+        settled = settled_on_each_route(client, session, "seed", withdrawal)
+        [seen] = client.payment_status(session, 25_001)
+    assert seen.type == "DB" and not seen.is_incoming
+    assert settled == {Source.SEED: None, Source.HISTORY: None}
+
+
+@pytest.mark.parametrize("profile", ["seed", "gateway"])
+def test_data_null_is_no_payment_yet_and_the_payment_settles_once_it_comes(profile: str) -> None:
+    with serving(profile, "data_null") as (sim, client, session):
+        routes = PAYMENT_ROUTES[profile]
+        assert all(sources.payments_for(client, session, source, [25_001]) == [] for source in routes)
+        payment = sim.pay(25_001)
+        settled = settled_on_each_route(client, session, profile, payment)
+    assert all(settled.values())
+
+
+# ---- the history under another key, and its key aliases ------------------------------------
+
+
+@pytest.mark.parametrize("profile", ["seed", "gateway"])
+def test_both_histories_are_read_and_a_payment_in_both_is_listed_once(profile: str) -> None:
+    with serving(profile, "ajaib_beside") as (sim, client, session):
+        paid = [sim.pay(amount) for amount in (25_001, 26_001, 27_001, 28_001)]
+        entries = history_of(client, session, profile)
+    assert sorted(e.history_id for e in entries) == sorted(str(p.id) for p in paid)
+
+
+@pytest.mark.parametrize("profile", ["today", "gateway"])
+def test_the_dynamic_qr_history_alone_is_the_history(profile: str) -> None:
+    with serving(profile, "ajaib_only") as (sim, client, session):
+        sim.pay(25_001)
+        [entry] = history_of(client, session, profile)
+    assert entry.amount == 25_001 and entry.is_incoming
+
+
+def test_rows_with_every_key_alias_read_as_their_payments_with_their_side_fields() -> None:
+    with serving("seed", "key_aliases") as (sim, client, session):
+        paid = [sim.pay(amount, brand) for amount, brand in ((25_001, "DANA"), (26_001, "OVO"), (27_001, "GOPAY"))]
+        entries = {e.history_id: e for e in client.history(session)}
+    for payment in paid:
+        entry = entries[str(payment.id)]
+        assert (entry.amount, entry.brand_name, entry.balance) == (payment.amount, payment.brand, payment.balance)
+        assert entry.is_incoming and not entry.problems and entry.description.startswith("NOBU /")
+
+
+def alias_answer(**row: Any) -> dict[str, Any]:
+    base = {"id": 160000042, "status": "IN", "kredit": "25.001", "tanggal": "25/11/2026 18:02"}
+    return {"success": True, "qris_history": {"results": [{**base, **row}]}}
+
+
+def reading(answer: dict[str, Any]) -> MutasiEntry:
+    transport = httpx.MockTransport(lambda _request: httpx.Response(200, json=answer))
+    with OrkutClient("https://example.test", "k" * 8, transport=transport) as client:
+        [entry] = client.history(Session("demo", "1:" + "a" * 32, MerchantCode("1")))
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("row", "read"),
+    [
+        ({"kredit": None, "credit": "25.001"}, ("amount", 25_001)),
+        ({"status": "OUT", "debet": None, "debit": "25.001", "kredit": "0"}, ("amount", 25_001)),
+        ({"saldo": "77.777"}, ("balance", 77_777)),
+        ({"balance_after": "77.777"}, ("balance", 77_777)),
+        ({"tanggal": None, "date": "25/11/2026 18:02"}, ("when_text", "18:02")),
+        ({"tanggal": None, "created_at": "2026-11-25 18:02:06"}, ("when_text", "18:02:06")),
+        ({"tanggal": None, "waktu": "25-11-2026 18:02"}, ("when_text", "18:02")),
+        ({"description": "NOBU / BUDI"}, ("description", "NOBU / BUDI")),
+        ({"note": "NOBU / BUDI"}, ("description", "NOBU / BUDI")),
+        ({"brand": {"name": "DANA"}}, ("brand_name", "DANA")),
+        ({"bank": "DANA"}, ("brand_name", "DANA")),
+        ({"bank_name": "DANA"}, ("brand_name", "DANA")),
+        ({"issuer": "DANA"}, ("brand_name", "DANA")),
+    ],
+)
+def test_each_key_alias_of_a_history_row_is_read(row: dict[str, Any], read: tuple[str, object]) -> None:
+    field, expected = read
+    assert getattr(reading(alias_answer(**row)), field) == expected
+
+
+def test_a_note_saying_pencairan_under_an_alias_is_still_a_withdrawal() -> None:
+    entry = reading(alias_answer(note="Pencairan Saldo QRIS"))
+    assert not entry.is_incoming
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["NOBU / BUDI R#576037816490", "RRN:576037816490 NOBU / BUDI", "QRIS DANA REF: 576037816490"],
+)
+def test_an_rrn_in_the_note_is_the_rows_reference_and_the_claim_stays_its_id(note: str) -> None:
+    entry = reading(alias_answer(keterangan=note))
+    assert entry.issuer_reff == "576037816490" and entry.key == "h:160000042"
+
+
+def test_the_simulated_rrn_in_the_note_is_the_status_routes_reference() -> None:
+    with serving("seed", "rrn_in_note") as (sim, client, session):
+        paid = [sim.pay(amount) for amount in (25_001, 26_001, 27_001)]
+        entries = {e.history_id: e for e in client.history(session)}
+    assert [entries[str(p.id)].issuer_reff for p in paid] == [p.issuer_reff for p in paid]
+
+
+# ---- the account: balances as text, flat or under another key ----------------------------
+
+
+@pytest.mark.parametrize(
+    "shape", ["balance_text", "account_flat", "account_under_balance", "account_under_main_balance"]
+)
+def test_the_account_is_read_wherever_and_however_its_balances_come(shape: str) -> None:
+    with serving("today", shape) as (sim, client, session):
+        sim.pay(999_999)
+        summary = client.account_summary(session)
+    assert summary.account is not None
+    assert summary.account.qris_balance == 999_999 and summary.account.qris_name == sim.shop_name
+    assert summary.account.qris_image_url == sim.qris_image_url
+    assert [e.amount for e in summary.history] == [999_999]
+
+
+@pytest.mark.parametrize("balance", ["Rp -", "-", "Rp 1.000,50", "banyak", None])
+def test_an_unreadable_account_balance_is_unknown_and_the_history_is_still_read(balance: object) -> None:
+    answer = {**alias_answer(), "account": {"results": {"qris_name": "TOKO", "qris_balance_str": balance}}}
+    transport = httpx.MockTransport(lambda _request: httpx.Response(200, json=answer))
+    with OrkutClient("https://example.test", "k" * 8, transport=transport) as client:
+        summary = client.account_summary(Session("demo", "1:" + "a" * 32, MerchantCode("1")))
+    assert summary.account is not None and summary.account.qris_balance is None
+    assert [e.amount for e in summary.history] == [25_001]
