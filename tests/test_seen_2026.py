@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from kasir import sources
+from kasir.errors import RateLimitedError
 from kasir.matching import SaleTerms, find_settlement
 from kasir.orkut.client import OrkutClient
 from kasir.orkut.types import MerchantCode, MutasiEntry, Session
@@ -176,10 +177,18 @@ def alias_answer(**row: Any) -> dict[str, Any]:
     return {"success": True, "qris_history": {"results": [{**base, **row}]}}
 
 
-def reading(answer: dict[str, Any]) -> MutasiEntry:
+SESSION = Session("demo", "1:" + "a" * 32, MerchantCode("1"))
+
+
+def answering(answer: dict[str, Any]) -> OrkutClient:
+    """A client whose server always gives ``answer`` (for the variants one shape stands for)."""
     transport = httpx.MockTransport(lambda _request: httpx.Response(200, json=answer))
-    with OrkutClient("https://example.test", "k" * 8, transport=transport) as client:
-        [entry] = client.history(Session("demo", "1:" + "a" * 32, MerchantCode("1")))
+    return OrkutClient("https://example.test", "k" * 8, transport=transport)
+
+
+def reading(answer: dict[str, Any]) -> MutasiEntry:
+    with answering(answer) as client:
+        [entry] = client.history(SESSION)
     return entry
 
 
@@ -246,8 +255,47 @@ def test_the_account_is_read_wherever_and_however_its_balances_come(shape: str) 
 @pytest.mark.parametrize("balance", ["Rp -", "-", "Rp 1.000,50", "banyak", None])
 def test_an_unreadable_account_balance_is_unknown_and_the_history_is_still_read(balance: object) -> None:
     answer = {**alias_answer(), "account": {"results": {"qris_name": "TOKO", "qris_balance_str": balance}}}
-    transport = httpx.MockTransport(lambda _request: httpx.Response(200, json=answer))
-    with OrkutClient("https://example.test", "k" * 8, transport=transport) as client:
-        summary = client.account_summary(Session("demo", "1:" + "a" * 32, MerchantCode("1")))
+    with answering(answer) as client:
+        summary = client.account_summary(SESSION)
     assert summary.account is not None and summary.account.qris_balance is None
     assert [e.amount for e in summary.history] == [25_001]
+
+
+# ---- rate limits ------------------------------------------------------------------------------
+
+
+def failed_check(profile: str, shape: str) -> sources.SourceFailedError:
+    """How the payment check fails on ``profile`` with ``shape`` on (it must fail)."""
+    with serving(profile, shape) as (_sim, client, session):
+        try:
+            sources.first_served(PAYMENT_ROUTES[profile], lambda s: sources.payments_for(client, session, s, [1]))
+        except sources.SourceFailedError as exc:
+            return exc
+    raise AssertionError(f"{shape} on {profile}: the check did not fail")
+
+
+@pytest.mark.parametrize("shape", ["rate_429", "rate_nested"])
+@pytest.mark.parametrize("profile", ["today", "gateway"])
+def test_a_rate_limit_on_the_history_is_a_five_minute_pause_of_the_history_menu(shape: str, profile: str) -> None:
+    failed = failed_check(profile, shape)
+    assert isinstance(failed.error, RateLimitedError) and failed.error.cooldown_s == 300
+    assert "Coba lagi dalam 5 menit" in failed.error.user_message
+    assert sources.PAYMENT_ROUTES[failed.source] == sources.HISTORY_MENU  # what the pause holds
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"success": False, "qris_withdraw": {"message": "Anda terlalu sering, coba kembali 5 menit"}},
+        {"success": True, "qris_history": {"success": False, "message": "Terlalu sering membuka menu qris merchant"}},
+        {"status": "success", "data": {"success": False, "message": "coba kembali 5 menit"}},
+    ],
+)
+def test_a_rate_limit_text_nested_in_a_failed_part_is_a_rate_limit(answer: dict[str, Any]) -> None:
+    with answering(answer) as client, pytest.raises(RateLimitedError):
+        client.history(SESSION)
+
+
+def test_a_rate_limit_text_in_a_part_that_did_not_fail_is_not_a_rate_limit() -> None:
+    answer = {**alias_answer(), "qris_withdraw": {"success": True, "message": "jangan terlalu sering menarik saldo"}}
+    assert reading(answer).amount == 25_001

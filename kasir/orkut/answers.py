@@ -115,6 +115,20 @@ def message_of(data: Mapping[str, Any] | None) -> str | None:
     return None
 
 
+def refusal_texts(data: Mapping[str, Any]) -> list[str]:
+    """The answer's own message, then those of its parts that failed: the upstream's refusals come nested
+    too (``{"success": false, "qris_withdraw": {"message": "... coba kembali 5 menit"}}``, or a history
+    part ``{"success": false, "message": ...}`` beside a successful envelope). A part that did not fail
+    is not read: its message is no refusal."""
+    texts = [own] if (own := message_of(data)) else []
+    failed = is_failure(data)
+    for holder in holders(data):
+        for part in holder.values():
+            if isinstance(part, Mapping) and (failed or is_failure(part)) and (said := message_of(part)):
+                texts.append(said)
+    return texts
+
+
 def mentions(message: str | None, words: tuple[str, ...]) -> bool:
     lowered = (message or "").lower()
     return any(w in lowered for w in words)

@@ -53,6 +53,7 @@ from kasir.orkut.answers import (
     mentions,
     message_of,
     opt_str,
+    refusal_texts,
     seed_entries,
     unreadable,
 )
@@ -298,9 +299,12 @@ class OrkutClient:
         status = answer.status
         data = json_object(answer.body)
         message = self._scrub(message_of(data)) if data is not None else None
-        if status in (429, 469) or mentions(message, RATE_LIMIT_WORDS):
+        texts = [self._scrub(text) or "" for text in refusal_texts(data)] if data is not None else []
+        rate_limited = next((text for text in texts if mentions(text, RATE_LIMIT_WORDS)), None)
+        if status in (429, 469) or rate_limited:
             cooldown = bounded.retry_after(answer.headers)
-            raise RateLimitedError(f"{path}: HTTP {status}", server_message=message, cooldown_s=cooldown)
+            said = rate_limited or message
+            raise RateLimitedError(f"{path}: HTTP {status}", server_message=said, cooldown_s=cooldown)
         if status in (404, 405):
             raise EndpointMissingError(f"{path}: HTTP {status}")
         if status in (401, 403):
