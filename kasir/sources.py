@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kasir import qris
-from kasir.errors import ApiError, EndpointMissingError, SessionExpiredError
+from kasir.errors import ApiError, EndpointMissingError, RateLimitedError, ServerSideRefusalError, SessionExpiredError
 from kasir.orkut.types import GeneratedQr, MutasiEntry, Session
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.wib import Clock
@@ -239,6 +239,24 @@ class SourceChoice:
         """The cadence of the source asked now: history-shaped routes have their own, slower one."""
         source = self.serving() or self.current or (self.candidates() or self.order)[0]
         return history_s if source in HISTORY_SHAPED else fast_s
+
+
+MAX_BACKOFF_S = 30.0
+
+
+def next_check_s(error: Exception, *, interval_s: float, failures: int, resting_s: float) -> float:
+    """When the payment check asks again after ``error``, its ``failures``-th failure in a row.
+
+    A rate limit: at the cadence while another route may be asked, else when the first pause ends
+    (``resting_s``). A refusal only the proxy's operator can lift: at the cadence, never slower, so the
+    fix is noticed at once (it costs the upstream nothing it would not refuse anyway). Anything else
+    (a network or server fault): backoff, doubling up to 30 s.
+    """
+    if isinstance(error, RateLimitedError):
+        return interval_s if not resting_s else resting_s + 0.05
+    if isinstance(error, ServerSideRefusalError):
+        return interval_s
+    return min(MAX_BACKOFF_S, interval_s * 2.0 ** min(failures, 5))
 
 
 # ---- the jobs, run on a worker thread --------------------------------------------------

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from kasir import sources
-from kasir.errors import RateLimitedError
+from kasir.errors import ApiError, NetworkRefusedError, RateLimitedError, ServerError, UpstreamOutdatedError
 from kasir.matching import SaleTerms, find_settlement
 from kasir.orkut.client import OrkutClient
 from kasir.orkut.types import MerchantCode, MutasiEntry, Session
@@ -180,10 +180,15 @@ def alias_answer(**row: Any) -> dict[str, Any]:
 SESSION = Session("demo", "1:" + "a" * 32, MerchantCode("1"))
 
 
-def answering(answer: dict[str, Any]) -> OrkutClient:
-    """A client whose server always gives ``answer`` (for the variants one shape stands for)."""
-    transport = httpx.MockTransport(lambda _request: httpx.Response(200, json=answer))
-    return OrkutClient("https://example.test", "k" * 8, transport=transport)
+def answering(answer: dict[str, Any] | bytes, status: int = 200) -> OrkutClient:
+    """A client whose server always gives ``answer``, JSON or plain text (the variants one shape stands for)."""
+
+    def respond(_request: httpx.Request) -> httpx.Response:
+        if isinstance(answer, bytes):
+            return httpx.Response(status, content=answer, headers={"Content-Type": "text/plain"})
+        return httpx.Response(status, json=answer)
+
+    return OrkutClient("https://example.test", "k" * 8, transport=httpx.MockTransport(respond))
 
 
 def reading(answer: dict[str, Any]) -> MutasiEntry:
@@ -299,3 +304,63 @@ def test_a_rate_limit_text_nested_in_a_failed_part_is_a_rate_limit(answer: dict[
 def test_a_rate_limit_text_in_a_part_that_did_not_fail_is_not_a_rate_limit() -> None:
     answer = {**alias_answer(), "qris_withdraw": {"success": True, "message": "jangan terlalu sering menarik saldo"}}
     assert reading(answer).amount == 25_001
+
+
+# ---- refusals that waiting does not fix ------------------------------------------------------
+
+REFUSALS = [("net_refused", NetworkRefusedError), ("version_gate", UpstreamOutdatedError)]
+
+
+@pytest.mark.parametrize(("shape", "error"), REFUSALS)
+@pytest.mark.parametrize("profile", ["seed", "today", "gateway"])
+def test_each_refusal_of_the_upstream_is_its_own_error_never_a_rate_limit(
+    profile: str, shape: str, error: type[ApiError]
+) -> None:
+    refused = failed_check(profile, shape).error
+    assert type(refused) is error and not isinstance(refused, RateLimitedError)
+
+
+@pytest.mark.parametrize(
+    ("shape", "names"),
+    [("net_refused", "Gunakan Jaringan Internet Lainnya"), ("version_gate", "Silakan perbarui aplikasi Order Kuota")],
+)
+def test_a_refusal_tells_the_cashier_in_one_line_who_must_act_and_that_the_sale_is_kept(shape: str, names: str) -> None:
+    message = failed_check("today", shape).error.user_message
+    assert "\n" not in message
+    assert "pengelola server API" in message  # the server side must act, not the cashier
+    assert "pembayaran tidak dapat terdeteksi" in message and "penjualan tetap tersimpan" in message
+    assert names in message  # the upstream's own words, verbatim
+    assert "Coba lagi" not in message  # waiting does not help
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (469, {"success": False, "message": "Gunakan Jaringan Internet Lainnya"}),
+        (200, {"success": False, "message": "469: Gunakan Jaringan Internet Lainnya"}),
+        (502, {"status": "error", "message": "469: Gunakan Jaringan Internet Lainnya"}),
+        (469, b"469: Gunakan Jaringan Internet Lainnya"),
+        (200, {"success": False, "qris_history": {"success": False, "message": "Gunakan jaringan internet lainnya"}}),
+    ],
+)
+def test_the_network_refusal_is_told_apart_however_it_comes(status: int, body: dict[str, Any] | bytes) -> None:
+    with answering(body, status) as client, pytest.raises(NetworkRefusedError):
+        client.history(SESSION)
+
+
+def test_the_version_gate_at_login_is_told_as_well() -> None:
+    gate = {"success": False, "message": "Silakan perbarui aplikasi Order Kuota terlebih dahulu"}
+    with answering(gate) as client, pytest.raises(UpstreamOutdatedError):
+        client.request_otp("demo", "secret")
+
+
+@pytest.mark.parametrize("refusal", [NetworkRefusedError("x"), UpstreamOutdatedError("x")])
+def test_after_a_refusal_the_next_check_comes_at_the_normal_cadence(refusal: ApiError) -> None:
+    assert sources.next_check_s(refusal, interval_s=10.0, failures=6, resting_s=0.0) == 10.0
+
+
+def test_after_a_rate_limit_the_next_check_waits_for_the_pause_and_other_failures_back_off() -> None:
+    assert sources.next_check_s(RateLimitedError("x"), interval_s=10.0, failures=1, resting_s=300.0) == 300.05
+    assert sources.next_check_s(RateLimitedError("x"), interval_s=3.0, failures=1, resting_s=0.0) == 3.0
+    assert sources.next_check_s(ServerError("x"), interval_s=3.0, failures=2, resting_s=0.0) == 12.0
+    assert sources.next_check_s(ServerError("x"), interval_s=3.0, failures=9, resting_s=0.0) == 30.0

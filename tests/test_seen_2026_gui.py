@@ -3,6 +3,7 @@ cashier reads, and what the payment check does next."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,39 @@ def test_a_rate_limit_pauses_the_history_for_five_minutes_for_payments_and_panel
         assert 295 < choice.cooldown_left(Source.HISTORY).total_seconds() <= 300
     qtbot.waitUntil(lambda: "Cek pembayaran: dijeda server (4:5" in window.payment_source_label.text(), timeout=5_000)
     assert "Coba lagi dalam 5 menit" in window.connection_banner.text()
+
+
+@pytest.mark.parametrize(
+    ("shape", "said", "logged"),
+    [
+        ("net_refused", "Gunakan Jaringan Internet Lainnya", "the upstream refuses the proxy's network"),
+        ("version_gate", "Silakan perbarui aplikasi Order Kuota", "the upstream's app-version gate"),
+    ],
+)
+def test_a_refusal_is_said_and_logged_checks_go_on_at_their_cadence_and_the_sale_pays_once_it_is_fixed(
+    open_app: OpenApp,
+    qtbot: QtBot,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    shape: str,
+    said: str,
+    logged: str,
+) -> None:
+    window = on_today(open_app, qtbot, tmp_path)
+    controller, sim = controller_of(window), sim_of(window)
+    caplog.set_level(logging.INFO)
+    sim.set_shape(shape)
+    start_sale(qtbot, window)
+    qtbot.waitUntil(lambda: said in window.connection_banner.text(), timeout=10_000)
+    assert "pengelola server API" in window.connection_banner.text()
+    assert any(r.levelno == logging.WARNING and logged in r.getMessage() for r in caplog.records)
+    checks: list[str] = []
+    controller.watcher.trouble.connect(checks.append)  # one per failed payment check
+    # At the 0.3 s cadence, not backing off (0.6, 1.2, 2.4, 4.8 s ... would take over 9 s for five).
+    qtbot.waitUntil(lambda: len(checks) >= 5, timeout=5_000)
+    assert not controller.watcher.choice.cooldown_left() and not controller.panel.choice.cooldown_left()
+    assert "dijeda" not in window.payment_source_label.text()
+    sim.set_shape(shape, on=False)  # the proxy's operator fixed it
+    sim.pay(controller.view.nominal or 0)
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert not window.connection_banner.isVisible()

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_WORDS = ("terlalu sering", "coba kembali 5 menit", "too many")
+# Refusals waiting does not fix (CONTRACT.md, "Seen in 2026"): told apart from a rate limit, and read
+# first, since the network refusal comes as "469: ..." (469 is also the upstream's rate-limit status).
+NETWORK_REFUSED_WORDS = ("gunakan jaringan internet lain",)
+VERSION_GATE_WORDS = ("perbarui aplikasi", "perbaharui aplikasi", "update aplikasi")
 # Phrases that mean the token is no longer accepted. A message that merely contains the word
 # "token" (say "token QR tidak dikenal") is not one of them.
 SESSION_PHRASES = (

@@ -30,18 +30,22 @@ from kasir.errors import (
     ConfigError,
     EndpointMissingError,
     NetworkError,
+    NetworkRefusedError,
     RateLimitedError,
     RejectedError,
     ServerError,
     SessionExpiredError,
     UnauthorizedError,
+    UpstreamOutdatedError,
 )
 from kasir.loopback import is_loopback_host
 from kasir.money import MoneyError, parse_rupiah
 from kasir.orkut.answers import (
+    NETWORK_REFUSED_WORDS,
     RATE_LIMIT_WORDS,
     SESSION_PHRASES,
     UNKNOWN_ACTION_WORDS,
+    VERSION_GATE_WORDS,
     account_in,
     history_entries,
     holders,
@@ -300,6 +304,7 @@ class OrkutClient:
         data = json_object(answer.body)
         message = self._scrub(message_of(data)) if data is not None else None
         texts = [self._scrub(text) or "" for text in refusal_texts(data)] if data is not None else []
+        self._refuse_for_the_operator(path, status, texts or [answer.body[:300].decode("utf-8", "replace")])
         rate_limited = next((text for text in texts if mentions(text, RATE_LIMIT_WORDS)), None)
         if status in (429, 469) or rate_limited:
             cooldown = bounded.retry_after(answer.headers)
@@ -318,6 +323,18 @@ class OrkutClient:
                 raise SessionExpiredError(f"{path}: session refused", server_message=message)
             raise RejectedError(f"{path}: HTTP {status}", server_message=message)
         return data
+
+    def _refuse_for_the_operator(self, path: str, status: int, texts: list[str]) -> None:
+        """Raise the upstream's refusals that only the proxy's operator can lift, each its own error
+        and log wording (the worker logs the error's repr)."""
+        network = next((t for t in texts if mentions(t, NETWORK_REFUSED_WORDS)), None)
+        if network is not None:
+            detail = f"{path}: HTTP {status}, the upstream refuses the proxy's network; the proxy operator must move it"
+            raise NetworkRefusedError(detail, server_message=network.strip())
+        gate = next((t for t in texts if mentions(t, VERSION_GATE_WORDS)), None)
+        if gate is not None:
+            detail = f"{path}: HTTP {status}, the upstream's app-version gate; the proxy operator must update"
+            raise UpstreamOutdatedError(detail, server_message=gate)
 
 
 MAX_IMAGE_HOPS = 3

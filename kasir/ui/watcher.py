@@ -32,7 +32,6 @@ from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
 from kasir.wib import Clock, ServerClock
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -257,11 +256,10 @@ class PaymentWatcher(QObject):
         if isinstance(error, RateLimitedError):
             self.choice.cool_down(source or self.choice.order[0], error.cooldown_s)
             self.source_changed.emit()  # the label shows the cool-down
-            # Another route may still be asked, at its own cadence; else wait for the first to wake.
-            waiting = self.choice.cooldown_left().total_seconds()
-            delay_s = self.interval_ms() / 1000 if not waiting else waiting + 0.05
-        else:
-            delay_s = min(MAX_BACKOFF_S, self.interval_ms() / 1000 * 2 ** min(self._failures, 5))
+        # Another route may still be asked, at its own cadence; else wait for the first to wake.
+        resting_s = self.choice.cooldown_left().total_seconds()
+        interval_s = self.interval_ms() / 1000
+        delay_s = sources.next_check_s(error, interval_s=interval_s, failures=self._failures, resting_s=resting_s)
         if not isinstance(error, ApiError):
             log.error("payment poll failed: %r", error)
         self._troubled = True
