@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from kasir import sources
+from kasir import sources, wib
 from kasir.errors import ApiError, NetworkRefusedError, RateLimitedError, ServerError, UpstreamOutdatedError
 from kasir.matching import SaleTerms, find_settlement
+from kasir.orkut import client as client_module
 from kasir.orkut.client import OrkutClient
 from kasir.orkut.types import MerchantCode, MutasiEntry, Session
 from kasir.simulator import DEMO_API_KEY, SHAPES, OrkutSimulator, SimPayment
-from kasir.sources import Source
+from kasir.source_status import source_text
+from kasir.sources import GatewayState, Source
 
 PAYMENT_ROUTES = {"seed": (Source.SEED, Source.HISTORY), "today": (Source.HISTORY,), "gateway": (Source.GATEWAY,)}
 PANEL_ROUTES = {"seed": (Source.SEED, Source.HISTORY), "today": (Source.HISTORY,), "gateway": (Source.GATEWAY,)}
@@ -364,3 +367,73 @@ def test_after_a_rate_limit_the_next_check_waits_for_the_pause_and_other_failure
     assert sources.next_check_s(RateLimitedError("x"), interval_s=3.0, failures=1, resting_s=0.0) == 3.0
     assert sources.next_check_s(ServerError("x"), interval_s=3.0, failures=2, resting_s=0.0) == 12.0
     assert sources.next_check_s(ServerError("x"), interval_s=3.0, failures=9, resting_s=0.0) == 30.0
+
+
+# ---- the gateway's cekaktif -----------------------------------------------------------------
+
+
+def test_cekaktif_is_sent_to_the_gateway_with_the_accounts_body_and_online_means_up() -> None:
+    with serving("gateway") as (sim, client, session):
+        state = sources.gateway_state(client, session)
+    assert state is GatewayState.ONLINE
+    assert sim.cekaktif_bodies == [
+        {"action": "cekaktif", "username": sim.username, "auth_token": session.token, "merchant": sim.account_id}
+    ]
+
+
+def test_a_gateway_that_says_it_is_offline_is_offline() -> None:
+    with serving("gateway", "gateway_offline") as (_sim, client, session):
+        assert sources.gateway_state(client, session) is GatewayState.OFFLINE
+
+
+@pytest.mark.parametrize(
+    ("status", "answer"),
+    [
+        (200, {"status": "success", "account_status": "MAINTENANCE"}),
+        (200, {"status": "success", "account_status": ""}),
+        (200, {"status": "success"}),
+        (200, {"status": "error", "message": "Token tidak valid"}),
+        (500, {"message": "Internal Server Error"}),
+        (404, b"<html>404 Not Found</html>"),
+    ],
+)
+def test_any_other_answer_of_cekaktif_is_offline(status: int, answer: dict[str, Any] | bytes) -> None:
+    with answering(answer, status) as client:
+        assert sources.gateway_state(client, SESSION) is GatewayState.OFFLINE
+
+
+def test_no_answer_to_cekaktif_within_its_deadline_is_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert client_module.CEKAKTIF_DEADLINE_S == 5.0  # the operator's own wait
+    monkeypatch.setattr(client_module, "CEKAKTIF_DEADLINE_S", 0.3)
+    with serving("gateway") as (sim, client, session):
+        sim.inject("hang", path=sim.gateway_path)
+        assert sources.gateway_state(client, session) is GatewayState.OFFLINE
+
+
+def test_the_gateway_is_asked_for_its_state_at_most_once_a_minute() -> None:
+    now = [datetime(2026, 11, 25, 9, 0, tzinfo=wib.WIB)]
+    watch = sources.GatewayWatch(lambda: now[0])
+    with serving("gateway") as (_sim, client, session):
+        assert watch.due()
+        watch.check(client, session)
+        now[0] += timedelta(seconds=59)
+        assert not watch.due()
+        now[0] += timedelta(seconds=1)
+        assert watch.due()
+    assert watch.state is GatewayState.ONLINE
+
+
+@pytest.mark.parametrize("state", [GatewayState.ONLINE, GatewayState.OFFLINE])
+def test_the_label_says_the_gateways_state_while_the_gateway_serves_payments(state: GatewayState) -> None:
+    choice = sources.SourceChoice("pembayaran", sources.PAYMENT_ORDER, lambda: datetime(2026, 11, 25, tzinfo=wib.WIB))
+    choice.record(sources.Served([], Source.GATEWAY))
+    choice.gateway.record(state)
+    text = source_text(choice, Source.GATEWAY, choice, poll_s=3, history_s=10)
+    assert f"Status gateway: {state.value}" in text.split(" · ")
+
+
+def test_the_label_says_nothing_of_the_gateway_while_another_route_serves() -> None:
+    choice = sources.SourceChoice("pembayaran", sources.PAYMENT_ORDER, lambda: datetime(2026, 11, 25, tzinfo=wib.WIB))
+    choice.gateway.record(GatewayState.OFFLINE)
+    choice.record(sources.Served([], Source.HISTORY))
+    assert "gateway" not in source_text(choice, Source.LOCAL, choice, poll_s=3, history_s=10).lower()

@@ -4,6 +4,7 @@ cashier reads, and what the payment check does next."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,16 @@ def test_a_refusal_is_said_and_logged_checks_go_on_at_their_cadence_and_the_sale
     sim.pay(controller.view.nominal or 0)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert not window.connection_banner.isVisible()
+
+
+def test_the_gateways_own_state_shows_in_the_bottom_label_while_it_serves_payments(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = on_today(open_app, qtbot, tmp_path, profile="gateway")
+    controller, sim = controller_of(window), sim_of(window)
+    controller.watcher.choice.gateway.every = timedelta(0)  # ask at every check, not once a minute
+    start_sale(qtbot, window)
+    qtbot.waitUntil(lambda: "Status gateway: ONLINE" in window.payment_source_label.text(), timeout=10_000)
+    sim.set_shape("gateway_offline")
+    qtbot.waitUntil(lambda: "Status gateway: OFFLINE" in window.payment_source_label.text(), timeout=10_000)
+    assert sim.cekaktif_bodies[-1]["merchant"] == sim.account_id

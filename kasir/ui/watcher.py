@@ -194,12 +194,17 @@ class PaymentWatcher(QObject):
         terms = SaleTerms(watch.nominal, watch.created_at + offset, not_after=not_after) if watch else None
         claimed = self._claimed
         nominals = [w.nominal for w in (watch, *shop) if w is not None]
+        gateway = self.choice.gateway if self.choice.current is Source.GATEWAY and self.choice.gateway.due() else None
 
         def job(client: OrkutClient | None) -> PollResult:
             client = client_required(client)
-            served = sources.first_served(
-                candidates, lambda source: sources.payments_for(client, session, source, nominals)
-            )
+            try:
+                served = sources.first_served(
+                    candidates, lambda source: sources.payments_for(client, session, source, nominals)
+                )
+            finally:  # after the payments, whatever they gave: the label shows the gateway's own word
+                if gateway is not None:
+                    gateway.check(client, session)
             return PollResult(served, find_settlement(served.value, terms, claimed) if terms else None)
 
         self._tasks.call_api(job, lambda result: self._answered(watch, result), lambda exc: self._failed(watch, exc))
