@@ -304,9 +304,10 @@ def test_a_rate_limit_text_nested_in_a_failed_part_is_a_rate_limit(answer: dict[
         client.history(SESSION)
 
 
-def test_a_rate_limit_text_in_a_part_that_did_not_fail_is_not_a_rate_limit() -> None:
-    answer = {**alias_answer(), "qris_withdraw": {"success": True, "message": "jangan terlalu sering menarik saldo"}}
-    assert reading(answer).amount == 25_001
+@pytest.mark.parametrize("success", [True, False])
+def test_a_rate_limit_of_another_menu_beside_a_good_history_is_not_a_pause_of_the_history(success: bool) -> None:
+    withdraw = {"success": success, "message": "Anda terlalu sering menarik saldo, coba kembali 5 menit"}
+    assert reading({**alias_answer(), "qris_withdraw": withdraw}).amount == 25_001
 
 
 # ---- refusals that waiting does not fix ------------------------------------------------------

@@ -45,6 +45,9 @@ SESSION_PHRASES = (
     "token salah",
     "unauthori",
 )
+# The upstream's static-QR history, and its own dynamic-QR history: either, or both, may come.
+HISTORY_KEYS = ("qris_history", "qris_ajaib_history")
+_ANSWER_PARTS = frozenset({"data", *HISTORY_KEYS})  # a failure of these is the answer's own
 NO_DATA_WORDS = ("no data", "tidak ada data", "data tidak ditemukan", "belum ada")
 UNKNOWN_ACTION_WORDS = ("action tidak", "unknown action", "invalid action", "action not")
 
@@ -120,15 +123,17 @@ def message_of(data: Mapping[str, Any] | None) -> str | None:
 
 
 def refusal_texts(data: Mapping[str, Any]) -> list[str]:
-    """The answer's own message, then those of its parts that failed: the upstream's refusals come nested
-    too (``{"success": false, "qris_withdraw": {"message": "... coba kembali 5 menit"}}``, or a history
-    part ``{"success": false, "message": ...}`` beside a successful envelope). A part that did not fail
-    is not read: its message is no refusal."""
+    """The answer's own message, then those of its failed parts that speak for the whole answer: any
+    part of a failed answer (``{"success": false, "qris_withdraw": {"message": "... coba kembali 5
+    menit"}}``), or, in a successful envelope, a failed wrapper or history part. Another menu's failure
+    beside a good history (a failed ``qris_withdraw``) is no refusal of the history."""
     texts = [own] if (own := message_of(data)) else []
     failed = is_failure(data)
     for holder in holders(data):
-        for part in holder.values():
-            if isinstance(part, Mapping) and (failed or is_failure(part)) and (said := message_of(part)):
+        for key, part in holder.items():
+            if not isinstance(part, Mapping) or not (failed or (key in _ANSWER_PARTS and is_failure(part))):
+                continue
+            if said := message_of(part):
                 texts.append(said)
     return texts
 
@@ -239,10 +244,6 @@ _HISTORY_REFF = re.compile(r"id([0-9]{1,20})", re.IGNORECASE)
 def _history_id_in(issuer_reff: str) -> str:
     found = _HISTORY_REFF.fullmatch(issuer_reff)
     return found.group(1) if found else ""
-
-
-# The upstream's static-QR history, and its own dynamic-QR history: either, or both, may come.
-HISTORY_KEYS = ("qris_history", "qris_ajaib_history")
 
 
 def history_entries(data: Mapping[str, Any], what: str) -> list[MutasiEntry]:
