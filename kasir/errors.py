@@ -108,6 +108,32 @@ class RateLimitedError(ApiError):
         return f"{super().user_message} Coba lagi dalam {minutes} menit."
 
 
+class ServerSideRefusalError(ApiError):
+    """The upstream (OrderKuota) refuses the proxy itself, for a reason waiting does not fix: the
+    proxy's operator must act. Not a rate limit: nothing is paused, checks go on at their cadence so
+    the fix is noticed at once. The cashier reads who must act and that the sale is kept."""
+
+    default_message = "Order Kuota menolak server API."
+    consequence = " Sampai itu pembayaran tidak dapat terdeteksi; penjualan tetap tersimpan."
+
+    @property
+    def user_message(self) -> str:
+        said = f" Pesan server: {self.server_message.rstrip('.')}." if self.server_message else ""
+        return f"{self.default_message}{self.consequence}{said}"
+
+
+class NetworkRefusedError(ServerSideRefusalError):
+    """ "469: Gunakan Jaringan Internet Lainnya": the upstream refuses the network the proxy asks from."""
+
+    default_message = "Order Kuota menolak jaringan server API; pengelola server API harus memakai jaringan lain."
+
+
+class UpstreamOutdatedError(ServerSideRefusalError):
+    """ "Silakan perbarui aplikasi Order Kuota terlebih dahulu": the upstream's app-version gate."""
+
+    default_message = "Order Kuota meminta versi aplikasi yang lebih baru; pengelola server API harus memperbaruinya."
+
+
 class ServerError(ApiError):
     default_message = "Server sedang bermasalah. Coba lagi sebentar lagi."
 

@@ -68,7 +68,47 @@ SHAPES = (
     "otp_sms",  # the OTP goes out by SMS
     "json404",  # a route not served answers JSON instead of an HTML page
     "qris_look_alike",  # the account's QRIS image: the shop's name, another account's id and NMID
+    # Seen in 2026 (CONTRACT.md): the /kasir list shape of OrderKuota's own merchant gateway ...
+    "reff_history_id",  # seed issuer_reff = the history id ("160000001")
+    "reff_id_prefix",  # seed issuer_reff = "id" + the history id ("id160000001")
+    "date_dmy_zero",  # seed dates "DD-MM-YYYY HH:MM:00" (the seconds dropped)
+    "date_dmy_minute",  # seed dates "DD-MM-YYYY HH:MM"
+    "qris_brand",  # seed qris holds the brand ("DANA") instead of "static"
+    "data_null",  # "no data" as {"status": "success", "data": null} (seed routes and the gateway)
+    # ... the history under another key, and its rows' key aliases ...
+    "ajaib_only",  # the history under qris_ajaib_history.results instead of qris_history.results
+    "ajaib_beside",  # both histories: some payments in one, some in the other, the newest in both
+    "key_aliases",  # history rows name their keys credit/debit/saldo/date/created_at/waktu/note/bank/...
+    "rrn_in_note",  # the history row's keterangan carries the RRN as "R#…", "RRN:…" or "REF:…"
+    # ... the account ...
+    "balance_text",  # account balances as text only: "Rp 999.999" and "Rp 999,999"
+    "account_flat",  # the account's fields at the answer's top level
+    "account_under_balance",  # the account under "balance" instead of "account"
+    "account_under_main_balance",  # the account under "main_balance"
+    # ... and refusals: rate limits pause the history menu, the other two waiting does not fix.
+    "rate_429",  # the history menu answers HTTP 429
+    "rate_nested",  # {"success": false, "qris_withdraw": {"message": "... coba kembali 5 menit"}}
+    "net_refused",  # "469: Gunakan Jaringan Internet Lainnya": the upstream refuses the proxy's network
+    "version_gate",  # "Silakan perbarui aplikasi Order Kuota terlebih dahulu": the upstream's version gate
+    "gateway_offline",  # the gateway's cekaktif answers account_status "OFFLINE"
 )
+# Refusals of the upstream reach every route that asks it about the account; a rate limit only the
+# history menu (/mutasi and the gateway's mutasi_orkut).
+RATE_LIMITS: dict[str, tuple[int, dict[str, Any]]] = {
+    "rate_429": (429, {"success": False, "message": "Too Many Requests"}),
+    "rate_nested": (
+        200,
+        {
+            "success": False,
+            "qris_withdraw": {"message": "Anda terlalu sering membuka menu qris merchant, coba kembali 5 menit"},
+        },
+    ),
+}
+REFUSALS: dict[str, tuple[int, dict[str, Any]]] = {
+    "net_refused": (469, {"success": False, "message": "469: Gunakan Jaringan Internet Lainnya"}),
+    "version_gate": (200, {"success": False, "message": "Silakan perbarui aplikasi Order Kuota terlebih dahulu"}),
+}
+RRN_MARKS = ("R#", "RRN:", "REF:")
 NOT_FOUND_HTML = (
     b"<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n"
     b"<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -122,31 +162,43 @@ class SimPayment:
     balance: int = 0
 
     def as_kasir(self, shapes: frozenset[str] = frozenset()) -> dict[str, Any]:
-        local = self.date.astimezone(wib.WIB)
-        date = local.strftime("%Y-%m-%d %H:%M:%S")
-        if "date_minute" in shapes:
-            date = local.strftime("%Y-%m-%d %H:%M")
-        elif "date_dmy_dash" in shapes:
-            date = local.strftime("%d-%m-%Y %H:%M:%S")
-        elif "date_iso" in shapes:
-            date = local.isoformat(timespec="seconds")
-        elif "date_garbage" in shapes:
-            date = "kemarin sore"
         amount: Any = str(self.amount)
         if "amount_int" in shapes:
             amount = self.amount
         elif "amount_dots" in shapes:
             amount = format_rupiah(self.amount)[3:]
         return {
-            "date": date,
+            "date": self._kasir_date(shapes),
             "amount": amount,
             "type": self.type,
-            "qris": "static" if self.type == "CR" else "",
+            "qris": (self.brand if "qris_brand" in shapes else "static") if self.type == "CR" else "",
             "brand_name": self.brand,
-            "issuer_reff": self.issuer_reff,
+            "issuer_reff": self._kasir_reff(shapes),
             "buyer_reff": self.buyer_reff,
             "balance": "-" if "balance_dash" in shapes else str(self.balance),
         }
+
+    def _kasir_date(self, shapes: frozenset[str]) -> str:
+        local = self.date.astimezone(wib.WIB)
+        formats = {
+            "date_minute": "%Y-%m-%d %H:%M",
+            "date_dmy_dash": "%d-%m-%Y %H:%M:%S",
+            "date_dmy_zero": "%d-%m-%Y %H:%M:00",
+            "date_dmy_minute": "%d-%m-%Y %H:%M",
+        }
+        if "date_iso" in shapes:
+            return local.isoformat(timespec="seconds")
+        if "date_garbage" in shapes:
+            return "kemarin sore"
+        chosen = next((f for shape, f in formats.items() if shape in shapes), "%Y-%m-%d %H:%M:%S")
+        return local.strftime(chosen)
+
+    def _kasir_reff(self, shapes: frozenset[str]) -> str:
+        if "reff_history_id" in shapes:
+            return str(self.id)
+        if "reff_id_prefix" in shapes:
+            return f"id{self.id}"
+        return self.issuer_reff
 
     def as_history(self, shapes: frozenset[str] = frozenset()) -> dict[str, Any]:
         dots = format_rupiah(self.amount)[3:]
@@ -162,18 +214,53 @@ class SimPayment:
             saldo = "-"
         elif "saldo_comma" in shapes:
             saldo += ",00"
-        return {
+        keterangan = self.buyer_reff if incoming else "Pencairan Saldo QRIS"
+        if "rrn_in_note" in shapes:
+            keterangan = f"{keterangan} {RRN_MARKS[self.id % len(RRN_MARKS)]}{self.issuer_reff}"
+        row = {
             "id": self.id,
             "debet": "0",
             # Withdrawals really do show their amount in kredit; status tells them apart.
             "kredit": self.amount if "amount_int" in shapes else dots,
             "saldo_akhir": saldo,
-            "keterangan": self.buyer_reff if incoming else "Pencairan Saldo QRIS",
+            "keterangan": keterangan,
             "tanggal": tanggal,
             "status": "IN" if incoming else "OUT",
             "fee": "",
             "brand": {"name": self.brand, "logo": ""},
         }
+        return self._aliased(row) if "key_aliases" in shapes else row
+
+    def _aliased(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The row under one of the sets of key names clients guard against (each payment its own)."""
+        names = HISTORY_ALIASES[self.id % len(HISTORY_ALIASES)]
+        brand = row["brand"]["name"]
+        renamed = {names.get(key, key): value for key, value in row.items()}
+        if "brand" in names:  # a flat brand name under another key
+            renamed[names["brand"]] = brand
+        return renamed
+
+
+# Each set renames some keys of a history row; together they use every alias of CONTRACT.md.
+HISTORY_ALIASES: tuple[dict[str, str], ...] = (
+    {
+        "kredit": "credit",
+        "debet": "debit",
+        "saldo_akhir": "saldo",
+        "tanggal": "date",
+        "keterangan": "description",
+        "brand": "bank",
+    },
+    {
+        "kredit": "credit",
+        "debet": "debit",
+        "saldo_akhir": "balance_after",
+        "tanggal": "created_at",
+        "keterangan": "note",
+        "brand": "bank_name",
+    },
+    {"tanggal": "waktu", "brand": "issuer"},
+)
 
 
 @dataclass
@@ -213,6 +300,7 @@ class OrkutSimulator:
         self.skew_s = 0.0  # the server's clock minus the real one: a PC whose clock is off sees this
         self.history_min_interval_s = 0.0  # > 0: answer "terlalu sering" to faster /mutasi callers
         self._last_history = 0.0
+        self.cekaktif_bodies: list[dict[str, Any]] = []  # every body the gateway's cekaktif was sent
         self.image_requests: list[dict[str, str]] = []  # headers of every QRIS image download
         self.image_trickle = False  # the image host sends its headers one byte every 0.5 s
         self.image_delay_s = 0.0  # the image host takes this long to answer
@@ -399,8 +487,19 @@ class OrkutSimulator:
         route = routes.get(path)
         if route is None or not self.serves(path):
             return 404, {"success": False, "message": "Not found"}
+        refused = self._upstream_refusal(path, body)
+        if refused:
+            return refused
         status, answer = route(body)
         return status, self._reshape(answer)
+
+    def _upstream_refusal(self, path: str, body: dict[str, Any]) -> tuple[int, Any] | None:
+        """A refusal of the upstream itself (its network gate, its version gate): every route that asks
+        it about the account hears it; login, the QR and the gateway's own state do not."""
+        asks_upstream = path in ("/kasir/orkut/status-pembayaran", "/kasir/orkut/mutasi", "/mutasi") or (
+            path == GATEWAY_PATH and body.get("action") == "mutasi_orkut"
+        )
+        return next((REFUSALS[s] for s in REFUSALS if s in self.shapes), None) if asks_upstream else None
 
     def _reshape(self, answer: Any) -> Any:
         """Apply the envelope shapes public clients have seen to a successful answer."""
@@ -480,8 +579,12 @@ class OrkutSimulator:
             # Like the real endpoint: by amount only, any day, money in and out alike.
             rows = [p.as_kasir(self.shapes) for p in self.payments if str(p.amount) == nominal]
         if not rows:
-            return 200, {"status": "success", "message": "no data"}
+            return 200, self._no_data({"status": "success", "message": "no data"})
         return 200, {"status": "success", "data": rows[::-1]}
+
+    def _no_data(self, answer: dict[str, Any]) -> dict[str, Any]:
+        """The seed's "no data", or ``data: null`` with no message at all (``data_null``)."""
+        return {"status": "success", "data": None} if "data_null" in self.shapes else answer
 
     def _mutasi_today(self, body: dict[str, Any]) -> tuple[int, Any]:
         refusal = self._session_refusal(body, "merchant", True)
@@ -492,55 +595,80 @@ class OrkutSimulator:
             rows = [p.as_kasir(self.shapes) for p in self.payments if p.date.date() == day]
         key = secrets.token_hex(10)
         if not rows:
-            return 200, {
-                "status": "success",
-                "message": "no data",
-                "data": None,
-                "merchant": self.account_id,
-                "key": key,
-            }
+            empty = {"status": "success", "message": "no data", "data": None, "merchant": self.account_id, "key": key}
+            return 200, self._no_data(empty)
         answer = {"status": "success", "message": None, "data": rows[::-1], "merchant": self.account_id, "key": key}
         return 200, answer
 
-    def _mutasi_summary(self, body: dict[str, Any]) -> tuple[int, Any]:
-        refusal = self._session_refusal(body, "merchant_id", False)
-        if refusal:
-            return refusal
+    def _history_menu(self) -> tuple[int, Any] | None:
+        """The upstream's QRIS history menu refuses when asked too often (or a shape says it does)."""
         now = time.monotonic()
         with self._lock:
             too_soon = self.history_min_interval_s and now - self._last_history < self.history_min_interval_s
             self._last_history = now
-            rows = [p.as_history(self.shapes) for p in self.payments[::-1]]
-            balance = self.payments[-1].balance if self.payments else 0
         if too_soon:
             return 200, {"success": False, "message": "Anda terlalu sering, coba kembali 5 menit lagi"}
-        return 200, {
-            "success": True,
-            "qris_history": {"success": True, "total": len(rows), "page": 1, "pages": 1, "results": rows},
-            "account": {
-                "success": True,
-                "results": {
-                    "id": int(self.account_id),
-                    "username": self.username,
-                    "name": self.shop_name,
-                    "email": "demo@contoh.id",
-                    "phone": "08000000000",
-                    "balance": 0,
-                    "balance_str": "Rp 0",
-                    "qris_balance": balance,
-                    "qris_balance_str": format_rupiah(balance),
-                    "qrcode": "",
-                    "qris": self.qris_image_url,
-                    "qris_name": self.shop_name,
-                },
-            },
+        return next((RATE_LIMITS[s] for s in RATE_LIMITS if s in self.shapes), None)
+
+    def _histories(self) -> dict[str, Any]:
+        """``qris_history`` and/or ``qris_ajaib_history`` (the upstream's dynamic-QR history)."""
+        with self._lock:
+            payments = self.payments[::-1]
+        rows = [p.as_history(self.shapes) for p in payments]
+        if "ajaib_only" in self.shapes:
+            return {"qris_ajaib_history": {"success": True, "results": rows}}
+        if "ajaib_beside" not in self.shapes:
+            return {"qris_history": {"success": True, "total": len(rows), "page": 1, "pages": 1, "results": rows}}
+        # Odd ids in one, even in the other, the newest in both (it must still be one payment).
+        newest = payments[0].id if payments else None
+        static = [r for p, r in zip(payments, rows, strict=True) if p.id % 2 or p.id == newest]
+        dynamic = [r for p, r in zip(payments, rows, strict=True) if not p.id % 2 or p.id == newest]
+        return {
+            "qris_history": {"success": True, "results": static},
+            "qris_ajaib_history": {"success": True, "results": dynamic},
         }
+
+    def _mutasi_summary(self, body: dict[str, Any]) -> tuple[int, Any]:
+        refusal = self._session_refusal(body, "merchant_id", False) or self._history_menu()
+        if refusal:
+            return refusal
+        with self._lock:
+            balance = self.payments[-1].balance if self.payments else 0
+        return 200, {"success": True, **self._histories(), **self._account(balance)}
+
+    def _account(self, qris_balance: int) -> dict[str, Any]:
+        """The account as the answer's shape puts it: under account.results, flat, or another key."""
+        fields: dict[str, Any] = {
+            "id": int(self.account_id),
+            "username": self.username,
+            "name": self.shop_name,
+            "email": "demo@contoh.id",
+            "phone": "08000000000",
+            "balance": 0,
+            "balance_str": "Rp 0",
+            "qris_balance": qris_balance,
+            "qris_balance_str": format_rupiah(qris_balance),
+            "qrcode": "",
+            "qris": self.qris_image_url,
+            "qris_name": self.shop_name,
+        }
+        if "balance_text" in self.shapes:  # text only, the QRIS balance with a comma for thousands
+            del fields["balance"], fields["qris_balance"]
+            fields["qris_balance_str"] = format_rupiah(qris_balance).replace(".", ",")
+        if "account_flat" in self.shapes:
+            return fields
+        key = "account"
+        if "account_under_balance" in self.shapes:
+            key = "balance"
+        elif "account_under_main_balance" in self.shapes:
+            key = "main_balance"
+        return {key: {"success": True, "results": fields}}
 
     def _gateway(self, body: dict[str, Any]) -> tuple[int, Any]:
         """The operator's single route: the action names the job."""
         action = body.get("action")
         if action == "cekaktif":
-            return 200, {"status": "success", "account_status": "online"}
+            return self._cekaktif(body)
         if action == "qris_generate":
             nominal = str(body.get("nominal", ""))
             static = str(body.get("qr_string", ""))
@@ -552,13 +680,25 @@ class OrkutSimulator:
                 return 200, {"status": "error", "message": "QRIS statis tidak valid"}
             return 200, {"status": "success", "data": {"qris_content": content}}
         if action == "mutasi_orkut":
-            refusal = self._session_refusal(body, "merchant", False, user_key="username")
+            refusal = self._session_refusal(body, "merchant", False, user_key="username") or self._history_menu()
             if refusal:
                 return refusal
             with self._lock:
-                rows = [p.as_history(self.shapes) for p in self.payments[::-1]]
-            return 200, {"status": "success", "data": {"qris_history": {"success": True, "results": rows}}}
+                empty = not self.payments
+            if empty and "data_null" in self.shapes:
+                return 200, {"status": "success", "data": None}
+            return 200, {"status": "success", "data": self._histories()}
         return 200, {"status": "error", "message": f"Action tidak dikenal: {action}"}
+
+    def _cekaktif(self, body: dict[str, Any]) -> tuple[int, Any]:
+        """The gateway's on-line state, for the account the body names (the operator's 2026 body)."""
+        with self._lock:
+            self.cekaktif_bodies.append(dict(body))
+        refusal = self._session_refusal(body, "merchant", False, user_key="username")
+        if refusal:
+            return refusal
+        state = "OFFLINE" if "gateway_offline" in self.shapes else "ONLINE"
+        return 200, {"status": "success", "account_status": state}
 
     def qris_png(self, request_headers: dict[str, str]) -> bytes:
         """The account's static QRIS as a PNG, like the upstream's image host serves it."""

@@ -37,6 +37,9 @@ def source_text(
         every = seconds_text(payments.interval_s(poll_s, history_s))
         paused = "".join(f"; {sources.LABEL[s]} dijeda {clock_text(left)}" for s, left in resting)
         parts = [f"Cek pembayaran: {sources.LABEL[serving]} (tiap {every}{paused})"]
+    gateway = payments.gateway.state
+    if gateway is not None and payments.current is Source.GATEWAY:  # the operator's cekaktif, in its words
+        parts.append(f"Status gateway: {gateway.value}")
     if qr is not None:
         parts.append(f"QR: {sources.LABEL[qr]}")
     if not panel.ready():

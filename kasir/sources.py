@@ -18,6 +18,7 @@ caller retries it with backoff, because a passing outage must not move a shop of
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +26,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from kasir import qris
-from kasir.errors import ApiError, EndpointMissingError, SessionExpiredError
+from kasir.errors import ApiError, EndpointMissingError, RateLimitedError, ServerSideRefusalError, SessionExpiredError
 from kasir.orkut.types import GeneratedQr, MutasiEntry, Session
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.wib import Clock
@@ -166,6 +167,10 @@ class SourceChoice:
     routes: Mapping[Source, str] = field(default_factory=dict)
     cooldowns: dict[str, datetime] = field(default_factory=dict)
     _missing_since: dict[Source, datetime] = field(default_factory=dict)
+    gateway: GatewayWatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.gateway = GatewayWatch(self.clock)
 
     def candidates(self) -> tuple[Source, ...]:
         """The order without the sources known not to be served; a due re-probe puts them back."""
@@ -239,6 +244,80 @@ class SourceChoice:
         """The cadence of the source asked now: history-shaped routes have their own, slower one."""
         source = self.serving() or self.current or (self.candidates() or self.order)[0]
         return history_s if source in HISTORY_SHAPED else fast_s
+
+
+class GatewayState(StrEnum):
+    """The gateway's own on-line state, as its ``cekaktif`` says it (the operator's words)."""
+
+    ONLINE = "ONLINE"
+    OFFLINE = "OFFLINE"
+
+
+CEKAKTIF_EVERY = timedelta(minutes=1)
+
+
+def gateway_state(client: OrkutClient, session: Session) -> GatewayState:
+    """Ask ``cekaktif``: up only when ``account_status`` is ``"ONLINE"``; anything else, a failure or
+    no answer within 5 s is ``OFFLINE`` (as the operator's own code reads it)."""
+    try:
+        said = client.gateway_status(session)
+    except ApiError as exc:
+        log.warning("gateway cekaktif: no state (%r); taken as OFFLINE", exc)
+        return GatewayState.OFFLINE
+    return GatewayState.ONLINE if said == GatewayState.ONLINE.value else GatewayState.OFFLINE
+
+
+class GatewayWatch:
+    """What the gateway last said of its own state, asked at most every ``every``.
+
+    Asked on the payment worker (beside a check that went to the gateway) and read by the GUI's
+    label: its state is behind a lock.
+    """
+
+    def __init__(self, clock: Clock, every: timedelta = CEKAKTIF_EVERY) -> None:
+        self.clock, self.every = clock, every
+        self._lock = threading.Lock()
+        self._state: GatewayState | None = None
+        self._asked_at: datetime | None = None
+
+    @property
+    def state(self) -> GatewayState | None:
+        with self._lock:
+            return self._state
+
+    def due(self) -> bool:
+        with self._lock:
+            return self._asked_at is None or self.clock() - self._asked_at >= self.every
+
+    def check(self, client: OrkutClient, session: Session) -> GatewayState:
+        """On a worker: ask the gateway and keep what it said."""
+        state = gateway_state(client, session)
+        self.record(state)
+        return state
+
+    def record(self, state: GatewayState) -> None:
+        with self._lock:
+            changed, self._state, self._asked_at = state != self._state, state, self.clock()
+        if changed:  # once per change, not once a minute
+            log.log(logging.INFO if state is GatewayState.ONLINE else logging.WARNING, "gateway cekaktif: %s", state)
+
+
+MAX_BACKOFF_S = 30.0
+
+
+def next_check_s(error: Exception, *, interval_s: float, failures: int, resting_s: float) -> float:
+    """When the payment check asks again after ``error``, its ``failures``-th failure in a row.
+
+    A rate limit: at the cadence while another route may be asked, else when the first pause ends
+    (``resting_s``). A refusal only the proxy's operator can lift: at the cadence, never slower, so the
+    fix is noticed at once (it costs the upstream nothing it would not refuse anyway). Anything else
+    (a network or server fault): backoff, doubling up to 30 s.
+    """
+    if isinstance(error, RateLimitedError):
+        return interval_s if not resting_s else resting_s + 0.05
+    if isinstance(error, ServerSideRefusalError):
+        return interval_s
+    return min(MAX_BACKOFF_S, interval_s * 2.0 ** min(failures, 5))
 
 
 # ---- the jobs, run on a worker thread --------------------------------------------------

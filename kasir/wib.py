@@ -30,6 +30,9 @@ _FORMATS: tuple[tuple[str, timedelta], ...] = (
 )
 
 
+_DMY_DASH_SECONDS = "%d-%m-%Y %H:%M:%S"
+
+
 # A payment stamped outside these years was not made by anyone using this app: such a stamp is
 # unreadable (a row dated 31/12/9999 23:59 overflowed the date arithmetic and stopped every refresh).
 SANE_YEARS = range(2000, 2100)
@@ -71,9 +74,14 @@ def parse_stamp(text: str) -> Stamp:
     cleaned = " ".join(str(text).split())[:64]
     for fmt, precision in _FORMATS:
         try:
-            return _sane(Stamp(datetime.strptime(cleaned, fmt).replace(tzinfo=WIB), precision))
+            moment = datetime.strptime(cleaned, fmt).replace(tzinfo=WIB)
         except ValueError:
             continue
+        # OrderKuota's own gateway (2026) writes "DD-MM-YYYY HH:MM:00": its seconds were dropped, so
+        # the stamp is any moment of that minute, as "HH:MM" is.
+        if fmt == _DMY_DASH_SECONDS and cleaned.endswith(":00"):
+            precision = MINUTE
+        return _sane(Stamp(moment, precision))
     if "T" in cleaned:
         try:
             moment = datetime.fromisoformat(cleaned.replace("Z", "+00:00"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_WORDS = ("terlalu sering", "coba kembali 5 menit", "too many")
+# Refusals waiting does not fix (CONTRACT.md, "Seen in 2026"): told apart from a rate limit, and read
+# first, since the network refusal comes as "469: ..." (469 is also the upstream's rate-limit status).
+NETWORK_REFUSED_WORDS = ("gunakan jaringan internet lain",)
+VERSION_GATE_WORDS = ("perbarui aplikasi", "perbaharui aplikasi", "update aplikasi")
 # Phrases that mean the token is no longer accepted. A message that merely contains the word
 # "token" (say "token QR tidak dikenal") is not one of them.
 SESSION_PHRASES = (
@@ -40,6 +45,9 @@ SESSION_PHRASES = (
     "token salah",
     "unauthori",
 )
+# The upstream's static-QR history, and its own dynamic-QR history: either, or both, may come.
+HISTORY_KEYS = ("qris_history", "qris_ajaib_history")
+_ANSWER_PARTS = frozenset({"data", *HISTORY_KEYS})  # a failure of these is the answer's own
 NO_DATA_WORDS = ("no data", "tidak ada data", "data tidak ditemukan", "belum ada")
 UNKNOWN_ACTION_WORDS = ("action tidak", "unknown action", "invalid action", "action not")
 
@@ -112,6 +120,22 @@ def message_of(data: Mapping[str, Any] | None) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
+
+
+def refusal_texts(data: Mapping[str, Any]) -> list[str]:
+    """The answer's own message, then those of its failed parts that speak for the whole answer: any
+    part of a failed answer (``{"success": false, "qris_withdraw": {"message": "... coba kembali 5
+    menit"}}``), or, in a successful envelope, a failed wrapper or history part. Another menu's failure
+    beside a good history (a failed ``qris_withdraw``) is no refusal of the history."""
+    texts = [own] if (own := message_of(data)) else []
+    failed = is_failure(data)
+    for holder in holders(data):
+        for key, part in holder.items():
+            if not isinstance(part, Mapping) or not (failed or (key in _ANSWER_PARTS and is_failure(part))):
+                continue
+            if said := message_of(part):
+                texts.append(said)
+    return texts
 
 
 def mentions(message: str | None, words: tuple[str, ...]) -> bool:
@@ -196,59 +220,107 @@ def _seed_entry(row: object, what: str) -> MutasiEntry:
         raise BadResponseError(f"{what}: entry is not an object")
     stamp, problems = _stamp(row.get("date"))
     amount = _amount(row.get("amount"), problems)
+    issuer_reff = bounded_text(row.get("issuer_reff"), "reference")
     return MutasiEntry(
         date=stamp.at,
         amount=amount,
         type=bounded_text(row.get("type"), "id"),
         qris=bounded_text(row.get("qris"), "brand"),
         brand_name=bounded_text(row.get("brand_name"), "brand"),
-        issuer_reff=bounded_text(row.get("issuer_reff"), "reference"),
+        issuer_reff=issuer_reff,
         buyer_reff=bounded_text(row.get("buyer_reff"), "note"),
         balance=_side_amount(row.get("balance")),
+        history_id=_history_id_in(issuer_reff),
         precision=stamp.precision,
         problems=frozenset(problems),
     )
 
 
+# OrderKuota's own merchant gateway (2026) answers the history id as issuer_reff, written "id" + the id
+# ("id160644687"): the same payment as the history's row of that id, so it takes that row's claim key.
+_HISTORY_REFF = re.compile(r"id([0-9]{1,20})", re.IGNORECASE)
+
+
+def _history_id_in(issuer_reff: str) -> str:
+    found = _HISTORY_REFF.fullmatch(issuer_reff)
+    return found.group(1) if found else ""
+
+
 def history_entries(data: Mapping[str, Any], what: str) -> list[MutasiEntry]:
-    """``qris_history.results`` wherever the answer wraps it."""
+    """``qris_history.results`` and ``qris_ajaib_history.results`` wherever the answer wraps them; a
+    payment listed in both (one history id) is one payment."""
     for holder in holders(data):
-        history = holder.get("qris_history")
-        if isinstance(history, Mapping):
-            rows = history.get("results", ...)
-            if isinstance(rows, list):
-                return [_history_entry(row, what) for row in rows]
-            if rows is None or (rows is ... and says_no_data(history)):
-                return []
-            raise BadResponseError(f"{what}: qris_history.results is not a list")
+        parts = [(key, holder[key]) for key in HISTORY_KEYS if isinstance(holder.get(key), Mapping)]
+        if parts:
+            entries: list[MutasiEntry] = []
+            for key, history in parts:
+                seen = {e.history_id for e in entries if e.history_id}
+                entries += [e for e in _history_part(history, f"{what}: {key}") if e.history_id not in seen]
+            return entries
+        if says_success(holder) and "data" in holder and holder["data"] is None:
+            return []  # {"status": "success", "data": null}: no history (yet)
     if says_no_data(data):
         return []
     raise BadResponseError(f"{what}: no qris_history in the answer{keys_of(data)}")
 
 
+def _history_part(history: Mapping[str, Any], what: str) -> list[MutasiEntry]:
+    rows = history.get("results", ...)
+    if isinstance(rows, list):
+        return [_history_entry(row, what) for row in rows]
+    if rows is None or (rows is ... and says_no_data(history)):
+        return []
+    raise BadResponseError(f"{what}.results is not a list")
+
+
+# Key names clients of the upstream guard against in history rows (CONTRACT.md, "Seen in 2026"), the
+# documented name first.
+ROW_ALIASES = {
+    "kredit": ("kredit", "credit"),
+    "debet": ("debet", "debit"),
+    "saldo_akhir": ("saldo_akhir", "saldo", "balance_after"),
+    "tanggal": ("tanggal", "date", "created_at", "waktu"),
+    "keterangan": ("keterangan", "description", "note"),
+    "brand": ("bank", "bank_name", "issuer"),  # after brand.name
+}
+# An RRN written into the note: "R#576037816490", "RRN:576037816490", "REF: 576037816490".
+_RRN = re.compile(r"(?<![A-Za-z0-9])(?:R#|RRN\s*[:#]|REF\s*[:#])\s*([A-Za-z0-9]{6,32})", re.IGNORECASE)
+
+
+def _field(row: Mapping[str, Any], name: str) -> object:
+    """A row's field under the first of its names that holds a value."""
+    return next((row[key] for key in ROW_ALIASES[name] if row.get(key) not in (None, "")), None)
+
+
+def _brand(row: Mapping[str, Any]) -> str:
+    nested = mapping(row.get("brand")).get("name")
+    flat = row.get("brand") if isinstance(row.get("brand"), str) else None
+    return bounded_text(nested or flat or _field(row, "brand"), "brand")
+
+
 def _history_entry(row: object, what: str) -> MutasiEntry:
     if not isinstance(row, Mapping):
         raise BadResponseError(f"{what}: entry is not an object")
-    stamp, problems = _stamp(row.get("tanggal"))
-    description = bounded_text(row.get("keterangan"), "note")
+    stamp, problems = _stamp(_field(row, "tanggal"))
+    description = bounded_text(_field(row, "keterangan"), "note")
     status = str(row.get("status") or "").strip().upper()
-    kredit = _side_amount(row.get("kredit")) or 0
-    debet = _side_amount(row.get("debet")) or 0
+    kredit = _side_amount(_field(row, "kredit")) or 0
+    debet = _side_amount(_field(row, "debet")) or 0
     # Money in is status IN, never "kredit is non-zero": withdrawals ("Pencairan") carry their
     # amount in kredit too, and a withdrawal is never income whatever its status says.
     incoming = status == "IN" and not _is_withdrawal(description)
-    amount = _amount(row.get("kredit"), problems) if incoming else kredit or debet
-    reference = row.get("id")
+    amount = _amount(_field(row, "kredit"), problems) if incoming else kredit or debet
+    rrn = _RRN.search(description)
     return MutasiEntry(
         date=stamp.at,
         amount=amount,
         type="CR" if incoming else "DB",
         qris="",
-        brand_name=bounded_text(mapping(row.get("brand")).get("name"), "brand"),
-        issuer_reff="",
+        brand_name=_brand(row),
+        issuer_reff=bounded_text(rrn.group(1), "reference") if rrn else "",
         buyer_reff=description,
-        balance=_side_amount(row.get("saldo_akhir")),
-        history_id=bounded_text(reference, "id"),
+        balance=_side_amount(_field(row, "saldo_akhir")),
+        history_id=bounded_text(row.get("id"), "id"),
         precision=stamp.precision,
         description=description,
         problems=frozenset(problems),
@@ -278,15 +350,40 @@ def _amount(value: object, problems: list[PaymentProblem]) -> int:
         return 0
 
 
-def account_info(holder: Mapping[str, Any]) -> AccountInfo | None:
-    results = mapping(holder.get("results"))
-    if not results:
-        return None
+# Where the account has been seen: under account.results (documented), or under balance or main_balance,
+# or flat in the answer itself. A key of these that holds a plain value (a flat "balance": "Rp 0") is a field.
+ACCOUNT_KEYS = ("account", "balance", "main_balance")
+_ACCOUNT_FIELDS = ("qris_name", "qris_balance", "qris_balance_str", "qris", "username")
+
+
+def account_in(data: Mapping[str, Any]) -> AccountInfo | None:
+    """The account wherever the answer puts it; None when it has none. Its side fields are never a
+    reason to drop the history beside it: what cannot be read is unknown."""
+    for holder in holders(data):
+        for key in ACCOUNT_KEYS:
+            part = mapping(holder.get(key))
+            fields = mapping(part.get("results")) or part
+            if any(name in fields for name in _ACCOUNT_FIELDS):
+                return account_info(fields)
+        if any(name in holder for name in _ACCOUNT_FIELDS):
+            return account_info(holder)
+    return None
+
+
+def account_info(fields: Mapping[str, Any]) -> AccountInfo:
+    balance = fields.get("balance")
     return AccountInfo(
-        id=bounded_text(results.get("id"), "id"),
-        username=bounded_text(results.get("username"), "name"),
-        name=bounded_text(results.get("name"), "name"),
-        qris_name=bounded_text(results.get("qris_name"), "name"),
-        qris_balance=_side_amount(results.get("qris_balance")),
-        qris_image_url=bounded_text(results.get("qris"), "url"),
+        id=bounded_text(fields.get("id"), "id"),
+        username=bounded_text(fields.get("username"), "name"),
+        name=bounded_text(fields.get("name"), "name"),
+        qris_name=bounded_text(fields.get("qris_name"), "name"),
+        qris_balance=_balance(fields.get("qris_balance"), fields.get("qris_balance_str")),
+        qris_image_url=bounded_text(fields.get("qris"), "url"),
+        balance=_balance(None if isinstance(balance, Mapping) else balance, fields.get("balance_str")),
     )
+
+
+def _balance(value: object, text: object) -> int | None:
+    """A balance as a number, or else as its text ("Rp 999.999", "Rp 999,999"); unknown when neither reads."""
+    number = _side_amount(value)
+    return number if number is not None else _side_amount(text)

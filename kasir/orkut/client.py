@@ -30,19 +30,24 @@ from kasir.errors import (
     ConfigError,
     EndpointMissingError,
     NetworkError,
+    NetworkRefusedError,
     RateLimitedError,
     RejectedError,
     ServerError,
     SessionExpiredError,
     UnauthorizedError,
+    UpstreamOutdatedError,
 )
 from kasir.loopback import is_loopback_host
 from kasir.money import MoneyError, parse_rupiah
 from kasir.orkut.answers import (
+    NETWORK_REFUSED_WORDS,
     RATE_LIMIT_WORDS,
     SESSION_PHRASES,
     UNKNOWN_ACTION_WORDS,
-    account_info,
+    VERSION_GATE_WORDS,
+    account_in,
+    bounded_text,
     history_entries,
     holders,
     is_failure,
@@ -53,6 +58,7 @@ from kasir.orkut.answers import (
     mentions,
     message_of,
     opt_str,
+    refusal_texts,
     seed_entries,
     unreadable,
 )
@@ -67,6 +73,8 @@ GATEWAY_PATH = "/orkut/pg-hidepulsa"
 # A QR is asked while the customer waits at the counter: a server slower than this is passed over
 # for the QR made here from the shop's QRIS (the real service answers in well under a second).
 QR_DEADLINE_S = 8.0
+# The operator's own code takes a gateway that has not said its state within 5 s as OFFLINE.
+CEKAKTIF_DEADLINE_S = 5.0
 
 
 def check_base_url(url: str) -> str:
@@ -220,6 +228,20 @@ class OrkutClient:
         }
         return history_entries(self._gateway(body), f"{GATEWAY_PATH} mutasi_orkut")
 
+    def gateway_status(self, session: Session) -> str:
+        """The gateway's ``account_status`` ("" when it gives none), asked as the operator's 2026 code
+        asks it: with the account's body, answered within CEKAKTIF_DEADLINE_S or not at all."""
+        self._secrets.add(session.token)
+        body = {
+            "action": "cekaktif",
+            "username": session.username,
+            "auth_token": session.token,
+            "merchant": session.merchant.account_id,
+        }
+        data = self._gateway(body, deadline_s=CEKAKTIF_DEADLINE_S)
+        holder = next((h for h in holders(data) if "account_status" in h), {})
+        return bounded_text(holder.get("account_status"), "id")
+
     def _gateway(self, body: Mapping[str, str], *, deadline_s: float | None = None) -> dict[str, Any]:
         try:
             return self._post(GATEWAY_PATH, body, deadline_s=deadline_s)
@@ -239,9 +261,7 @@ class OrkutClient:
         }
         self._secrets.add(session.token)
         data = self._post("/mutasi", body)
-        history = history_entries(data, "/mutasi")
-        holder = next((h for h in holders(data) if "account" in h), data)
-        return AccountSummary(history, account_info(mapping(holder.get("account"))))
+        return AccountSummary(history_entries(data, "/mutasi"), account_in(data))
 
     def history(self, session: Session) -> list[MutasiEntry]:
         return self.account_summary(session).history
@@ -300,9 +320,13 @@ class OrkutClient:
         status = answer.status
         data = json_object(answer.body)
         message = self._scrub(message_of(data)) if data is not None else None
-        if status in (429, 469) or mentions(message, RATE_LIMIT_WORDS):
+        texts = [self._scrub(text) or "" for text in refusal_texts(data)] if data is not None else []
+        self._refuse_for_the_operator(path, status, texts or [answer.body[:300].decode("utf-8", "replace")])
+        rate_limited = next((text for text in texts if mentions(text, RATE_LIMIT_WORDS)), None)
+        if status in (429, 469) or rate_limited:
             cooldown = bounded.retry_after(answer.headers)
-            raise RateLimitedError(f"{path}: HTTP {status}", server_message=message, cooldown_s=cooldown)
+            said = rate_limited or message
+            raise RateLimitedError(f"{path}: HTTP {status}", server_message=said, cooldown_s=cooldown)
         if status in (404, 405):
             raise EndpointMissingError(f"{path}: HTTP {status}")
         if status in (401, 403):
@@ -316,6 +340,18 @@ class OrkutClient:
                 raise SessionExpiredError(f"{path}: session refused", server_message=message)
             raise RejectedError(f"{path}: HTTP {status}", server_message=message)
         return data
+
+    def _refuse_for_the_operator(self, path: str, status: int, texts: list[str]) -> None:
+        """Raise the upstream's refusals that only the proxy's operator can lift, each its own error
+        and log wording (the worker logs the error's repr)."""
+        network = next((t for t in texts if mentions(t, NETWORK_REFUSED_WORDS)), None)
+        if network is not None:
+            detail = f"{path}: HTTP {status}, the upstream refuses the proxy's network; the proxy operator must move it"
+            raise NetworkRefusedError(detail, server_message=network.strip())
+        gate = next((t for t in texts if mentions(t, VERSION_GATE_WORDS)), None)
+        if gate is not None:
+            detail = f"{path}: HTTP {status}, the upstream's app-version gate; the proxy operator must update"
+            raise UpstreamOutdatedError(detail, server_message=gate)
 
 
 MAX_IMAGE_HOPS = 3

@@ -155,6 +155,7 @@ class AccountInfo:
     qris_name: str
     qris_balance: int | None
     qris_image_url: str = ""  # the account's static QRIS as an image, on the upstream's host
+    balance: int | None = None  # the account's main (non-QRIS) balance; None when unknown
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ from kasir.ui.tasks import ClientFactory, TaskRunner, client_required
 from kasir.wib import Clock, ServerClock
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -195,12 +194,17 @@ class PaymentWatcher(QObject):
         terms = SaleTerms(watch.nominal, watch.created_at + offset, not_after=not_after) if watch else None
         claimed = self._claimed
         nominals = [w.nominal for w in (watch, *shop) if w is not None]
+        gateway = self.choice.gateway if self.choice.current is Source.GATEWAY and self.choice.gateway.due() else None
 
         def job(client: OrkutClient | None) -> PollResult:
             client = client_required(client)
-            served = sources.first_served(
-                candidates, lambda source: sources.payments_for(client, session, source, nominals)
-            )
+            try:
+                served = sources.first_served(
+                    candidates, lambda source: sources.payments_for(client, session, source, nominals)
+                )
+            finally:  # after the payments, whatever they gave: the label shows the gateway's own word
+                if gateway is not None:
+                    gateway.check(client, session)
             return PollResult(served, find_settlement(served.value, terms, claimed) if terms else None)
 
         self._tasks.call_api(job, lambda result: self._answered(watch, result), lambda exc: self._failed(watch, exc))
@@ -257,11 +261,10 @@ class PaymentWatcher(QObject):
         if isinstance(error, RateLimitedError):
             self.choice.cool_down(source or self.choice.order[0], error.cooldown_s)
             self.source_changed.emit()  # the label shows the cool-down
-            # Another route may still be asked, at its own cadence; else wait for the first to wake.
-            waiting = self.choice.cooldown_left().total_seconds()
-            delay_s = self.interval_ms() / 1000 if not waiting else waiting + 0.05
-        else:
-            delay_s = min(MAX_BACKOFF_S, self.interval_ms() / 1000 * 2 ** min(self._failures, 5))
+        # Another route may still be asked, at its own cadence; else wait for the first to wake.
+        resting_s = self.choice.cooldown_left().total_seconds()
+        interval_s = self.interval_ms() / 1000
+        delay_s = sources.next_check_s(error, interval_s=interval_s, failures=self._failures, resting_s=resting_s)
         if not isinstance(error, ApiError):
             log.error("payment poll failed: %r", error)
         self._troubled = True
