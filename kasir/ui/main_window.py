@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +24,7 @@ from kasir.money import format_rupiah
 from kasir.sale_state import SaleState, format_countdown
 from kasir.ui.keypad import AmountEntry, Keypad
 from kasir.ui.qr_view import QrView
-from kasir.ui.qt_flags import align_right, no_focus
+from kasir.ui.qt_flags import align_center, align_right, no_focus
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
@@ -65,6 +66,21 @@ def _big(text: str, size: int, bold: bool = True) -> QLabel:
 PAY_STYLE = "QPushButton { background: #1a7f37; color: white; font-weight: bold; }"
 # While a QR waits, Bayar looks off; pressed anyway, it says why (the controller explains).
 PAY_WAITING_STYLE = "QPushButton { background: #d0d7de; color: #57606a; }"
+
+
+# The customer screen's pages, as the preview says them (kasir.ui.customer_display has the large ones).
+PREVIEW_PAGE_OF = {SaleState.GENERATING: "preparing", SaleState.FAILED: "idle"}
+_PREVIEW_BASE = "font-size: 20pt; border-radius: 6px; padding: 8px;"
+PREVIEW_TEXT = {
+    "idle": ("Bayar pakai QRIS\nSemua aplikasi bank dan e-wallet", f"{_PREVIEW_BASE} color: #0a66c2;"),
+    "preparing": ("Menyiapkan QR…", f"{_PREVIEW_BASE} color: #0a66c2;"),
+    "paid": (
+        "✓ LUNAS\n{amount}\nTerima kasih!",
+        f"{_PREVIEW_BASE} font-weight: bold; color: #1a7f37; background: #e6f4ea;",
+    ),
+    "expired": ("Kedaluwarsa\nSilakan minta QR baru ke kasir.", f"{_PREVIEW_BASE} color: #9a6700;"),
+    "cancelled": ("Dibatalkan", f"{_PREVIEW_BASE} color: #6e7781;"),
+}
 
 
 class MainWindow(QMainWindow):
@@ -187,10 +203,7 @@ class MainWindow(QMainWindow):
         self.countdown_label.setObjectName("countdown_label")
         box.addWidget(self.countdown_label)
         box.addWidget(QLabel("Pratinjau layar pelanggan:"))
-        self.preview = QrView()
-        self.preview.setObjectName("qr_preview")
-        self.preview.setMinimumSize(150, 150)
-        box.addWidget(self.preview, 1)
+        box.addWidget(self._build_preview(), 1)
         self.print_receipt_button = QPushButton("Cetak struk")  # shown on LUNAS by app._wire (issue 13)
         self.print_receipt_button.setObjectName("print_receipt_button")
         no_focus(self.print_receipt_button)
@@ -217,6 +230,45 @@ class MainWindow(QMainWindow):
                 button.hide()
             box.addWidget(button)
         return box
+
+    def _build_preview(self) -> QStackedWidget:
+        """What the customer's screen says, small: on one monitor this is the customer's screen, so
+        it invites to pay at idle and says LUNAS when the money arrives, not only the QR."""
+        self.customer_preview = QStackedWidget()
+        self.customer_preview.setObjectName("customer_preview")
+        self.preview_message = QLabel("")
+        self.preview_message.setObjectName("preview_message")
+        self.preview_message.setWordWrap(True)
+        align_center(self.preview_message)
+        self.preview = QrView()
+        self.preview.setObjectName("qr_preview")
+        self.preview.setMinimumSize(150, 150)
+        self.customer_preview.addWidget(self.preview_message)
+        self.customer_preview.addWidget(self.preview)
+        self._preview_page = ""
+        return self.customer_preview
+
+    def preview_page(self) -> str:
+        """The customer screen's page the preview shows (idle, preparing, awaiting, paid, expired, cancelled)."""
+        return self._preview_page
+
+    def _render_preview(self, view: SaleView | None, unrecorded: str) -> None:
+        state = view.state if view is not None else SaleState.IDLE
+        page = "paid" if unrecorded else PREVIEW_PAGE_OF.get(state, state.value)
+        if page == "awaiting" and view is not None:
+            self.preview.show_qr(view.payload, view.matrix)
+            self.customer_preview.setCurrentWidget(self.preview)
+        else:
+            self.preview.clear()
+            text, style = PREVIEW_TEXT[page]
+            if page == "paid" and view is not None:
+                received = view.paid_amount if view.paid_amount is not None else view.nominal
+                text = text.format(amount=format_rupiah(received))
+            if page != self._preview_page:
+                self.preview_message.setStyleSheet(style)
+            self.preview_message.setText(text)
+            self.customer_preview.setCurrentWidget(self.preview_message)
+        self._preview_page = page
 
     def _build_late_alert(self) -> QFrame:
         """Late money stays on screen until the cashier says they saw it."""
@@ -437,10 +489,7 @@ class MainWindow(QMainWindow):
             if view.unrecorded:
                 detail += f"\n{view.unrecorded}"
             self.sale_detail.setText(detail)
-        if view is not None and state is SaleState.AWAITING and not unrecorded:
-            self.preview.show_qr(view.payload, view.matrix)
-        else:
-            self.preview.clear()
+        self._render_preview(view, unrecorded)
         waiting = state.is_open
         _restyle(self.pay_button, PAY_WAITING_STYLE if waiting else PAY_STYLE)
         self.pay_button.setText(
