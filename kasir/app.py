@@ -14,9 +14,9 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
@@ -269,7 +269,7 @@ def finish_window(frame: FirstFrame) -> MainWindow:
     _wire(window, controller, customer, ctx)
     window.mutasi_view.setModel(controller.mutasi_model)
     window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
-    _place_customer(customer, ctx, controller)
+    _place_customer(customer, window, ctx, controller)
     window.activateWindow()  # the customer's screen, shown just now, never takes the keys
     frame.after_first_paint(lambda: _after_first_paint(window, controller))
     if ctx.instance is not None:
@@ -369,7 +369,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
         (
             "Tampilan",
             "Layar pelanggan terpisah",
-            lambda: _toggle_customer(customer, ctx, controller),
+            lambda: _toggle_customer(customer, window, ctx, controller),
             "customer_action",
             "F7",
         ),
@@ -569,11 +569,11 @@ def _open_settings(window: MainWindow, controller: SaleController) -> None:
         controller.notice.emit("info", RESTART_NOTE)
 
 
-def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleController) -> None:
+def _place_customer(customer: CustomerDisplay, window: MainWindow, ctx: Context, controller: SaleController) -> None:
     def replace_display() -> None:
         screen = choose_screen(controller.settings.customer_screen, ctx.screen_override)
         customer.set_one_monitor(screen is None)
-        place(customer, screen, separate=customer.isVisible() and screen is None)
+        place(customer, screen, separate=customer.isVisible() and screen is None, **_one_monitor_place(window))
 
     replace_display()
     app = QGuiApplication.instance()
@@ -584,7 +584,7 @@ def _place_customer(customer: CustomerDisplay, ctx: Context, controller: SaleCon
         app.screenRemoved.connect(lambda _s: QTimer.singleShot(0, replace_display))
 
 
-def _toggle_customer(customer: CustomerDisplay, ctx: Context, controller: SaleController) -> None:
+def _toggle_customer(customer: CustomerDisplay, window: MainWindow, ctx: Context, controller: SaleController) -> None:
     """F7: on one monitor, a separate customer window (or back to the docked preview)."""
     screen = choose_screen(controller.settings.customer_screen, ctx.screen_override)
     if screen is not None:
@@ -592,7 +592,14 @@ def _toggle_customer(customer: CustomerDisplay, ctx: Context, controller: SaleCo
     elif customer.isVisible():
         customer.hide()
     else:
-        place(customer, None, separate=True)
+        place(customer, None, separate=True, **_one_monitor_place(window))
+
+
+def _one_monitor_place(window: MainWindow) -> dict[str, Any]:
+    """The separate customer window on one monitor: owned by the cashier's, laid over the preview."""
+    preview = window.customer_preview
+    corner = preview.mapToGlobal(QPoint(0, 0))
+    return {"owner": window, "over": QRect(corner, preview.size()) if preview.isVisible() else None}
 
 
 def _remember_geometry(window: MainWindow, controller: SaleController) -> None:

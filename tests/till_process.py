@@ -5,7 +5,8 @@ Tests that need another PC clock (libfaketime) or several tills on one journal s
 offscreen, with an in-memory OS keyring holding the API key and token given in the environment
 (``KASIR_TEST_API_KEY``, ``KASIR_TEST_TOKEN``), exactly as a shop PC with an account set up.
 
-Commands, one per line: ``pay <total>``, ``cancel`` (Esc twice), ``state``, ``refresh``, ``quit``.
+Commands, one per line: ``pay <total>``, ``cancel`` (Esc twice), ``state``, ``refresh``, ``quit``, and
+``where <objectName>`` (a widget's or window's place on the screen, for tests under a real X server).
 Events, one JSON object per line: ``ready`` (the keyring answered), ``view`` (every sale view),
 ``mutasi`` (the side panel's notes), ``notice``, ``clock`` (the PC-clock warning), ``state``, and
 in a shop of several tills ``shop`` (reachable, polling, poller) and ``banner``.
@@ -104,10 +105,38 @@ def main(argv: list[str]) -> int:
         elif words[0] == "refresh":
             controller.refresh_mutasi()
         elif words[0] == "state":
-            say("state", **view_fields(), notes=notes(), ready=controller.ready, **shop_fields())
+            typed = window.entry.value
+            say("state", **view_fields(), notes=notes(), ready=controller.ready, typed=typed, **shop_fields())
+        elif words[0] == "where":
+            say("where", name=words[1], **where(words[1]))
         elif words[0] == "quit":
             window.force_close()
             app.quit()
+
+    def where(name: str) -> dict[str, Any]:
+        """A widget's rectangle on the screen (a window's with its frame) and its X window."""
+        from PySide6.QtCore import QPoint
+        from PySide6.QtWidgets import QWidget
+
+        customer = window.customer
+        widget = {"main_window": window, "customer_display": customer}.get(name) or window.findChild(QWidget, name)
+        if widget is None:
+            return {"found": False}
+        if widget.isWindow():
+            frame = widget.frameGeometry()
+            rect = (frame.x(), frame.y(), frame.width(), frame.height())
+        else:
+            corner = widget.mapToGlobal(QPoint(0, 0))
+            rect = (corner.x(), corner.y(), widget.width(), widget.height())
+        handle = widget.window().windowHandle()
+        owner = handle.transientParent() if handle is not None else None
+        return {
+            "found": True,
+            "rect": rect,
+            "visible": widget.isVisible(),
+            "winid": int(widget.window().winId()),
+            "owner": int(owner.winId()) if owner is not None else 0,
+        }
 
     commands = Commands()
     commands.line.connect(run)
@@ -118,7 +147,10 @@ def main(argv: list[str]) -> int:
         commands.line.emit("quit")  # the test went away
 
     threading.Thread(target=read_stdin, name="stdin", daemon=True).start()
-    window.show()
+    if os.environ.get("KASIR_TEST_MAXIMIZED"):
+        window.showMaximized()  # as the app opens the first time on a shop PC
+    else:
+        window.show()
     return app.exec()
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Property, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QStackedLayout, QVBoxLayout, QWidget
 
 from kasir import wib
 from kasir.money import format_rupiah
@@ -61,6 +61,9 @@ class CustomerDisplay(QWidget):
         self._hold.setSingleShot(True)
         self._hold.timeout.connect(lambda: self.show_sale(IDLE))
         self._stack = QStackedLayout(self)
+        # Any size: on one monitor its own window lies over the cashier's preview (smaller than its
+        # pages' natural size); the lines shrink with the window (resizeEvent), the QR with its side.
+        self._stack.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._build_idle(shop_name)
         self._build_awaiting()
         self._build_paid()
