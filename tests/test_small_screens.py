@@ -97,6 +97,37 @@ def test_the_settings_fit_a_small_screen(qtbot: QtBot) -> None:
     assert dialog.fields_scroll.verticalScrollBar().maximum() > 0  # the rest is a scroll away, not cut off
 
 
+def _shown_settings(qtbot: QtBot, available: int) -> SettingsDialog:
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.fit_height(available)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_a_refusal_in_the_settings_neither_grows_the_dialog_nor_moves_simpan(qtbot: QtBot) -> None:
+    """At 1366x768 the red line grew the dialog and Simpan slid under the taskbar or off the screen."""
+    dialog = _shown_settings(qtbot, 728)  # 768 px less a 40 px taskbar
+    size, save_at = dialog.size(), dialog.save_button.mapTo(dialog, QPoint(0, 0))
+    dialog.api_url.setText("ftp://bukan-alamat-api " * 6)  # a long refusal, wrapped over lines
+    dialog.save_button.click()
+    assert dialog.error.text() and dialog.error.isVisible()
+    assert dialog.size() == size and dialog.save_button.mapTo(dialog, QPoint(0, 0)) == save_at
+    assert dialog.frameGeometry().height() <= 728
+
+
+def test_a_refusal_in_the_settings_goes_when_the_owner_changes_a_field(qtbot: QtBot) -> None:
+    """The red line spoke of the previous input until Simpan was pressed again."""
+    dialog = _shown_settings(qtbot, 728)
+    dialog.code_low.setValue(50)
+    dialog.code_high.setValue(10)
+    dialog.save_button.click()
+    assert dialog.error.text() == "Rentang kode unik terbalik."
+    dialog.code_high.setValue(99)
+    assert dialog.error.text() == ""
+
+
 def test_the_customer_sees_the_date_before_the_first_sale(qtbot: QtBot) -> None:
     """Under X the idle customer screen had no date until a sale had come and gone."""
     display = CustomerDisplay("TOKO DEMO KASIR")

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -89,8 +90,11 @@ class SettingsDialog(QDialog):
         self.error.setObjectName("settings_error")
         self.error.setStyleSheet("color: #cf222e;")
         self.error.setWordWrap(True)
-        # Room for a long message: a fixed-height label would paint it over the buttons.
-        self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Its room is kept from the start, three lines: a refusal neither grows the dialog (Simpan
+        # slid under a 1366x768 PC's taskbar) nor moves Simpan under the owner's pointer.
+        self.error.setFixedHeight(3 * self.error.fontMetrics().lineSpacing() + 4)
+        self.error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         form = QFormLayout()
         form.addRow("Alamat API", self.api_url)
@@ -144,8 +148,28 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self._buttons = buttons
         self._describe_qris()
+        self._clear_error_on_change(content)
         screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
         self.fit_height(screen.availableGeometry().height())
+
+    def _clear_error_on_change(self, content: QWidget) -> None:
+        """A refusal speaks of the input it refused: it goes as soon as the owner changes any field."""
+        clear = lambda *_: self._say_error("")  # noqa: E731 - one slot for every kind of field
+        for line in content.findChildren(QLineEdit):
+            line.textEdited.connect(clear)
+        for box in content.findChildren(QAbstractSpinBox):
+            box.editingFinished.connect(clear)
+            if isinstance(box, (QSpinBox, QDoubleSpinBox)):
+                box.valueChanged.connect(clear)
+        for combo in content.findChildren(QComboBox):
+            combo.activated.connect(clear)
+        for check in content.findChildren(QCheckBox):
+            check.toggled.connect(clear)
+        self.base_qr.textChanged.connect(clear)
+
+    def _say_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setToolTip(text)  # whole, should it ever need more than its three lines
 
     def fit_height(self, available: int) -> None:
         """All fields at once when ``available`` px are enough; else as many as fit, the rest scroll."""
@@ -197,8 +221,7 @@ class SettingsDialog(QDialog):
     def _validate_and_accept(self) -> None:
         problem = self.problem()
         if problem:
-            self.error.setText(problem)
-            self.adjustSize()  # grow to show the whole message instead of painting it over the form
+            self._say_error(problem)
             return
         self.accept()
 
@@ -247,9 +270,7 @@ class SettingsDialog(QDialog):
                 decode_qr_file(path), merchant=self._merchant(), known_nmid=shop_qris.nmid_of(before)
             )
         except shop_qris.ShopQrisError as exc:
-            self.error.setText(f"Gambar QRIS tidak dapat dipakai: {exc}")
-            self.adjustSize()
+            self._say_error(f"Gambar QRIS tidak dapat dipakai: {exc}")
             return False
-        self.error.setText("")
-        self.base_qr.setPlainText(found.payload)
+        self.base_qr.setPlainText(found.payload)  # which puts away a previous refusal
         return True
