@@ -24,6 +24,7 @@ from typing import Any
 
 from kasir.errors import SessionExpiredError, UnauthorizedError, message_for
 from kasir.journal import Sale
+from kasir.matching import near_misses
 from kasir.money import format_rupiah
 from kasir.orkut.types import MutasiEntry
 from kasir.qrcheck import CheckedQr
@@ -140,6 +141,8 @@ class Checkout:
         self._looking: set[int] = set()
         # This till's sales whose payment it has announced: news of them from the journal is old news.
         self._announced: set[int] = set()
+        # Money near the open sale's nominal already told to the cashier (by its key): said once.
+        self._told_near: set[str] = set()
 
     @property
     def unrecorded(self) -> tuple[str, ...]:
@@ -369,7 +372,29 @@ class Checkout:
                     self._unrecorded_money(d, sale, sale.nominal, outcome.message)
                 else:
                     self._error(d, outcome.message)
+        self._say_near_money(d, entries, offset)
         return self._done(d)
+
+    def _say_near_money(self, d: _Draft, entries: Sequence[MutasiEntry], offset: timedelta) -> None:
+        """Money close to the open sale's nominal but not it: the QR stays unpaid, and the cashier
+        hears it at the sale (the customer may have typed the amount), with the way to attach it."""
+        sale = self.on_counter()
+        if sale is None or sale.state is not SaleState.AWAITING:
+            return
+        terms = self.till.terms(sale, offset)
+        claimed = self.till.claimed(terms.created_at)
+        for entry in near_misses(entries, terms, sale.base, claimed):
+            if entry.key in self._told_near:
+                continue
+            self._told_near.add(entry.key)
+            when = entry.when_text
+            source = ", ".join(p for p in (entry.brand_name, when) if p)
+            d.say(
+                "warn",
+                f"Uang masuk {format_rupiah(entry.amount)} ({source}) tidak sama dengan tagihan"
+                f" {format_rupiah(sale.nominal)}, jadi QR ini belum lunas. Bila itu dari pelanggan ini,"
+                ' pilih barisnya di Mutasi lalu tekan "Hubungkan ke penjualan…".',
+            )
 
     def heard(self, sale_id: int) -> Step:
         """Another till wrote to a sale of the shared journal. The sale on this counter that the till

@@ -25,6 +25,10 @@ DEFAULT_GRACE = timedelta(seconds=300)
 # proxy's Date header may differ a little, so as much leeway as before the QR, and no more: a row
 # dated tomorrow is not money a customer just paid.
 FUTURE_LEEWAY = DEFAULT_GRACE
+# Money this close to the open sale's nominal, or exactly its total without the code, is probably
+# its customer's, paid wrong (typed by hand, the code left off): worth a word at the sale. Wider
+# than this is another customer's, at the static QR.
+NEAR_GAP = 1_000
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,23 @@ def match_late(
 def is_unmatched(entry: MutasiEntry, claimed: Collection[str]) -> bool:
     """Money in that settled no sale: the cashier should look at it (and may attach it by hand)."""
     return entry.is_incoming and entry.key not in claimed
+
+
+def near_misses(
+    entries: Iterable[MutasiEntry], terms: SaleTerms, base: int, claimed: Collection[str]
+) -> list[MutasiEntry]:
+    """Money in since the sale began that is not its nominal but close to it (or its total without
+    the kode unik): it never settles the sale, but the cashier should hear of it at the sale, not
+    only in the side panel. Rows whose date or amount could not be read are not guessed at."""
+    gap = max(NEAR_GAP, terms.nominal // 100)
+    return [
+        e
+        for e in entries
+        if e.is_incoming
+        and not e.problems
+        and e.key not in claimed
+        and e.amount != terms.nominal
+        and (e.amount == base or abs(e.amount - terms.nominal) <= gap)
+        and e.latest >= terms.created_at
+        and (terms.not_after is None or e.date <= terms.not_after)
+    ]

@@ -618,3 +618,32 @@ def test_the_esc_hint_says_how_long_the_second_press_counts_and_lasts_that_long(
     notice = checkout.press_cancel(0).notices[-1]
     assert "dalam 4 detik" in notice.text
     assert notice.lasts == CANCEL_CONFIRM
+
+
+# ---- money that is near but not the nominal (issue 24) -------------------------------------
+
+
+def test_money_of_the_total_without_the_code_is_said_at_the_sale(checkout: Checkout) -> None:
+    """A customer who paid Rp 25.000 for a Rp 25.001 QR: the screen kept "Menunggu pembayaran"."""
+    view = awaiting(checkout).view
+    assert view is not None
+    step = checkout.take_in([paid(25_000, START + timedelta(seconds=20), reff="W1")])
+    texts = [n.text for n in step.notices]
+    assert any("Rp 25.000" in t and "Rp 25.001" in t and "Hubungkan" in t for t in texts)
+    assert checkout.view.state is SaleState.AWAITING
+
+
+def test_near_money_is_said_once_however_often_the_list_comes(checkout: Checkout) -> None:
+    awaiting(checkout)
+    rows = [paid(24_990, START + timedelta(seconds=20), reff="W1")]
+    assert checkout.take_in(rows).notices
+    assert not checkout.take_in(rows).notices
+
+
+def test_money_far_from_the_nominal_or_from_before_the_sale_is_not_said(checkout: Checkout) -> None:
+    awaiting(checkout)
+    rows = [
+        paid(100_000, START + timedelta(seconds=20), reff="F1"),  # another customer's, at the static QR
+        paid(25_000, START - timedelta(minutes=3), reff="O1"),  # before this sale began
+    ]
+    assert not checkout.take_in(rows).notices

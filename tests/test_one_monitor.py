@@ -43,3 +43,15 @@ def test_the_preview_says_lunas_with_the_amount_when_the_money_arrives(
     qtbot.waitUntil(lambda: controller_of(window).view.state == "paid", timeout=10_000)
     assert window.preview_page() == "paid"
     assert "LUNAS" in window.preview_message.text() and "Rp 25.001" in window.preview_message.text()
+
+
+def test_money_paid_without_the_code_is_said_at_the_sale_at_the_next_check(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen kept "Menunggu pembayaran"; the Rp 25.000 row showed only in the side panel, up to 30 s later."""
+    monkeypatch.setattr("kasir.ui.panel.AWAITING_LIST_S", 0.5)  # the list's cadence while a QR waits: 10 s
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    window.simulate_wrong_button.click()
+    qtbot.waitUntil(lambda: "tidak sama dengan tagihan" in window.notice_label.text(), timeout=10_000)
+    assert "Rp 25.000" in window.notice_label.text() and controller_of(window).view.state == "awaiting"

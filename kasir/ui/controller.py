@@ -352,6 +352,7 @@ class SaleController(QObject):
         was = self._shown_view
         self._shown_view = view
         self._preparing.stop()
+        self.panel.set_awaiting(view.state is SaleState.AWAITING)
         if view.state is SaleState.GENERATING and not (was.sale_id == view.sale_id and was.state is view.state):
             # "Membuat QR" / "Menyiapkan QR" only if the QR takes a moment: a fast server's QR then
             # replaces the entry at once, with no flash of a screen nobody can read, and the two

@@ -29,6 +29,10 @@ from kasir.wib import WIB, Clock
 log = logging.getLogger(__name__)
 
 
+# While a QR waits on a route that lists only its exact nominal, the day's list is read this often.
+AWAITING_LIST_S = 10.0
+
+
 class MutasiPanel(QObject):
     listed = Signal(object)  # list[MutasiEntry]: a fresh list, before it is shown
     changed = Signal()  # the table shows a new list
@@ -62,6 +66,7 @@ class MutasiPanel(QObject):
         self._read_again = False
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
+        self.awaiting = False  # a QR waits at the counter: money near its nominal is news (see restart_timer)
 
     def start(self) -> None:
         self.restart_timer()
@@ -76,7 +81,17 @@ class MutasiPanel(QObject):
         seconds = settings.mutasi_interval_s
         if self.choice.current in sources.HISTORY_SHAPED:
             seconds = max(seconds, settings.history_interval)
+        elif self.awaiting:
+            # The payment route asks for the exact nominal only: money paid without the kode unik is
+            # seen in this list alone, and the cashier should hear of it while the customer is there.
+            seconds = min(seconds, AWAITING_LIST_S)
         self._timer.start(int(seconds * 1000))
+
+    def set_awaiting(self, awaiting: bool) -> None:
+        if awaiting != self.awaiting:
+            self.awaiting = awaiting
+            if self._timer.isActive():
+                self.restart_timer()
 
     def refresh(self) -> bool:
         """Ask for the list; False when nothing was asked (busy, just read, or paused)."""
