@@ -349,7 +349,6 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.cancel_button.clicked.connect(lambda: _cancel_or_clear(window, controller))
     window.refresh_button.clicked.connect(controller.refresh_mutasi_now)
     window.typed.connect(controller.acknowledge)  # the cashier moved on to the next customer
-    window.retry_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     if not ctx.demo:
         controller.login_needed.connect(lambda reason: _open_login(window, controller, reason))
     controller.key_needed.connect(

@@ -287,8 +287,7 @@ class Checkout:
             message = f"QR dari server ditolak karena tidak aman ditampilkan: {error}"
         else:
             message = message_for(error, "Gagal membuat QR.")
-        self._end(d, sale_id, SaleState.FAILED, message)
-        d.say("error", message)
+        self._end(d, sale_id, SaleState.FAILED, message)  # the reason stands on the sale: not said twice
         d.set(login_needed=isinstance(error, SessionExpiredError), key_needed=isinstance(error, UnauthorizedError))
         return self._done(d)
 

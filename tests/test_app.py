@@ -102,7 +102,7 @@ def test_a_bad_payload_from_the_server_is_never_shown(
     qtbot.waitUntil(lambda: controller.view.state == "failed", timeout=10_000)
     assert window.customer.qr_view.property("payload") == ""
     assert window.customer.property("state") == "idle"
-    assert "ditolak" in window.notice_label.text()
+    assert "ditolak" in window.sale_detail.text()
     assert controller.till.journal.get(controller.view.sale_id).state == "failed"
 
 

@@ -95,6 +95,22 @@ def test_digits_past_the_limit_are_refused_with_a_note_not_dropped_silently(
     assert window.entry.value == 9_999_999 and "tidak ditambahkan" in window.amount_note.text()
 
 
+def test_a_failed_qr_says_its_reason_once_and_offers_one_enter_button(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The reason stood twice (the sale and the notice line) and "Coba lagi (Enter)" stood beside "Bayar (Enter)"."""
+    from tests.test_app import without_the_shops_qris
+
+    window = without_the_shops_qris(open_app, qtbot, tmp_path)
+    sim_of(window).inject("bad_qr_amount", path="/kasir/orkut/generate")
+    type_total(qtbot, window, "64000")
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller_of(window).view.state == "failed", timeout=10_000)
+    assert "ditolak" in window.sale_detail.text() and "ditolak" not in window.notice_label.text()
+    enter_buttons = [b for b in window.findChildren(QPushButton) if "(Enter)" in b.text() and b.isVisible()]
+    assert enter_buttons == [window.pay_button] and window.pay_button.text() == "Coba lagi (Enter)"
+
+
 def test_a_failed_qr_keeps_the_total_and_enter_tries_again(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     from tests.test_app import without_the_shops_qris
 
@@ -104,8 +120,8 @@ def test_a_failed_qr_keeps_the_total_and_enter_tries_again(open_app: OpenApp, qt
     type_total(qtbot, window, "64000")
     qtbot.keyClick(window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: controller.view.state == "failed", timeout=10_000)
-    assert window.entry.value == 64_000 and window.retry_button.isVisible()
-    assert "Rp 65.001" in window.sale_detail.text() or "Rp 65.001" in window.notice_label.text()
+    assert window.entry.value == 64_000 and window.pay_button.text() == "Coba lagi (Enter)"
+    assert "Rp 65.001" in window.sale_detail.text()
     qtbot.keyClick(window, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: controller.view.state == "awaiting", timeout=10_000)
     assert controller.view.base == 64_000

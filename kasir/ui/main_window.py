@@ -213,11 +213,6 @@ class MainWindow(QMainWindow):
         self.notice_label.setObjectName("notice_label")
         self.notice_label.setWordWrap(True)
         box.addWidget(self.notice_label)
-        self.retry_button = QPushButton("Coba lagi (Enter)")
-        self.retry_button.setObjectName("retry_button")
-        no_focus(self.retry_button)
-        self.retry_button.hide()
-        box.addWidget(self.retry_button)
         self.simulate_pay_button = QPushButton("Simulasi bayar (pas)")
         self.simulate_pay_button.setObjectName("simulate_pay_button")
         self.simulate_wrong_button = QPushButton("Simulasi bayar nominal salah")
@@ -492,11 +487,11 @@ class MainWindow(QMainWindow):
         self._render_preview(view, unrecorded)
         waiting = state.is_open
         _restyle(self.pay_button, PAY_WAITING_STYLE if waiting else PAY_STYLE)
-        self.pay_button.setText(
-            ("Menunggu pencatatan" if unrecorded else "QR sedang tampil") if waiting else "Bayar (Enter)"
-        )
+        if waiting:
+            self.pay_button.setText("Menunggu pencatatan" if unrecorded else "QR sedang tampil")
+        else:  # after a failed QR the one Enter button tries again with the total kept
+            self.pay_button.setText("Coba lagi (Enter)" if state is SaleState.FAILED else "Bayar (Enter)")
         self.cancel_button.setText("Batalkan QR (Esc 2×)" if waiting else "Batal (Esc)")
-        self.retry_button.setVisible(state is SaleState.FAILED)
         if view is not None and state is SaleState.FAILED and self.entry.value == 0 and view.base:
             self.entry.set_value(view.base)  # a failed QR keeps the total: Enter tries again
         if self._sale_id is not None and self._sale_id != self._notice_sale:
