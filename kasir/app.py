@@ -340,6 +340,8 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     controller.input_note.connect(window.amount_note.setText)
     controller.connection.connect(window.show_connection)
     controller.sources_changed.connect(window.show_sources)
+    controller.cadence_changed.connect(window.show_cadence)
+    window.show_cadence(controller.cadence_text())
     controller.clock_warning.connect(window.show_clock_warning)
     controller.account_changed.connect(lambda: customer.set_shop_name(controller.settings.shop_name))
     controller.mutasi_changed.connect(

@@ -10,7 +10,7 @@ import math
 from datetime import timedelta
 
 from kasir import sources
-from kasir.sources import Source, SourceChoice
+from kasir.sources import GatewayState, Source, SourceChoice
 
 CLOCK_WARN_AFTER = timedelta(minutes=2)
 
@@ -32,14 +32,16 @@ def source_text(
     if serving is None:  # every route rests: nothing is asked meanwhile, so never claim a cadence
         parts = [f"Cek pembayaran: dijeda server ({clock_text(payments.cooldown_left())})"]
     elif payments.current is None:
-        parts = ["Cek pembayaran: belum"]
+        parts = ["Cek pembayaran: mulai saat QR tampil"]
     else:
         every = seconds_text(payments.interval_s(poll_s, history_s))
         paused = "".join(f"; {sources.LABEL[s]} dijeda {clock_text(left)}" for s, left in resting)
         parts = [f"Cek pembayaran: {sources.LABEL[serving]} (tiap {every}{paused})"]
     gateway = payments.gateway.state
-    if gateway is not None and payments.current is Source.GATEWAY:  # the operator's cekaktif, in its words
-        parts.append(f"Status gateway: {gateway.value}")
+    if gateway is not None and payments.current is Source.GATEWAY:  # the operator's cekaktif, in the shop's words
+        parts.append(
+            f"Server pembayaran {'aktif' if gateway is GatewayState.ONLINE else 'tidak aktif'} ({gateway.value})"
+        )
     if qr is not None:
         parts.append(f"QR: {sources.LABEL[qr]}")
     if not panel.ready():
@@ -47,6 +49,14 @@ def source_text(
     elif panel.current is not None:
         parts.append(f"Mutasi: {sources.LABEL[panel.serving() or panel.current]}")
     return " · ".join(parts)
+
+
+def cadence_text(payments: SourceChoice, *, poll_s: float, history_s: float) -> str:
+    """Beside the countdown of a waiting QR: how often this till looks for its money, so a cashier
+    knows why LUNAS may take a few seconds ("Cek pembayaran tiap 10 detik")."""
+    if payments.serving() is None and payments.current is not None:
+        return f"Cek pembayaran dijeda server ({clock_text(payments.cooldown_left())})"
+    return f"Cek pembayaran tiap {seconds_text(payments.interval_s(poll_s, history_s))}"
 
 
 def clock_warning(offset: timedelta) -> str:

@@ -52,8 +52,8 @@ PANEL_ORDER = (Source.SEED, Source.GATEWAY, Source.HISTORY)
 
 # What the cashier reads in the quiet label, and the log.
 LABEL = {
-    Source.SEED: "server kasir",
-    Source.GATEWAY: "gateway",
+    Source.SEED: "cek langsung per QR",
+    Source.GATEWAY: "server pembayaran",
     Source.HISTORY: "riwayat mutasi",
     Source.LOCAL: "QR lokal",
 }

@@ -313,3 +313,15 @@ def test_a_failed_panel_refresh_banner_goes_with_the_next_good_answer(
     qtbot.waitUntil(lambda: not controller.panel.busy, timeout=10_000)
     controller.refresh_mutasi()  # the server answers again
     qtbot.waitUntil(lambda: not window.connection_banner.isVisible(), timeout=10_000)
+
+
+def test_beside_the_countdown_the_cashier_reads_how_often_payments_are_checked(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Only F5 explained the cadence: a cashier waited on a 10 s history check with no word of it."""
+    window = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, window)
+    qtbot.waitUntil(lambda: window.cadence_label.text().startswith("Cek pembayaran tiap"), timeout=5_000)
+    assert window.cadence_label.isVisible()
+    cancel_sale(qtbot, window)
+    assert window.cadence_label.text() == ""

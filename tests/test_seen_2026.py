@@ -430,11 +430,11 @@ def test_the_label_says_the_gateways_state_while_the_gateway_serves_payments(sta
     choice.record(sources.Served([], Source.GATEWAY))
     choice.gateway.record(state)
     text = source_text(choice, Source.GATEWAY, choice, poll_s=3, history_s=10)
-    assert f"Status gateway: {state.value}" in text.split(" · ")
+    assert f"({state.value})" in text and "Server pembayaran" in text
 
 
 def test_the_label_says_nothing_of_the_gateway_while_another_route_serves() -> None:
     choice = sources.SourceChoice("pembayaran", sources.PAYMENT_ORDER, lambda: datetime(2026, 11, 25, tzinfo=wib.WIB))
     choice.gateway.record(GatewayState.OFFLINE)
     choice.record(sources.Served([], Source.HISTORY))
-    assert "gateway" not in source_text(choice, Source.LOCAL, choice, poll_s=3, history_s=10).lower()
+    assert "server pembayaran" not in source_text(choice, Source.LOCAL, choice, poll_s=3, history_s=10).lower()

@@ -92,7 +92,9 @@ def test_the_gateways_own_state_shows_in_the_bottom_label_while_it_serves_paymen
     controller, sim = controller_of(window), sim_of(window)
     controller.watcher.choice.gateway.every = timedelta(0)  # ask at every check, not once a minute
     start_sale(qtbot, window)
-    qtbot.waitUntil(lambda: "Status gateway: ONLINE" in window.payment_source_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Server pembayaran aktif (ONLINE)" in window.payment_source_label.text(), timeout=10_000)
     sim.set_shape("gateway_offline")
-    qtbot.waitUntil(lambda: "Status gateway: OFFLINE" in window.payment_source_label.text(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "Server pembayaran tidak aktif (OFFLINE)" in window.payment_source_label.text(), timeout=10_000
+    )
     assert sim.cekaktif_bodies[-1]["merchant"] == sim.account_id

@@ -81,7 +81,7 @@ def test_on_the_gateway_alone_a_sale_turns_paid(open_app: OpenApp, qtbot: QtBot,
     assert sale.source == "server"  # made by the gateway's qris_generate
     qtbot.mouseClick(window.simulate_pay_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
-    assert "gateway" in window.payment_source_label.text()
+    assert "server pembayaran" in window.payment_source_label.text()
     assert sim.calls.get("/mutasi", 0) <= 1  # probed, found missing, left alone
 
 
@@ -283,8 +283,8 @@ def test_a_pause_on_the_status_route_leaves_payments_detected_through_the_histor
     assert not sale.late
     label = window.payment_source_label.text()
     assert label.startswith("Cek pembayaran: riwayat mutasi (tiap 0,3 detik")  # its own cadence
-    assert "server kasir dijeda" in label  # and the paused route is named as paused
-    assert "Mutasi: server kasir" in label  # the panel's own route was never paused
+    assert "cek langsung per QR dijeda" in label  # and the paused route is named as paused
+    assert "Mutasi: cek langsung per QR" in label  # the panel's own route was never paused
 
 
 def test_a_pause_on_every_payment_route_is_said_on_the_label_on_f5_and_goes_when_it_ends(

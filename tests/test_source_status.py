@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kasir import sources
-from kasir.source_status import shop_text, source_text
-from kasir.sources import Source, SourceChoice
+from kasir.source_status import cadence_text, shop_text, source_text
+from kasir.sources import GatewayState, Source, SourceChoice
 from tests.test_till import START
 
 
@@ -25,3 +25,34 @@ def test_a_till_that_does_not_ask_claims_no_cadence_of_its_own() -> None:
     choice = SourceChoice("pembayaran", sources.PAYMENT_ORDER, lambda: START)
     text = source_text(choice, Source.LOCAL, choice, poll_s=3, history_s=10, asks=False)
     assert text == "QR: QR lokal" and "Cek pembayaran" not in text
+
+
+# ---- the shop's words (issue 24) ------------------------------------------------------------
+
+JARGON = ("gateway", "server kasir", "belum")
+
+
+def _label(serving: Source | None, gateway: GatewayState | None = None) -> str:
+    choice = SourceChoice("pembayaran", sources.PAYMENT_ORDER, lambda: START)
+    if serving is not None:
+        choice.record(sources.Served([], serving))
+    if gateway is not None:
+        choice.gateway.record(gateway)
+    return source_text(choice, serving, choice, poll_s=3, history_s=10)
+
+
+def test_the_label_speaks_the_shops_words_on_every_route() -> None:
+    """It said "gateway", "server kasir" and "belum"."""
+    labels = [_label(None), _label(Source.SEED), _label(Source.HISTORY)]
+    labels += [_label(Source.GATEWAY, state) for state in GatewayState]
+    said = [(word, text) for text in labels for word in JARGON if word in text.lower()]
+    assert said == []
+
+
+def test_the_cadence_beside_the_countdown_says_how_often_payments_are_checked() -> None:
+    choice = SourceChoice("pembayaran", sources.PAYMENT_ORDER, lambda: START)
+    choice.record(sources.Served([], Source.HISTORY))
+    assert cadence_text(choice, poll_s=3, history_s=10) == "Cek pembayaran tiap 10 detik"
+    assert cadence_text(SourceChoice("pembayaran", sources.PAYMENT_ORDER, lambda: START), poll_s=3, history_s=10) == (
+        "Cek pembayaran tiap 3 detik"
+    )

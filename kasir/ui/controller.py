@@ -26,7 +26,7 @@ from kasir.qrcheck import CheckedQr, prepare
 from kasir.sale_state import SaleState
 from kasir.sale_view import SaleView
 from kasir.settings import Settings
-from kasir.source_status import clock_warning, shop_text, source_text
+from kasir.source_status import cadence_text, clock_warning, shop_text, source_text
 from kasir.sources import Generated, Served, Source, SourceChoice
 from kasir.till import Till, TillRules
 from kasir.ui.account_link import AccountLink
@@ -56,6 +56,7 @@ class SaleController(QObject):
     key_needed = Signal()  # the server refused the API key: the login dialog must ask for it again
     account_changed = Signal()
     sources_changed = Signal(str)  # the quiet "which route served" text
+    cadence_changed = Signal(str)  # "Cek pembayaran tiap 10 detik", beside a waiting QR's countdown
     clock_warning = Signal(str)  # "" when the PC clock agrees with the server's
     mutasi_changed = Signal()
     late_payment = Signal(object)  # Sale settled after it had ended: the cashier must see it
@@ -113,6 +114,7 @@ class SaleController(QObject):
         self._shop_text = ""  # the shared journal's server is out of reach
         self._trouble_text = ""  # a slow or failed request: until a good answer or the sale's end
         self._sources_text = ""
+        self._cadence_text = ""
         self._clock_text = ""
         self.preparing_delay_ms = PREPARING_DELAY_MS
         self._preparing = QTimer(self)
@@ -567,6 +569,21 @@ class SaleController(QObject):
         log.info("sources: %s", text)
         self._sources_text = text
         self.sources_changed.emit(text)
+        self._tell_cadence()
+
+    def cadence_text(self) -> str:
+        if self.shop is not None and not self.shop.polling:
+            poller = self.shop.state.poller
+            return f"Pembayaran diperiksa oleh {poller}" if poller else ""
+        return cadence_text(
+            self.watcher.choice, poll_s=self.settings.poll_interval_s, history_s=self.settings.history_interval
+        )
+
+    def _tell_cadence(self) -> None:
+        text = self.cadence_text()
+        if text != self._cadence_text:
+            self._cadence_text = text
+            self.cadence_changed.emit(text)
 
     def _tick_sources(self) -> None:
         """A server's pause counts down on the label, and goes the moment it ends."""
@@ -574,6 +591,7 @@ class SaleController(QObject):
         if text != self._sources_text:
             self._sources_text = text
             self.sources_changed.emit(text)
+        self._tell_cadence()
 
     def _check_clock(self) -> None:
         if not self.server_clock.known:

@@ -202,6 +202,11 @@ class MainWindow(QMainWindow):
         self.countdown_label = _big("", 16, bold=False)
         self.countdown_label.setObjectName("countdown_label")
         box.addWidget(self.countdown_label)
+        self.cadence_label = QLabel("")  # how often the money is looked for, while a QR waits
+        self.cadence_label.setObjectName("check_cadence_label")
+        self.cadence_label.setStyleSheet("color: #57606a;")
+        box.addWidget(self.cadence_label)
+        self._cadence = ""
         box.addWidget(QLabel("Pratinjau layar pelanggan:"))
         box.addWidget(self._build_preview(), 1)
         self.print_receipt_button = QPushButton("Cetak struk")  # shown on LUNAS by app._wire (issue 13)
@@ -549,6 +554,13 @@ class MainWindow(QMainWindow):
     def show_countdown(self, left: int) -> None:
         """The controller's one countdown (seconds left on its clock; -1: no QR waits)."""
         self.countdown_label.setText(f"Sisa waktu {format_countdown(left)}" if left >= 0 else "")
+        self.cadence_label.setText(self._cadence if left >= 0 else "")
+
+    def show_cadence(self, text: str) -> None:
+        """ "Cek pembayaran tiap 10 detik": said under the countdown while a QR waits."""
+        self._cadence = text
+        if self.countdown_label.text():
+            self.cadence_label.setText(text)
 
     # ---- keyboard ----------------------------------------------------------------
 
