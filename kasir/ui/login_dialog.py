@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kasir.errors import ConfigError, message_for
+from kasir.errors import ConfigError, UnauthorizedError, message_for
 from kasir.orkut.client import OrkutClient
 from kasir.orkut.types import LoginResult, MerchantCode, OtpChallenge
 from kasir.ui.tasks import TaskRunner, client_required
@@ -112,6 +112,13 @@ class LoginDialog(QDialog):
         self.verify_otp_button.setEnabled(False)
         self.request_otp_button.clicked.connect(self._request_otp)
         self.verify_otp_button.clicked.connect(self._verify_otp)
+        # Enter does the next step of the field it is pressed in: the owner never needs the mouse.
+        for edit in (self.api_key_input, self.username_input, self.password_input):
+            edit.returnPressed.connect(self._request_otp)
+        self.otp_input.returnPressed.connect(self._verify_otp)
+        self.merchant_input.returnPressed.connect(self._finish)
+        for button in (self.request_otp_button, self.verify_otp_button, self.save_button):
+            button.setAutoDefault(False)  # Enter in a field is that field's step, not a dialog button's
         self.resize(460, 360)
         if reason:
             self.show_reason(reason)
@@ -151,7 +158,6 @@ class LoginDialog(QDialog):
         if not (self._api_key() and username and password):
             self._say("API key, nama pengguna dan kata sandi wajib diisi.", error=True)
             return
-        self.password_input.clear()  # used once, then forgotten
         self.request_otp_button.setEnabled(False)
         self._say("Meminta OTP…")
         self._tasks.reconfigure(self._client_factory())
@@ -160,6 +166,7 @@ class LoginDialog(QDialog):
         )
 
     def _otp_sent(self, challenge: OtpChallenge) -> None:
+        self.password_input.clear()  # used once, then forgotten; kept only while it may be sent again
         if challenge.login is not None:  # some accounts get their token at once: no OTP to type
             self.request_otp_button.setEnabled(True)
             self._verified(challenge.login)
@@ -173,7 +180,14 @@ class LoginDialog(QDialog):
 
     def _otp_failed(self, exc: Exception) -> None:
         self.request_otp_button.setEnabled(True)
+        if isinstance(exc, UnauthorizedError):  # said for this dialog: the key field is right above
+            self._say("API key ditolak server. Periksa API key di kolom paling atas, lalu tekan Enter.", error=True)
+            self.api_key_input.setFocus()
+            self.api_key_input.selectAll()
+            return
         self._say(message_for(exc, "Gagal meminta OTP."), error=True)
+        self.password_input.setFocus()
+        self.password_input.selectAll()
 
     def _verify_otp(self) -> None:
         username, otp = self.username_input.text().strip(), self.otp_input.text().strip()
@@ -193,12 +207,14 @@ class LoginDialog(QDialog):
             self.merchant_input.setText(f"OK{login.account_id}")
         self.save_button.setEnabled(True)
         self.verify_otp_button.setEnabled(True)
-        self._say("Berhasil masuk. Periksa kode merchant, lalu tekan Simpan.")
+        self._say(f"Berhasil masuk. Periksa kode merchant, lalu tekan {self.save_button.text()}.")
         self.save_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _verify_failed(self, exc: Exception) -> None:
         self.verify_otp_button.setEnabled(True)
         self._say(message_for(exc, "OTP ditolak."), error=True)
+        self.otp_input.setFocus()
+        self.otp_input.selectAll()
 
     def _finish(self) -> None:
         if self._login is None:
