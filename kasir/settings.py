@@ -35,6 +35,10 @@ class Settings:
     expiry_s: int = 600
     kode_unik_low: int = 1
     kode_unik_high: int = 999
+    # "add": the customer pays total + code; "subtract": total - code, the shop absorbs it (no surcharge
+    # on QRIS payers, as Bank Indonesia asks). Adding stays the default: a shop updating keeps the
+    # amounts its customers and its books know (see the README).
+    kode_unik_mode: str = "add"
     customer_screen: str = ""  # the screen's name: Qt's index order differs from Windows'
     sound: bool = True
     base_qr: str = ""  # the merchant's QRIS, learned or pasted: enables the local fallback
@@ -123,7 +127,11 @@ TEXT_LIMITS = {
 DEFAULT_TEXT_LIMIT = 200
 # Far more than any settings file (about 2 KB): a larger one is not read at all (100 MB hung a start > 90 s).
 MAX_FILE_BYTES = 256 * 1024
-_CHOICES = {"generate_mode": ("server", "local"), "printer_kind": ("", "network", "device", "system")}
+_CHOICES = {
+    "generate_mode": ("server", "local"),
+    "printer_kind": ("", "network", "device", "system"),
+    "kode_unik_mode": ("add", "subtract"),
+}
 
 
 class SettingsUnreadableError(KasirError):
