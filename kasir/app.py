@@ -43,6 +43,7 @@ from kasir.wib import WIB
 # Imported where first used, and warmed on the worker after the first paint (warm_up): the first
 # frame needs none of them, and together they were a third of the start.
 if TYPE_CHECKING:
+    from kasir.daily_limit import DailyLimitWatch
     from kasir.simulator import OrkutSimulator
     from kasir.ui.attach_dialog import AttachDialog
     from kasir.ui.recap_dialog import RecapDialog
@@ -329,6 +330,18 @@ def warm_up(controller: SaleController) -> int:
     return controller.tasks.call(job, lambda _r: None, lambda exc: log.warning("warm-up failed: %r", exc))
 
 
+def _money_in_changed(window: MainWindow, controller: SaleController, limit_watch: DailyLimitWatch) -> None:
+    """The day's money in, and a warning as it nears the upstream's daily limit for the account."""
+    from kasir.daily_limit import reached
+
+    money_in, limit = controller.mutasi_model.total_in(), controller.settings.daily_limit
+    near = reached(money_in, limit)  # stays on the line: a notice goes when the cashier types on
+    window.total_today.setText(f"Total masuk: {format_rupiah(money_in)}" + (f" · {near}% batas harian" if near else ""))
+    warning = limit_watch.check(controller.clock().astimezone(WIB).date(), money_in, limit)
+    if warning is not None:
+        window.show_notice(warning.level, warning.text)
+
+
 def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisplay, ctx: Context) -> None:
     # The customer's screen first: its repaint is queued, and so drawn, before the cashier's preview.
     controller.view_changed.connect(customer.show_sale)
@@ -344,9 +357,10 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.show_cadence(controller.cadence_text())
     controller.clock_warning.connect(window.show_clock_warning)
     controller.account_changed.connect(lambda: customer.set_shop_name(controller.settings.shop_name))
-    controller.mutasi_changed.connect(
-        lambda: window.total_today.setText(f"Total masuk: {format_rupiah(controller.mutasi_model.total_in())}")
-    )
+    from kasir.daily_limit import DailyLimitWatch
+
+    limit_watch = DailyLimitWatch()  # said once per threshold per WIB day, as "Total masuk" nears the limit
+    controller.mutasi_changed.connect(lambda: _money_in_changed(window, controller, limit_watch))
     window.pay_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     window.cancel_button.clicked.connect(lambda: _cancel_or_clear(window, controller))
     window.refresh_button.clicked.connect(controller.refresh_mutasi_now)

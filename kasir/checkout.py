@@ -458,6 +458,7 @@ class Checkout:
             base=sale.base,
             code=sale.code,
             nominal=sale.nominal,
+            discounted=sale.discounted,
             expires_at=sale.expires_at,
             source=sale.source or "",
             paid_at=None if sale.id in self._paid_time_unknown else sale.paid_at,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from kasir import wib
 from kasir.errors import KasirError
+from kasir.kode_unik import CodeMode
 from kasir.sale_state import SaleState, label_of
 
 if TYPE_CHECKING:
@@ -136,9 +137,17 @@ class Sale:
     counter: str = ""  # the till that sold it ("" on a journal of one PC)
     clock_offset: timedelta | None = None  # the selling till's server-minus-PC clock when it sold
     receipt: str | None = None  # "printed" (it reached the paper), "failed", or None (never tried)
+    # Which way its kode unik went, as it was sold: the setting may change, its receipt may not.
+    code_mode: CodeMode = CodeMode.ADD
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", SaleState(self.state))  # a state given as its stored word
+        object.__setattr__(self, "code_mode", CodeMode(self.code_mode))
+
+    @property
+    def discounted(self) -> bool:
+        """Its kode unik was taken off the total (the shop absorbed it), not added."""
+        return self.code_mode is CodeMode.SUBTRACT
 
     @property
     def is_open(self) -> bool:

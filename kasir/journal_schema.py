@@ -2,7 +2,8 @@
 
 Version N means the same tables, columns, constraints and indexes on SQLite and on PostgreSQL; only
 a few types are spelled per engine (``{id}``: the sale's number, given by the database; ``{int}``: a
-64-bit integer). History never changes: a migration that shipped is never edited, a new one is added.
+64-bit integer), and changing a constraint (``{nominal_rule_v10}``: SQLite cannot alter one, it
+rebuilds the table). History never changes: a migration that shipped is never edited, a new one is added.
 """
 
 from __future__ import annotations
@@ -96,7 +97,67 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sales ADD COLUMN receipt TEXT CHECK (receipt IN ('printed', 'failed'));
     ALTER TABLE sales ADD COLUMN receipt_at TEXT;
     """,
+    # 10: which way each sale's kode unik went: 'add' (to the total, as every older sale did) or
+    # 'subtract' (a discount the shop absorbs: Bank Indonesia forbids a surcharge on QRIS payers);
+    # the nominal's rule follows it, so a receipt and a recap read each sale as it was sold
+    """
+    ALTER TABLE sales ADD COLUMN code_mode TEXT NOT NULL DEFAULT 'add' CHECK (code_mode IN ('add', 'subtract'));
+    {nominal_rule_v10}
+    """,
 )
+
+# The nominal a sale asks for, from version 10 on (version 1's rule was ``nominal = base + code``).
+NOMINAL_RULE = "nominal > 0 AND nominal = CASE code_mode WHEN 'subtract' THEN base - code ELSE base + code END"
+
+# PostgreSQL named version 1's rule after its table alone (it reads three columns), and swaps it in place.
+POSTGRES_NOMINAL_RULE_V10 = f"""
+    ALTER TABLE sales DROP CONSTRAINT sales_check;
+    ALTER TABLE sales ADD CONSTRAINT sales_nominal_check CHECK ({NOMINAL_RULE})
+"""
+
+# SQLite cannot change a CHECK: the table is made again with version 9's columns in their order and
+# the new rule (SQLite's documented way: create, copy, drop, rename, index), in the migration's
+# transaction. The copy keeps every id, so the next sale's number follows the last one.
+SQLITE_NOMINAL_RULE_V10 = f"""
+    CREATE TABLE sales_v10 (
+        id           INTEGER PRIMARY KEY,
+        day          TEXT    NOT NULL,
+        created_at   TEXT    NOT NULL,
+        expires_at   TEXT    NOT NULL,
+        base         INTEGER NOT NULL CHECK (base > 0),
+        code         INTEGER NOT NULL CHECK (code >= 0),
+        nominal      INTEGER NOT NULL CHECK ({NOMINAL_RULE}),
+        payload      TEXT,
+        source       TEXT    CHECK (source IN ('server', 'local')),
+        state        TEXT    NOT NULL CHECK (state IN
+                         ('generating', 'awaiting', 'paid', 'expired', 'cancelled', 'failed')),
+        ended_at     TEXT,
+        reason       TEXT,
+        issuer_reff  TEXT    UNIQUE,
+        paid_at      TEXT,
+        paid_amount  INTEGER,
+        brand        TEXT,
+        buyer_reff   TEXT,
+        settled_at   TEXT,
+        late         INTEGER NOT NULL DEFAULT 0,
+        manual       INTEGER NOT NULL DEFAULT 0,
+        late_until   INTEGER,
+        paid_ts      INTEGER,
+        counter      TEXT    NOT NULL DEFAULT '',
+        clock_offset_ms INTEGER,
+        receipt      TEXT    CHECK (receipt IN ('printed', 'failed')),
+        receipt_at   TEXT,
+        code_mode    TEXT    NOT NULL DEFAULT 'add' CHECK (code_mode IN ('add', 'subtract')),
+        UNIQUE (day, nominal)
+    );
+    INSERT INTO sales_v10 SELECT * FROM sales;
+    DROP TABLE sales;
+    ALTER TABLE sales_v10 RENAME TO sales;
+    CREATE INDEX sales_state ON sales (state);
+    CREATE INDEX sales_day ON sales (day);
+    CREATE INDEX sales_late_until ON sales (late_until);
+    CREATE INDEX sales_paid_ts ON sales (paid_ts)
+"""
 
 
 def statements(version: int, types: Mapping[str, str]) -> list[str]:

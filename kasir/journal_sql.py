@@ -33,7 +33,7 @@ from kasir.journal import (
     Settlement,
     late_until,
 )
-from kasir.kode_unik import Allocation, KodeUnikRange, allocate
+from kasir.kode_unik import Allocation, CodeMode, KodeUnikRange, allocate
 from kasir.orkut.types import MutasiEntry, PaymentProblem
 from kasir.sale_state import LATE_WATCHABLE, OPEN, SaleState
 
@@ -91,9 +91,9 @@ QUERIES = {
 
 _INSERT_SALE = (
     "INSERT INTO sales"
-    " (day, created_at, expires_at, base, code, nominal, state, late_until, counter, clock_offset_ms)"
-    " VALUES (:day, :created_at, :expires_at, :base, :code, :nominal, 'generating', :late_until, :counter,"
-    " :clock_offset_ms)"
+    " (day, created_at, expires_at, base, code, nominal, code_mode, state, late_until, counter, clock_offset_ms)"
+    " VALUES (:day, :created_at, :expires_at, :base, :code, :nominal, :code_mode, 'generating', :late_until,"
+    " :counter, :clock_offset_ms)"
     " RETURNING id"
 )
 _INSERT_PAYMENT = (
@@ -153,6 +153,7 @@ def sale_of(row: Row) -> Sale:
         counter=row["counter"] or "",
         clock_offset=None if row["clock_offset_ms"] is None else timedelta(milliseconds=int(row["clock_offset_ms"])),
         receipt=row["receipt"],
+        code_mode=CodeMode(row["code_mode"]),
     )
 
 
@@ -316,6 +317,7 @@ class SqlJournal(ABC):
                     "base": allocation.base,
                     "code": allocation.code,
                     "nominal": allocation.nominal,
+                    "code_mode": allocation.mode.value,
                     "late_until": ts(late_until(created_at, expires_at)),
                     "counter": counter,
                     "clock_offset_ms": None if offset is None else round(offset.total_seconds() * 1000),

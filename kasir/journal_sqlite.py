@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from kasir.journal import JournalCorruptError, JournalError, JournalGoneError, JournalTooNewError
-from kasir.journal_schema import MIGRATIONS, statements
+from kasir.journal_schema import MIGRATIONS, SQLITE_NOMINAL_RULE_V10, statements
 from kasir.journal_sql import QUERIES, SqlJournal, json_keys
 
 FILENAME = "journal.sqlite3"
-TYPES = {"id": "INTEGER PRIMARY KEY", "int": "INTEGER"}
+TYPES = {"id": "INTEGER PRIMARY KEY", "int": "INTEGER", "nominal_rule_v10": SQLITE_NOMINAL_RULE_V10}
 # SQLite's planner, without statistics, would walk a year of sales in id order: it is told which
 # index bounds each query (PostgreSQL's planner needs no such hint).
 HINTS = {

@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import os
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,6 +61,7 @@ class DayRecap:
     paid: Bucket = Bucket()
     late: Bucket = Bucket()
     manual: Bucket = Bucket()
+    discounts: Bucket = Bucket()  # kode unik taken off paid sales' totals: what the shop absorbed
     unmatched_in: Bucket = Bucket()
     by_brand: dict[str, Bucket] = field(default_factory=dict)
     # By the WIB day and hour the money came: a sale of this day may be paid after midnight.
@@ -104,7 +106,7 @@ def build(
     claimed = {s.issuer_reff for s in sales if s.issuer_reff} | set(claimed_elsewhere)
     if counter:
         sales = [s for s in sales if s.counter == counter]
-    paid = late = manual = Bucket()
+    paid = late = manual = discounts = Bucket()
     by_counter: dict[str, Bucket] = {}
     by_brand: dict[str, Bucket] = {}
     by_hour: dict[tuple[date, int], Bucket] = {}
@@ -118,6 +120,7 @@ def build(
         paid = paid.add(amount)
         late = late.add(amount) if sale.late else late
         manual = manual.add(amount) if sale.manual else manual
+        discounts = discounts.add(sale.code) if sale.discounted else discounts
         brand = sale.brand or "Lainnya"
         by_brand[brand] = by_brand.get(brand, Bucket()).add(amount)
         by_counter[sale.counter] = by_counter.get(sale.counter, Bucket()).add(amount)
@@ -134,6 +137,7 @@ def build(
         paid=paid,
         late=late,
         manual=manual,
+        discounts=discounts,
         unmatched_in=unmatched_in,
         by_brand=dict(sorted(by_brand.items(), key=lambda kv: -kv[1].total)),
         by_hour=dict(sorted(by_hour.items())),
@@ -197,7 +201,7 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
                 _time(sale.created_at),
                 sale.state.word,
                 str(sale.base),
-                str(sale.code),
+                str(-sale.code if sale.discounted else sale.code),  # total + kode_unik = nominal, always
                 str(sale.nominal),
                 str(_paid_amount(sale)) if sale.state is SaleState.PAID else "",
                 UNKNOWN_TIME if sale.id in recap.paid_time_unknown else _time(sale.paid_at),
@@ -236,10 +240,14 @@ def iter_csv_rows(recap: DayRecap) -> Iterator[list[str]]:
 # A cell a spreadsheet reads as a formula (OWASP "CSV injection"): brand and buyer names come from
 # the server. Such a cell gets a leading apostrophe, which Excel and LibreOffice show as text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A negative whole number (a kode unik given as a discount) is a number, not a formula: kept summable.
+_NEGATIVE_NUMBER = re.compile(r"-[0-9]+")
 
 
 def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    if value.startswith(_FORMULA_STARTS) and not _NEGATIVE_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def write_csv(recap: DayRecap, path: Path) -> None:
@@ -299,6 +307,17 @@ def sections(recap: DayRecap) -> list[Section]:
         ("Penjualan lunas", f"{recap.paid.count} transaksi", format_rupiah(recap.paid.total)),
         ("↳ di antaranya terlambat", f"{recap.late.count}", format_rupiah(recap.late.total)),
         ("↳ di antaranya dihubungkan manual", f"{recap.manual.count}", format_rupiah(recap.manual.total)),
+        *(
+            [
+                (
+                    "↳ potongan kode unik (ditanggung toko)",
+                    f"{recap.discounts.count}",
+                    format_rupiah(-recap.discounts.total),
+                )
+            ]
+            if recap.discounts.count
+            else []
+        ),
         ("Uang masuk tanpa penjualan", f"{recap.unmatched_in.count}", format_rupiah(recap.unmatched_in.total)),
         *(
             (state.label, str(recap.count(state)), "")

@@ -155,7 +155,10 @@ def build(sale: Sale, shop: ShopInfo, width: int = 32, *, copy: bool = False, pa
         lines += _pair("Kasir", counter, width)
     lines.append(rule)
     lines += _pair("Total", format_rupiah(sale.base), width)
-    lines += _pair("Kode unik", format_rupiah(sale.code), width)
+    if sale.discounted:  # taken off the total: the customer sees what the shop gave, not a surcharge
+        lines += _pair("Potongan kode unik", format_rupiah(-sale.code), width)
+    else:
+        lines += _pair("Kode unik", format_rupiah(sale.code), width)
     lines += _pair("Dibayar", format_rupiah(sale.paid_amount or sale.nominal), width)
     lines += _pair("Via", f"QRIS {brand}" if brand else "QRIS", width)
     reference = payment_reference(sale.issuer_reff)

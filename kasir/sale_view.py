@@ -23,6 +23,7 @@ class SaleView:
     base: int = 0
     code: int = 0
     nominal: int = 0
+    discounted: bool = False  # the kode unik was taken off the total (nominal = base - code), not added
     payload: str = ""
     matrix: Matrix = ()
     merchant_name: str = ""

@@ -35,6 +35,12 @@ class Settings:
     expiry_s: int = 600
     kode_unik_low: int = 1
     kode_unik_high: int = 999
+    # "add": the customer pays total + code; "subtract": total - code, the shop absorbs it (no surcharge
+    # on QRIS payers, as Bank Indonesia asks). Adding stays the default: a shop updating keeps the
+    # amounts its customers and its books know (see the README).
+    kode_unik_mode: str = "add"
+    # The upstream's money in per WIB day per account (~Rp 30 jt): warned at 80 % and 95 %; 0 = no warning.
+    daily_limit: int = 30_000_000
     customer_screen: str = ""  # the screen's name: Qt's index order differs from Windows'
     sound: bool = True
     base_qr: str = ""  # the merchant's QRIS, learned or pasted: enables the local fallback
@@ -102,7 +108,8 @@ _DEFAULT_WHEN_NOT_POSITIVE = frozenset({"poll_interval_s", "mutasi_interval_s", 
 # A negative kode unik is no value either; its range's edge, 0, would hand out the bare total (the
 # amount a customer who forgets the code pays), so it takes the default. 0 itself is a choice
 # Pengaturan offers.
-_DEFAULT_WHEN_NEGATIVE = frozenset({"kode_unik_low", "kode_unik_high"})
+# A negative daily limit is no limit the shop meant either (0, which turns the warning off, is a choice).
+_DEFAULT_WHEN_NEGATIVE = frozenset({"kode_unik_low", "kode_unik_high", "daily_limit"})
 # Values that are one of a few, not a range: anything else takes the default. A receipt is 32
 # columns (58 mm paper) or 48 (80 mm); 40 fits neither, and 32 prints readably on both.
 _NUMBER_CHOICES: dict[str, tuple[int, ...]] = {"printer_width": (32, 48)}
@@ -123,7 +130,11 @@ TEXT_LIMITS = {
 DEFAULT_TEXT_LIMIT = 200
 # Far more than any settings file (about 2 KB): a larger one is not read at all (100 MB hung a start > 90 s).
 MAX_FILE_BYTES = 256 * 1024
-_CHOICES = {"generate_mode": ("server", "local"), "printer_kind": ("", "network", "device", "system")}
+_CHOICES = {
+    "generate_mode": ("server", "local"),
+    "printer_kind": ("", "network", "device", "system"),
+    "kode_unik_mode": ("add", "subtract"),
+}
 
 
 class SettingsUnreadableError(KasirError):

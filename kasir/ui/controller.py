@@ -631,5 +631,5 @@ class SaleController(QObject):
 def _rules(settings: Settings) -> TillRules:
     return TillRules(
         expiry=timedelta(seconds=settings.expiry_s),
-        kode_unik=KodeUnikRange(settings.kode_unik_low, settings.kode_unik_high),
+        kode_unik=KodeUnikRange.of(settings),
     )

@@ -116,6 +116,7 @@ class CustomerDisplay(QWidget):
         self._amount.setWordWrap(False)  # "Rp" and the digits on one line: the font shrinks instead
         side.addWidget(self._amount)
         self._code_note = _label("", size=18, color="#57606a")
+        self._code_note.setObjectName("code_note")
         side.addWidget(self._code_note)
         side.addSpacing(24)
         self._merchant = _label("", size=22, bold=True)
@@ -180,7 +181,8 @@ class CustomerDisplay(QWidget):
             self._qr.show_qr(view.payload, view.matrix)
             self._amount.setText(format_rupiah(view.nominal))
             self._fit_amount()
-            self._code_note.setText(f"termasuk kode unik {view.code}")
+            way = "sudah dipotong" if view.discounted else "termasuk"  # a discount is not "included"
+            self._code_note.setText(f"{way} kode unik {view.code}")
             self._merchant.setText(view.merchant_name)
             self._nmid.setText(f"NMID {view.nmid}" if view.nmid else "")
             self._checking.setText("")

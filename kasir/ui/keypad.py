@@ -37,7 +37,7 @@ class AmountEntry(QObject):
         elif key.isdigit():
             candidate = (self._digits + key).lstrip("0")
             if int(candidate or 0) > self.limit:
-                self.refused.emit(f"Total maksimal {format_rupiah(self.limit)} (kode unik ditambahkan saat Bayar).")
+                self.refused.emit(f"Total maksimal {format_rupiah(self.limit)} (batas QRIS {format_rupiah(MAX_SALE)}).")
                 return
             self._digits = candidate
         self.changed.emit(self.value)

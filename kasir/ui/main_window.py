@@ -474,7 +474,8 @@ class MainWindow(QMainWindow):
             self.sale_detail.setText("Ketik total lalu tekan Bayar.")
         else:
             self.sale_nominal.setText(format_rupiah(view.nominal))
-            detail = f"Total {format_rupiah(view.base)} + kode unik {view.code}"
+            code = f"− potongan kode unik {view.code}" if view.discounted else f"+ kode unik {view.code}"
+            detail = f"Total {format_rupiah(view.base)} {code}"
             if view.source == "local":
                 detail += " · QR lokal"
             if state is SaleState.PAID:

@@ -63,6 +63,12 @@ class SettingsDialog(QDialog):
         for box, value in ((self.code_low, settings.kode_unik_low), (self.code_high, settings.kode_unik_high)):
             box.setRange(0, 9999)
             box.setValue(value)
+        # Added (the customer pays a few rupiah more) or a discount the shop absorbs (no surcharge on QRIS).
+        self.code_mode = QComboBox()
+        self.code_mode.setObjectName("code_mode_combo")
+        self.code_mode.addItem("Tambahkan ke total", "add")
+        self.code_mode.addItem("Kurangi dari total (potongan)", "subtract")
+        self.code_mode.setCurrentIndex(max(0, self.code_mode.findData(settings.kode_unik_mode)))
         self.screen_choice = QComboBox()
         self.screen_choice.addItem("Otomatis (monitor kedua)", "")
         for screen in QGuiApplication.screens():
@@ -105,6 +111,7 @@ class SettingsDialog(QDialog):
         form.addRow("QR berlaku", self.expiry)
         form.addRow("Kode unik dari", self.code_low)
         form.addRow("Kode unik sampai", self.code_high)
+        form.addRow("Kode unik", self.code_mode)
         form.addRow("Layar pelanggan", self.screen_choice)
         form.addRow("", self.sound)
         form.addRow("Pembuatan QR", self.mode)
@@ -206,6 +213,7 @@ class SettingsDialog(QDialog):
             expiry_s=self.expiry.value() * 60,
             kode_unik_low=self.code_low.value(),
             kode_unik_high=self.code_high.value(),
+            kode_unik_mode=self.code_mode.currentData(),
             customer_screen=self.screen_choice.currentData() or "",
             sound=self.sound.isChecked(),
             generate_mode=self.mode.currentData(),
