@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from kasir import qris, wib
@@ -270,6 +271,18 @@ class _Fault:
     path: str | None
 
 
+def _remembered(memory: Path | None) -> list[SimPayment]:
+    """The payments a demo server kept in its file; none when there is no file or it cannot be read."""
+    if memory is None or not memory.exists():
+        return []
+    try:
+        rows = json.loads(memory.read_text(encoding="utf-8"))
+        return [SimPayment(**{**row, "date": datetime.fromisoformat(row["date"])}) for row in rows]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        log.warning("the demo server's memory %s is unreadable (%s): it starts empty", memory, exc)
+        return []
+
+
 class OrkutSimulator:
     def __init__(
         self,
@@ -286,7 +299,10 @@ class OrkutSimulator:
         clock: Callable[[], datetime] = wib.now,
         profile: str = "seed",
         shapes: tuple[str, ...] | frozenset[str] = (),
+        memory: Path | None = None,
     ) -> None:
+        """``memory``: a file where the server keeps its payments, so a demo restarted the same day
+        lists the same money as the journal's recap (a real server remembers its day too)."""
         if profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
         unknown = set(shapes) - set(SHAPES)
@@ -305,7 +321,8 @@ class OrkutSimulator:
         self.image_trickle = False  # the image host sends its headers one byte every 0.5 s
         self.image_delay_s = 0.0  # the image host takes this long to answer
         self.latency_s = 0.0
-        self.payments: list[SimPayment] = []
+        self._memory = memory
+        self.payments: list[SimPayment] = _remembered(memory)
         self.calls: dict[str, int] = {}
         self._tokens: set[str] = set()
         self._faults: list[_Fault] = []
@@ -443,7 +460,19 @@ class OrkutSimulator:
                 balance=balance,
             )
             self.payments.append(payment)
+            self._remember()
         return payment
+
+    def _remember(self) -> None:
+        if self._memory is None:
+            return
+        rows = [{**p.__dict__, "date": p.date.isoformat()} for p in self.payments]
+        try:
+            partial = self._memory.with_suffix(".tmp")
+            partial.write_text(json.dumps(rows), encoding="utf-8")
+            partial.replace(self._memory)  # whole or not at all
+        except OSError as exc:
+            log.warning("the demo server could not remember its payments: %s", exc)
 
     def _take_fault(self, path: str) -> str | None:
         with self._lock:

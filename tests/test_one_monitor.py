@@ -55,3 +55,14 @@ def test_money_paid_without_the_code_is_said_at_the_sale_at_the_next_check(
     window.simulate_wrong_button.click()
     qtbot.waitUntil(lambda: "tidak sama dengan tagihan" in window.notice_label.text(), timeout=10_000)
     assert "Rp 25.000" in window.notice_label.text() and controller_of(window).view.state == "awaiting"
+
+
+def test_the_demo_restarted_lists_the_same_money_as_its_recap(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """After a restart the side panel said Rp 30.002 while the Rekap said Rp 102.006."""
+    first = demo(open_app, qtbot, tmp_path)
+    start_sale(qtbot, first)
+    sim_of(first).pay(controller_of(first).view.nominal)
+    qtbot.waitUntil(lambda: controller_of(first).view.state == "paid", timeout=10_000)
+    first.force_close()
+    second = demo(open_app, qtbot, tmp_path)
+    assert [p.amount for p in sim_of(second).payments] == [25_001]

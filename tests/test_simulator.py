@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -51,3 +52,26 @@ def test_simulator_runs_alone_and_prints_demo_credentials() -> None:
         proc.wait(timeout=10)
     text = "".join(lines)
     assert "http://127.0.0.1:" in text and "API key" in text and "OTP" in text
+
+
+# ---- the demo's server remembers its day (issue 24) -----------------------------------------
+
+
+def test_a_simulator_with_a_memory_file_remembers_its_payments_across_a_restart(tmp_path: Path) -> None:
+    """The demo restarted: the side panel showed this run's money only, the recap the whole day's."""
+    memory = tmp_path / "demo-server.json"
+    with OrkutSimulator(memory=memory) as first:
+        paid = first.pay(25_001, brand="DANA")
+        first.withdraw(5_000)
+    with OrkutSimulator(memory=memory) as second:
+        assert [(p.id, p.amount, p.type, p.issuer_reff, p.date) for p in second.payments] == [
+            (p.id, p.amount, p.type, p.issuer_reff, p.date) for p in first.payments
+        ]
+        assert second.pay(10_001).id == paid.id + 2  # ids go on, never reused
+
+
+def test_a_broken_memory_file_starts_the_simulator_empty(tmp_path: Path) -> None:
+    memory = tmp_path / "demo-server.json"
+    memory.write_text("{not json", encoding="utf-8")
+    with OrkutSimulator(memory=memory) as sim:
+        assert sim.payments == []
