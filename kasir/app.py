@@ -516,11 +516,8 @@ def _demo_login(controller: SaleController, sim: OrkutSimulator) -> None:
             challenge = client.request_otp(sim.username, sim.password)
             return challenge.login or client.verify_otp(sim.username, sim.otp)
 
-    def done(login: LoginResult) -> None:
+    def done(login: LoginResult) -> None:  # the demo's hint stands on the idle screen (MainWindow)
         controller.apply_login(sim.api_key, sim.username, login.token, MerchantCode(sim.account_id), sim.shop_name)
-        if not controller.view.state.is_open:
-            # A sale restored after a restart has its own note on screen; the greeting would hide it.
-            controller.notice.emit("info", "Mode demo: ketik total, tekan Bayar, lalu 'Simulasi bayar'.")
 
     controller.tasks.call(job, done, lambda exc: controller.notice.emit("error", str(exc)))
 

@@ -540,8 +540,7 @@ class Checkout:
             self._looking.discard(sale.id)
             d.say("info", f"Penjualan #{sale.id} ternyata sudah dibayar saat aplikasi tertutup.")
         if (sale.late or outcome.after_end) and not sale.manual:  # the cashier saw this sale end
-            d.say("warn", outcome.message)
-            d.set(late=sale)
+            d.set(late=sale)  # said once, in the late alert that stays until the cashier puts it away
         if outcome.kind is Kind.SETTLED:
             d.set(paid_cue=True)
 

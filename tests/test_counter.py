@@ -254,7 +254,16 @@ def test_the_countdown_goes_blank_on_both_screens_when_the_qr_ends(
 def test_the_first_screen_says_what_to_do(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
     """Under X the window opened on "Siap" and an empty line: the hint came only after a first sale."""
     window = demo(open_app, qtbot, tmp_path)
-    assert window.sale_detail.text() == "Ketik total lalu tekan Bayar."
+    assert window.sale_detail.text().startswith("Ketik total lalu tekan Bayar.")
+
+
+def test_the_demo_hint_stays_on_the_idle_screen_of_a_fresh_demo_folder(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """On a fresh data folder "QRIS toko dibaca dari akun" replaced the demo's hint before anyone read it."""
+    window = demo(open_app, qtbot, tmp_path)
+    qtbot.waitUntil(lambda: "QRIS toko dibaca dari akun" in window.notice_label.text(), timeout=10_000)
+    assert "Simulasi bayar" in window.sale_detail.text()
 
 
 def test_the_esc_hint_goes_when_the_qr_is_cancelled(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:

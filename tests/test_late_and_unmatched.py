@@ -53,6 +53,7 @@ def test_money_after_expiry_settles_the_sale_as_late_and_alerts_the_cashier(
     assert sale.state == "paid" and sale.late and not sale.manual and sale.brand == "ShopeePay"
     assert window.late_alert.isVisible()
     assert f"#{sale_id}" in window.late_label.text() and "terlambat" in window.late_label.text()
+    assert f"#{sale_id}" not in window.notice_label.text()  # said once, in the alert that stays (issue 24)
     assert window.sale_state.text() == "LUNAS (terlambat)"
     assert mutasi_notes(window)[0] == f"✓ Penjualan #{sale_id} (terlambat)"
     qtbot.mouseClick(window.late_dismiss_button, Qt.MouseButton.LeftButton)

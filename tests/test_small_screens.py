@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, QRect, Qt
+from PySide6.QtCore import QEvent, QLocale, QObject, QPoint, QRect, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QSpinBox, QTreeView
 from pytestqt.qtbot import QtBot
@@ -209,6 +210,25 @@ def test_qts_file_and_print_dialogs_speak_indonesian(open_app: OpenApp, qtbot: Q
     assert QApplication.translate("QPlatformTheme", "Cancel") == "Batal"
 
 
+def test_the_print_dialog_shown_has_no_english_left(open_app: OpenApp, qtbot: QtBot, tmp_path: Path) -> None:
+    """Rekap → Cetak… under X still said "Print to File (PDF)", "Local file", "Write PDF file"."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox, QLabel
+
+    demo(open_app, qtbot, tmp_path)
+    printer = QPrinter()
+    dialog = QPrintDialog(printer)
+    qtbot.addWidget(dialog)
+    dialog.show()  # the printer list and its location are filled when it shows
+    qtbot.waitExposed(dialog)
+    texts = [w.text() for w in dialog.findChildren(QLabel)] + [w.text() for w in dialog.findChildren(QAbstractButton)]
+    texts += [w.title() for w in dialog.findChildren(QGroupBox)]
+    texts += [c.itemText(i) for c in dialog.findChildren(QComboBox) for i in range(c.count())]
+    english = re.compile(r"\b(Print|File|file|Write|Options|Cancel|Copies)\b")  # "Printer" is Indonesian too
+    assert [t for t in texts if english.search(t.replace("&", ""))] == []
+    dialog.reject()
+
+
 class _Hides(QObject):
     def __init__(self) -> None:
         super().__init__()
@@ -267,3 +287,22 @@ def test_no_label_of_the_rekap_harian_is_cut_off(open_app: OpenApp, qtbot: QtBot
             if metrics.horizontalAdvance(text) > view.columnWidth(column) - 6:  # the cell's margins
                 cut.append(text)
     assert cut == []
+
+
+def test_the_qris_picture_is_looked_for_in_downloads_first(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file dialog opened in Pictures; a QRIS picture sent by WhatsApp or mail is in Downloads."""
+    from kasir.ui import settings_dialog
+
+    downloads = tmp_path / "Unduhan"
+    downloads.mkdir()
+    places = {
+        QStandardPaths.StandardLocation.DownloadLocation: str(downloads),
+        QStandardPaths.StandardLocation.PicturesLocation: str(tmp_path / "Gambar"),
+        QStandardPaths.StandardLocation.HomeLocation: str(tmp_path),
+    }
+    monkeypatch.setattr(settings_dialog.QStandardPaths, "writableLocation", lambda where: places[where])
+    assert settings_dialog.qris_picture_folder() == str(downloads)
+    downloads.rmdir()  # no Downloads folder: the home folder
+    assert settings_dialog.qris_picture_folder() == str(tmp_path)

@@ -102,6 +102,10 @@ class MainWindow(QMainWindow):
         self.closed = False  # set once the close hooks ran: nothing may start after that
         self._force_close = False  # closing without asking (tests, the self-test): the journal keeps the sale
         self._menus: dict[str, QMenu] = {}
+        # On the idle screen, not the notice line: there the account's first news replaced it unread.
+        self._idle_hint = "Ketik total lalu tekan Bayar."
+        if demo:
+            self._idle_hint += "\nMode demo: lalu tekan 'Simulasi bayar (pas)' untuk meniru pelanggan."
         central = QWidget()
         self.setCentralWidget(central)
         columns = QHBoxLayout(central)
@@ -471,7 +475,7 @@ class MainWindow(QMainWindow):
         _restyle(self.sale_state, f"color: {color};")
         if view is None or state is SaleState.IDLE:
             self.sale_nominal.setText("")
-            self.sale_detail.setText("Ketik total lalu tekan Bayar.")
+            self.sale_detail.setText(self._idle_hint)
         else:
             self.sale_nominal.setText(format_rupiah(view.nominal))
             code = f"− potongan kode unik {view.code}" if view.discounted else f"+ kode unik {view.code}"

@@ -37,6 +37,16 @@ from kasir.ui.journal_settings import JournalSettings
 from kasir.ui.printer_settings import PrinterSettings
 
 
+def qris_picture_folder() -> str:
+    """Where a shop's QRIS picture usually is: Downloads (sent by WhatsApp or mail, saved from the
+    OrderKuota app's site), else the home folder. Not Pictures: empty, or missing, on most shop PCs."""
+    for location in (QStandardPaths.StandardLocation.DownloadLocation, QStandardPaths.StandardLocation.HomeLocation):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return folder
+    return str(Path.home())
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -255,8 +265,9 @@ class SettingsDialog(QDialog):
         self.qris_summary.setText(f"{found.summary}{checked}")
 
     def _pick_qris_image(self) -> None:
-        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-        dialog = QFileDialog(self, "Pilih gambar QRIS toko", pictures, "Gambar (*.png *.jpg *.jpeg *.gif *.bmp)")
+        dialog = QFileDialog(
+            self, "Pilih gambar QRIS toko", qris_picture_folder(), "Gambar (*.png *.jpg *.jpeg *.gif *.bmp)"
+        )
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)  # so our Indonesian labels show
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setLabelText(QFileDialog.DialogLabel.LookIn, "Cari di:")
