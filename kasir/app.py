@@ -307,7 +307,6 @@ def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
 # right after the first paint, so neither the start nor the first Bayar pays for the import.
 WARM_MODULES = (
     "zxingcpp",
-    "kasir.ui.sound",
     "kasir.recap",
     "kasir.ui.attach_dialog",
     "kasir.ui.recap_dialog",

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from kasir import qris
+from kasir.paid_sound import CUE_FILES
 from kasir.resources import ICON, resource
 from kasir.sale_state import SaleState
 
@@ -79,7 +80,8 @@ def _one_sale(window: object, tmp: Path) -> str:
     sale = controller.till.sale(view.sale_id)
     if sale.state is not SaleState.PAID or qris.parse(sale.payload or "").amount_rupiah != view.nominal:
         raise SelftestError(f"journal says {sale.state} for Rp {view.nominal}")
-    resource(ICON)  # a build that left resources behind fails here
+    for name in (ICON, *CUE_FILES.values()):
+        resource(name)  # a build that left resources behind fails here
     keyring = _os_keyring()
     driver = _postgres_driver()
     recap = open_recap(window, controller)  # type: ignore[arg-type]

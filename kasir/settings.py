@@ -43,6 +43,7 @@ class Settings:
     daily_limit: int = 30_000_000
     customer_screen: str = ""  # the screen's name: Qt's index order differs from Windows'
     sound: bool = True
+    sound_volume: int = 80  # the paid cue's loudness, % of the shipped cue (Pengaturan)
     base_qr: str = ""  # the merchant's QRIS, learned or pasted: enables the local fallback
     generate_mode: str = "server"  # "server" (local fallback) or "local"
     daily_backup: bool = True  # a copy of the journal per day in DIR/cadangan, kept 30 days
@@ -101,6 +102,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "expiry_s": (60, 3600),
     "kode_unik_low": (0, 9999),
     "kode_unik_high": (0, 9999),
+    "sound_volume": (0, 100),
 }
 # Zero or less is not a small value but no value (a hand-edited file): those take the default
 # rather than the range's edge (expiry_s 0 became a 1-second QR).

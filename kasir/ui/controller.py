@@ -9,6 +9,7 @@ network and the screens, and applies each :class:`~kasir.checkout.Step` in one p
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kasir.kode_unik import KodeUnikRange
 from kasir.matching import find_settlement
 from kasir.orkut.client import OrkutClient
 from kasir.orkut.types import MerchantCode, MutasiEntry, Session
+from kasir.paid_sound import CuePlayer
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.sale_state import SaleState
 from kasir.sale_view import SaleView
@@ -115,6 +117,8 @@ class SaleController(QObject):
         self._trouble_text = ""  # a slow or failed request: until a good answer or the sale's end
         self._sources_text = ""
         self._cadence_text = ""
+        self.cues = CuePlayer()  # the paid cue, played on a thread of its own
+        self.cue_thread: threading.Thread | None = None  # the last cue being played (tests wait on it)
         self._clock_text = ""
         self.preparing_delay_ms = PREPARING_DELAY_MS
         self._preparing = QTimer(self)
@@ -337,9 +341,8 @@ class SaleController(QObject):
         if step.late is not None:
             self.late_payment.emit(step.late)
         if step.paid_cue and self.settings.sound:
-            from kasir.ui.sound import paid_cue
-
-            paid_cue()
+            # Late money has its own cue: the cashier must not take it for the sale now at the counter.
+            self.cue_thread = self.cues.play("late" if step.late is not None else "paid", self.settings.sound_volume)
         if step.refresh_panel:
             self.panel.show()  # the rows on the table get their new marks now, from the journal
             self.refresh_mutasi()

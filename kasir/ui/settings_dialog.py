@@ -85,8 +85,19 @@ class SettingsDialog(QDialog):
             self.screen_choice.addItem(screen.name(), screen.name())
         index = self.screen_choice.findData(settings.customer_screen)
         self.screen_choice.setCurrentIndex(max(0, index))
-        self.sound = QCheckBox("Bunyikan tanda saat lunas")
+        self.sound = QCheckBox("Bunyikan, volume")
         self.sound.setChecked(settings.sound)
+        self.sound_volume = QSpinBox()
+        self.sound_volume.setObjectName("sound_volume")
+        self.sound_volume.setRange(0, 100)
+        self.sound_volume.setSingleStep(10)
+        self.sound_volume.setSuffix(" %")
+        self.sound_volume.setValue(settings.sound_volume)
+        self.sound_volume.setEnabled(settings.sound)
+        self.sound.toggled.connect(self.sound_volume.setEnabled)
+        self.sound_test_button = QPushButton("Coba bunyi")
+        self.sound_test_button.setObjectName("sound_test_button")
+        self.sound_test_button.clicked.connect(self._try_sound)
         self.mode = QComboBox()
         self.mode.addItem("Server dulu, QR lokal bila server gagal", "server")
         self.mode.addItem("Hanya QR lokal (tanpa server)", "local")
@@ -123,7 +134,12 @@ class SettingsDialog(QDialog):
         form.addRow("Kode unik sampai", self.code_high)
         form.addRow("Kode unik", self.code_mode)
         form.addRow("Layar pelanggan", self.screen_choice)
-        form.addRow("", self.sound)
+        cue_row = QHBoxLayout()  # one row: the dialog must fit a 1080 px monitor without scrolling
+        cue_row.addWidget(self.sound)
+        cue_row.addWidget(self.sound_volume)
+        cue_row.addWidget(self.sound_test_button)
+        cue_row.addStretch(1)
+        form.addRow("Tanda lunas", cue_row)
         form.addRow("Pembuatan QR", self.mode)
         qris_box = QVBoxLayout()
         qris_box.addWidget(self.base_qr)
@@ -226,6 +242,7 @@ class SettingsDialog(QDialog):
             kode_unik_mode=self.code_mode.currentData(),
             customer_screen=self.screen_choice.currentData() or "",
             sound=self.sound.isChecked(),
+            sound_volume=self.sound_volume.value(),
             generate_mode=self.mode.currentData(),
             # Only what a copy adds around it goes; spaces inside ("TOKO DEMO KASIR") are the payload.
             base_qr=shop_qris.normalise(self.base_qr.toPlainText()),
@@ -242,6 +259,12 @@ class SettingsDialog(QDialog):
             self._say_error(problem)
             return
         self.accept()
+
+    def _try_sound(self) -> None:
+        """The owner hears the cue at the volume chosen, before saving it (never waited on)."""
+        from kasir.paid_sound import CuePlayer
+
+        CuePlayer().play("paid", self.sound_volume.value())
 
     def _merchant(self) -> MerchantCode | None:
         try:
