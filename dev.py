@@ -16,6 +16,7 @@ Stdlib only: this file runs before any dependency exists.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -40,20 +41,88 @@ def _setup(extras: str) -> None:
     if not PY.exists():
         print("Membuat lingkungan Python (.venv)...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    # Reinstall only when the project's dependencies changed.
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == wanted:
+    if not needs_install(extras):
         return
     quiet = ["-q"] if os.environ.get("CI") else []
     if _sh(PY, "-m", "pip", "install", *quiet, "--upgrade", "pip") != 0:
         sys.exit("pip could not be upgraded")
     if _sh(PY, "-m", "pip", "install", *quiet, "-e", f".[{extras}]" if extras else ".") != 0:
         sys.exit("Installing dependencies failed (see above).")
-    STAMP.write_text(wanted)
+    remember_installed(extras)
+
+
+def _dependencies_hash() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def needs_install(extras: str) -> bool:
+    """Install only when the project's dependencies changed or ``extras`` were never installed: run
+    after test (whose extras include run's) installs nothing again."""
+    try:
+        stamp = json.loads(STAMP.read_text())
+        installed = set(stamp["extras"])
+        same = stamp["dependencies"] == _dependencies_hash()
+    except (OSError, ValueError, KeyError, TypeError):
+        return True
+    return not same or not set(filter(None, extras.split(","))) <= installed
+
+
+def remember_installed(extras: str) -> None:
+    """Record ``extras`` as installed, beside those installed before for the same dependencies."""
+    wanted, before = set(filter(None, extras.split(","))), set()
+    try:
+        stamp = json.loads(STAMP.read_text())
+        if stamp["dependencies"] == _dependencies_hash():
+            before = set(stamp["extras"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    STAMP.write_text(json.dumps({"dependencies": _dependencies_hash(), "extras": sorted(wanted | before)}))
+
+
+def missing_libraries(ldd_output: str) -> list[str]:
+    """The libraries ``ldd`` could not find, once each, in its order."""
+    missing: list[str] = []
+    for line in ldd_output.splitlines():
+        name, _, found = line.strip().partition(" => ")
+        if found.strip() == "not found" and name not in missing:
+            missing.append(name)
+    return missing
+
+
+def install_line(libraries: list[str]) -> str:
+    """Debian's package for each library: its name, lower case, with the so-version after it
+    (libxcb-cursor.so.0 is libxcb-cursor0; a name ending in a digit takes a hyphen: libxkbcommon-x11-0)."""
+    packages = []
+    for library in libraries:
+        stem, _, version = library.partition(".so.")
+        stem = stem.lower()
+        packages.append(f"{stem}{'-' if stem[-1:].isdigit() else ''}{version.split('.')[0]}")
+    return "sudo apt-get install -y " + " ".join(packages)
+
+
+def _check_screen_libraries() -> None:
+    """Before Qt starts on a Linux desktop: what its screen plugin lacks, as the one line to type.
+    Qt itself said "xcb-cursor0 or libxcb-cursor0 is needed…" in English, after the install."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+        return
+    plugins = list(VENV.glob("lib/python3*/site-packages/PySide6/Qt/plugins/platforms/libqxcb.so"))
+    if not plugins:
+        return
+    try:
+        answer = subprocess.run(["ldd", str(plugins[0])], capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return  # no ldd: Qt will say what it lacks
+    missing = missing_libraries(answer.stdout)
+    if missing:
+        sys.exit(
+            "Kasir QRIS belum dapat tampil di layar: pustaka sistem ini belum terpasang "
+            f"({', '.join(missing)}). Pasang dengan:\n  {install_line(missing)}"
+        )
 
 
 def run(args: list[str]) -> int:
     _setup("")
+    _check_screen_libraries()
     return _sh(PY, "-m", "kasir", *args)
 
 
