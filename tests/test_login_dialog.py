@@ -70,3 +70,15 @@ def test_a_refused_otp_puts_the_focus_back_on_the_otp(qtbot: QtBot, sim: OrkutSi
         lambda: dialog.verify_otp_button.isEnabled() and "OTP" in dialog.status_label.text(), timeout=10_000
     )
     assert dialog.otp_input.hasFocus() and dialog.password_input.text() == ""
+
+
+def test_the_save_button_keeps_its_words_when_qts_words_are_installed(qtbot: QtBot, sim: OrkutSimulator) -> None:
+    """At the first start the button read "Simpan" (Qt renamed its standard Save), later "Simpan dan mulai"."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = _dialog(qtbot, sim)
+    QCoreApplication.sendEvent(
+        dialog.findChild(QDialogButtonBox), QEvent(QEvent.Type.LanguageChange)
+    )  # as installing a translator does
+    assert dialog.save_button.text() == "Simpan dan mulai"

@@ -87,10 +87,11 @@ class LoginDialog(QDialog):
         form.addRow("Kode OTP", self.otp_input)
         form.addRow("", self.verify_otp_button)
         form.addRow("Kode merchant", self.merchant_input)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # A button of its own, not Qt's standard Save: Qt renames those when the app's words are
+        # installed, and at the first start the button read "Simpan", later "Simpan dan mulai".
+        self.save_button = buttons.addButton("Simpan dan mulai", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("login_save_button")
-        self.save_button.setText("Simpan dan mulai")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Batal")
         self.save_button.setEnabled(False)
         buttons.rejected.connect(self.reject)
