@@ -26,6 +26,7 @@ _PAGE_OF = {SaleState.GENERATING: "preparing", SaleState.FAILED: "idle"}
 # (a 1024x600 customer monitor, the one-monitor window beside the keypad).
 FULL_SIZE = (1000, 700)
 BASE_POINTS = "base_points"  # the QLabel property holding a line's full-size point size
+SMALL_HEIGHT = 450  # px: below it the how-to lines beside the QR give way
 
 
 def _label(text: str = "", *, size: int = 24, bold: bool = False, color: str = "#1d2733") -> QLabel:
@@ -133,7 +134,8 @@ class CustomerDisplay(QWidget):
         self._checking = _label("", size=16, color="#57606a")
         side.addWidget(self._checking)
         how = "Scan dengan aplikasi bank\natau e-wallet apa pun.\nBayar tepat sesuai nominal."
-        side.addWidget(_label(how, size=16))
+        self._how = _label(how, size=16)
+        side.addWidget(self._how)
         side.addStretch(1)
         row.addLayout(side, 2)
         self._stack.addWidget(page)
@@ -218,6 +220,9 @@ class CustomerDisplay(QWidget):
                 font.setPointSize(max(9, round(base * scale)))
                 label.setFont(font)
         self._fit_amount()
+        # In a small window (one monitor, laid over the cashier's preview) the QR, the amount and the
+        # merchant come first; the how-to lines, cut off there, make room.
+        self._how.setVisible(self.height() >= SMALL_HEIGHT)
         super().resizeEvent(event)
 
     def _fit_amount(self) -> None:
