@@ -52,22 +52,31 @@ T = TypeVar("T")
 
 def time_to_paint(command: list[str], runs: int) -> list[float]:
     """Wall time from process launch to the first paint of the main window."""
-    times = []
+    return [marks["PAINTED"] for marks in (time_to_marks(command) for _ in range(runs))]
+
+
+def time_to_marks(
+    command: list[str], until: str = "PAINTED", prepare: Callable[[Path], object] | None = None
+) -> dict[str, float]:
+    """Wall time from process launch to each line it prints (PAINTED, READY), up to ``until``;
+    ``{tmp}`` in the command is a fresh folder, which ``prepare`` may fill first (not timed)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            cmd = [c.replace("{tmp}", tmp) for c in command]
-            started = time.perf_counter()
-            child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-            assert child.stdout is not None
-            for line in child.stdout:
-                if line.startswith("PAINTED"):
-                    times.append(time.perf_counter() - started)
-                    break
-            child.wait(timeout=60)
-    if not times:
-        raise RuntimeError(f"never painted: {command}")
-    return times
+    marks: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if prepare is not None:
+            prepare(Path(tmp))
+        cmd = [c.replace("{tmp}", tmp) for c in command]
+        started = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+        assert child.stdout is not None
+        for line in child.stdout:
+            marks.setdefault(line.strip(), time.perf_counter() - started)
+            if line.startswith(until):
+                break
+        child.wait(timeout=60)
+    if until not in marks:
+        raise RuntimeError(f"never printed {until}: {command}")
+    return marks
 
 
 def paired(app: list[str], bare: list[str], runs: int) -> tuple[list[float], list[float]]:
@@ -109,6 +118,55 @@ def report_size(what: str, size: int, bare_size: int, limit: float) -> None:
 
 
 APP_PROBE = ["--demo", "--data-dir", "{tmp}", "--startup-probe"]
+READY_RATIO = 2.0  # issue 25: start to able to sell (keyring read, logged in), app / bare window
+
+
+def bench_ready(runs: int) -> None:
+    """Issue 25: start to the first paint and to "able to sell" (keyring read, logged in: Bayar
+    would begin a sale), on a fresh journal and on a year-old one at the day's first start (its
+    backup copy not made yet), in turns with the bare window."""
+    from benchmarks import year_history
+
+    print("Start to able to sell", flush=True)
+    compileall.compile_dir(ROOT / "kasir", quiet=1)  # as bench_start: no start pays for compiling
+    fixture = year_history.load(progress=True)
+    app = [sys.executable, "-m", "kasir", "--demo", "--data-dir", "{tmp}", "--ready-probe"]
+    bare = [sys.executable, str(ROOT / "benchmarks" / "bare_window.py")]
+
+    def year_journal(tmp: Path) -> None:
+        year_history.install(fixture.year, tmp / "demo")  # no cadangan/ yet: today's copy is due
+
+    fresh_runs: list[dict[str, float]] = []
+    year_runs: list[dict[str, float]] = []
+    bare_runs: list[float] = []
+    for i in range(runs):
+        order = ("fresh", "year", "bare") if i % 2 == 0 else ("bare", "year", "fresh")
+        for side in order:
+            if side == "fresh":
+                fresh_runs.append(time_to_marks(app, "READY"))
+            elif side == "year":
+                year_runs.append(time_to_marks(app, "READY", year_journal))
+            else:
+                bare_runs.append(time_to_marks(bare)["PAINTED"])
+    base = median(bare_runs)
+    label = f"{ms(base)} bare PySide6 window"
+    paint = median([r["PAINTED"] for r in fresh_runs])
+    report(
+        f"Start to first painted window, these runs (python -m kasir, demo; {runs} runs)",
+        ms(paint),
+        label,
+        f"target: <= {START_RATIO}x bare ({paint / base:.2f}x)",
+        paint / base <= START_RATIO,
+    )
+    for what, samples in (("fresh journal", fresh_runs), ("year-old journal, day's first start", year_runs)):
+        ready = median([r["READY"] for r in samples])
+        report(
+            f"Start to able to sell (keyring read, logged in; demo, {what})",
+            ms(ready),
+            label,
+            f"target: <= {READY_RATIO}x bare ({ready / base:.2f}x)",
+            ready / base <= READY_RATIO,
+        )
 
 
 def bench_start(runs: int) -> None:
@@ -647,17 +705,19 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke check")
     parser.add_argument(
         "--only",
-        choices=("start", "bayar", "memory", "year", "tills"),
-        help="one section: start-up and packages, Bayar -> QR, memory over many sales, a year-old journal,"
-        " or several tills on PostgreSQL",
+        choices=("start", "ready", "bayar", "memory", "year", "tills"),
+        help="one section: start-up and packages, start to able to sell (no packages), Bayar -> QR, memory"
+        " over many sales, a year-old journal, or several tills on PostgreSQL",
     )
     args = parser.parse_args()
     runs = 3 if args.quick else 7
     year_sales = 100 if args.quick else 1000
     memory_sales = 100 if args.quick else 1000
+    if args.only in (None, "start", "ready"):
+        bench_ready(runs * 2)
     if args.only in (None, "start"):
         bench_start(runs * 3)  # start-up swings most between runs here: a median of more
-    if args.only != "start":
+    if args.only not in ("start", "ready"):
         from PySide6.QtWidgets import QApplication
 
         from kasir.app import SWITCH_INTERVAL_S

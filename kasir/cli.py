@@ -48,6 +48,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--selftest", action="store_true", help=argparse.SUPPRESS)
     # Prints "PAINTED" once the main window has painted, then quits: how benchmarks time a start.
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
+    # As --startup-probe, and "READY" once a sale can begin (keyring read, logged in), then quits.
+    parser.add_argument("--ready-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"Kasir QRIS {__version__}")
     return parser.parse_args(argv)
 

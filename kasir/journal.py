@@ -285,7 +285,8 @@ class Journal(Protocol):
         """How another thread opens a journal of its own onto the same data, to read (the recap)."""
         ...
 
-    def upkeep(self, day: date, *, backup: bool) -> str:
+    def upkeep(self, day: date, *, backup: bool, stop: Callable[[], bool] | None = None) -> str:
         """Keep a long-lived journal quick and, where the engine is a file, copied once a day. Runs on a
-        worker with connections of its own; returns a line for the log."""
+        worker with connections of its own; returns a line for the log. ``stop`` is asked between the
+        copy's steps (the app is closing: kasir.backup.BackupStoppedError)."""
         ...

@@ -338,9 +338,9 @@ class PostgresJournal(SqlJournal):
     def reader(self) -> Callable[[], PostgresJournal]:
         return partial(PostgresJournal, self.conninfo, self._password, counter=self.counter, read_only=True)
 
-    def upkeep(self, day: date, *, backup: bool) -> str:
+    def upkeep(self, day: date, *, backup: bool, stop: Callable[[], bool] | None = None) -> str:
         """The database server keeps itself (its own backups: pg_dump, see the README): a line for the log."""
-        del day, backup
+        del day, backup, stop
         journal = self.reader()()
         try:
             sales, payments = journal.row_counts()

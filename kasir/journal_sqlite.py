@@ -115,14 +115,14 @@ class SqliteJournal(SqlJournal):
     def reader(self) -> Callable[[], SqliteJournal]:
         return partial(SqliteJournal, self.path, read_only=True)
 
-    def upkeep(self, day: date, *, backup: bool) -> str:
+    def upkeep(self, day: date, *, backup: bool, stop: Callable[[], bool] | None = None) -> str:
         """Statistics and checkpoint, a size line for the log, and (``backup``) today's copy in
         ``cadangan/``: on a worker, with connections of its own (this one belongs to the GUI thread)."""
         from kasir import backup as backups
 
         line = backups.maintain(self.path)
         if backup:
-            backups.daily(self.path, day)
+            backups.daily(self.path, day, stop=stop or (lambda: False))
         return line
 
     def integrity_ok(self) -> bool:

@@ -316,9 +316,9 @@ class Till:
         """For the recap: a journal of its own, opened on its worker."""
         return self.journal.reader()
 
-    def upkeep(self, day: date, *, backup: bool) -> str:
+    def upkeep(self, day: date, *, backup: bool, stop: Callable[[], bool] | None = None) -> str:
         """The journal's upkeep for the day (on a worker: its own connection); a line for the log."""
-        return self.journal.upkeep(day, backup=backup)
+        return self.journal.upkeep(day, backup=backup, stop=stop)
 
     @property
     def storage_gone(self) -> bool:

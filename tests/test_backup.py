@@ -6,6 +6,8 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from kasir import backup
 from kasir.journal_sqlite import SqliteJournal
 from kasir.kode_unik import Allocation
@@ -49,4 +51,46 @@ def test_upkeep_folds_the_wal_back_and_reports_size_and_rows(tmp_path: Path) -> 
     line = backup.maintain(journal.path)
     assert "1 sales" in line and "0 payments" in line and "MB" in line
     assert (tmp_path / "journal.sqlite3-wal").stat().st_size == 0
+    journal.close()
+
+
+def test_the_copy_goes_in_small_steps_from_one_snapshot_while_the_till_keeps_committing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = SqliteJournal.in_dir(tmp_path)
+    for i in range(300):
+        journal.create_sale(Allocation(25_000 + i, 1, 25_001 + i), now(), now())
+    pages = int(journal._db.execute("PRAGMA page_count").fetchone()[0])
+    monkeypatch.setattr(backup, "STEP_PAGES", 2)
+    steps = []
+    written_during_copy = []
+
+    def between_steps() -> bool:
+        steps.append(1)
+        if len(steps) % 3 == 0:  # the till sells on between two steps, and its commit does not wait
+            sale = journal.create_sale(Allocation(90_000 + len(steps), 1, 90_001 + len(steps)), now(), now())
+            written_during_copy.append(sale.id)
+        return False
+
+    made = backup.daily(journal.path, date(2026, 11, 25), stop=between_steps, pause_s=0)
+    assert made is not None
+    assert written_during_copy  # the till committed while the copy ran
+    assert len(steps) <= pages // 2 + 2  # one pass: a commit between steps never restarted the copy
+    with sqlite3.connect(made) as copy:
+        assert copy.execute("SELECT count(*) FROM sales").fetchone() == (300,)  # the snapshot it began with
+    journal.close()
+
+
+def test_a_copy_stopped_midway_is_never_taken_for_the_days_copy(tmp_path: Path) -> None:
+    journal = SqliteJournal.in_dir(tmp_path)
+    for i in range(300):
+        journal.create_sale(Allocation(25_000 + i, 1, 25_001 + i), now(), now())
+    day = date(2026, 11, 25)
+    with pytest.raises(backup.BackupStoppedError):
+        backup.daily(journal.path, day, stop=lambda: True)  # the app closes during the copy
+    assert not (tmp_path / backup.FOLDER / backup.name_for(day)).exists()
+    made = backup.daily(journal.path, day)  # the next start makes it whole
+    assert made is not None
+    with sqlite3.connect(made) as copy:
+        assert copy.execute("SELECT count(*) FROM sales").fetchone() == (300,)
     journal.close()

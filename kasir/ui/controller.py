@@ -35,6 +35,7 @@ from kasir.ui.account_link import AccountLink
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.panel import MutasiPanel
 from kasir.ui.shop_link import ShopLink
+from kasir.ui.start_order import JournalUpkeep
 from kasir.ui.tasks import TaskRunner, client_required
 from kasir.ui.watcher import PaymentWatcher, Watch
 from kasir.wib import Clock, ServerClock
@@ -127,6 +128,7 @@ class SaleController(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(500)
         self._tick.timeout.connect(self._on_tick)
+        self.upkeep: JournalUpkeep | None = None  # the journal's, once a sale can begin (start)
         self._wire()
 
     def _wire(self) -> None:
@@ -199,6 +201,11 @@ class SaleController(QObject):
         return self.account.shop_qris
 
     @property
+    def can_sell(self) -> bool:
+        """Bayar would begin a sale now: the keyring has answered and a QR can be made."""
+        return self.ready and self._can_make_qr()
+
+    @property
     def mutasi_model(self) -> MutasiModel:
         return self.panel.model
 
@@ -232,14 +239,11 @@ class SaleController(QObject):
             self._resume_pending = True
 
     def _back_up(self) -> None:
-        """Journal upkeep at start, on the worker (a year of sales takes longer than a frame):
-        statistics and checkpoint, a size line in the log, and today's backup copy."""
-        day, wanted, till = self.clock().date(), self.settings.daily_backup, self.till
-        self.tasks.call(
-            lambda: till.upkeep(day, backup=wanted),
-            lambda line: log.info("%s", line),
-            lambda exc: log.warning("journal upkeep: %r", exc),
-        )
+        """Journal upkeep at start (statistics and checkpoint, a size line in the log, and today's
+        backup copy: seconds for a year of sales) on a low-priority thread of its own once a sale
+        can begin: never ahead of the login, the account or a QR on ``self.tasks``."""
+        self.upkeep = JournalUpkeep(self.till, self.clock().date(), backup=self.settings.daily_backup, parent=self)
+        self.upkeep.schedule(self)
 
     def shutdown(self) -> None:
         for timer in (self._tick, self._preparing, self._panel_reload):  # a QR still being made, news in a burst
@@ -247,6 +251,8 @@ class SaleController(QObject):
         if self.shop is not None:
             self.shop.stop()
         self.account.shutdown()
+        if self.upkeep is not None:
+            self.upkeep.stop()
         self.panel.stop()
         self.watcher.shutdown()
         self.tasks.stop()

@@ -95,7 +95,14 @@ class TaskRunner(QObject):
     _reconfigure = Signal(object)
     _close = Signal()
 
-    def __init__(self, name: str, factory: ClientFactory = lambda: None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        factory: ClientFactory = lambda: None,
+        parent: QObject | None = None,
+        *,
+        priority: QThread.Priority = QThread.Priority.InheritPriority,
+    ) -> None:
         super().__init__(parent)
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[OnDone, OnError | None]] = {}
@@ -107,7 +114,7 @@ class TaskRunner(QObject):
         self._reconfigure.connect(self._worker.reconfigure)
         self._close.connect(self._worker.close_client)
         self._worker.done.connect(self._finished)
-        self._thread.start()
+        self._thread.start(priority)
 
     @property
     def busy(self) -> bool:

@@ -1,0 +1,136 @@
+"""A sale first, the journal's bookkeeping after (issue 25): the day's backup copy of a year-old
+journal (seconds on a shop PC's disk) never runs ahead of the login or a QR, never on the sale
+loop's worker and never on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from pytestqt.qtbot import QtBot
+
+from kasir import backup
+from kasir.journal_sqlite import SqliteJournal
+from kasir.till import Till
+from kasir.ui import start_order
+from kasir.ui.main_window import MainWindow
+from kasir.ui.start_order import JournalUpkeep, when_able_to_sell
+from kasir.wib import now
+from tests.gui_helpers import OpenApp, controller_of, open_app, start_sale, write_settings
+
+__all__ = ["open_app"]  # fixtures
+
+
+class SlowCopy:
+    """The day's copy of a journal too big to copy quickly: it runs until the test lets it finish,
+    and stops at its next step when the app closes, as kasir.backup.copy_in_steps does."""
+
+    def __init__(self) -> None:
+        self.began = threading.Event()
+        self.release = threading.Event()
+        self.thread = ""
+        self.order: list[str] = []
+
+    def __call__(self, journal: Path, target: Path, *, stop: Callable[[], bool], pause_s: float) -> None:
+        self.thread = QThread.currentThread().objectName()
+        self.order.append("backup began")
+        self.began.set()
+        while not self.release.wait(0.005):
+            if stop():
+                raise backup.BackupStoppedError("stopped")
+        target.write_bytes(b"copy")
+
+
+@pytest.fixture
+def slow_copy(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowCopy]:
+    copy = SlowCopy()
+    monkeypatch.setattr(backup, "copy_in_steps", copy)
+    yield copy
+    copy.release.set()  # never leave the upkeep's thread waiting
+
+
+def open_demo(open_app: OpenApp, tmp_path: Path, slow_copy: SlowCopy) -> MainWindow:
+    """The demo on the day's first start: no backup copy of today yet, so the upkeep makes one."""
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    when_able_to_sell(controller_of(window), lambda: slow_copy.order.append("able to sell"))
+    return window
+
+
+def test_the_days_backup_begins_only_once_a_sale_can_begin_on_a_thread_of_its_own(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, slow_copy: SlowCopy
+) -> None:
+    window = open_demo(open_app, tmp_path, slow_copy)
+    qtbot.waitUntil(slow_copy.began.is_set, timeout=10_000)
+    assert slow_copy.order == ["able to sell", "backup began"]
+    assert slow_copy.thread == "upkeep"  # neither the GUI thread nor the sale's worker ("api")
+    assert controller_of(window).can_sell
+
+
+def test_a_sale_gets_its_qr_while_the_backup_still_runs(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, slow_copy: SlowCopy
+) -> None:
+    window = open_demo(open_app, tmp_path, slow_copy)
+    qtbot.waitUntil(slow_copy.began.is_set, timeout=10_000)
+    start_sale(qtbot, window)  # the QR is made and shown: nothing of the upkeep stands before it
+    assert controller_of(window).view.payload
+    upkeep = controller_of(window).upkeep
+    assert upkeep is not None and not upkeep.done
+    with qtbot.waitSignal(upkeep.finished, timeout=10_000) as said:
+        slow_copy.release.set()
+    assert "sales" in said.args[0]  # the log's size line
+    assert (tmp_path / "demo" / backup.FOLDER / backup.name_for(controller_of(window).clock().date())).exists()
+
+
+def test_closing_during_the_backup_stops_it_and_leaves_no_days_copy(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, slow_copy: SlowCopy
+) -> None:
+    window = open_demo(open_app, tmp_path, slow_copy)
+    qtbot.waitUntil(slow_copy.began.is_set, timeout=10_000)
+    window.force_close()  # does not wait for the copy: it stops at its next step
+    assert not list((tmp_path / "demo" / backup.FOLDER).glob("journal-*.sqlite3"))
+
+
+class Controller(QObject):
+    """What the upkeep asks of the sale loop: whether a sale can begin, and when that may change."""
+
+    started = Signal()
+    account_changed = Signal()
+    can_sell = False
+
+
+@pytest.fixture
+def till(tmp_path: Path) -> Iterator[Till]:
+    journal = SqliteJournal.in_dir(tmp_path)
+    yield Till(journal, now)
+    journal.close()
+
+
+@pytest.mark.gui
+def test_the_upkeep_runs_all_the_same_when_nobody_logs_in(
+    qtbot: QtBot, till: Till, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(start_order, "UPKEEP_AT_THE_LATEST_MS", 50)
+    upkeep = JournalUpkeep(till, date(2026, 11, 25), backup=True)
+    with qtbot.waitSignal(upkeep.finished, timeout=10_000):
+        upkeep.schedule(Controller())  # the login dialog waits for the cashier meanwhile
+    assert (tmp_path / backup.FOLDER / "journal-2026-11-25.sqlite3").exists()
+    upkeep.stop()
+
+
+@pytest.mark.gui
+def test_the_upkeep_waits_for_a_login_that_comes_later(qtbot: QtBot, till: Till) -> None:
+    controller = Controller()
+    upkeep = JournalUpkeep(till, date(2026, 11, 25), backup=False)
+    upkeep.schedule(controller)
+    controller.started.emit()  # the keyring answered, with no account: the login dialog asks
+    QCoreApplication.processEvents()  # what that may have queued has run
+    assert not upkeep.started
+    controller.can_sell = True
+    with qtbot.waitSignal(upkeep.finished, timeout=10_000):
+        controller.account_changed.emit()  # logged in
+    upkeep.stop()
