@@ -339,7 +339,7 @@ def measure_payment_to_paid(
                 sim.pay(controller.view.nominal)
                 pump(lambda: window.customer.property("state") == "paid", timeout_s=max(30.0, cycle * 3 + 5))
                 latencies.append(time.perf_counter() - started)
-                pump(lambda: not controller._mutasi_busy)  # the refresh LUNAS starts, taken in
+                pump(lambda: not controller.panel.busy)  # the refresh LUNAS starts, taken in
                 stalls.append(ticker.longest())
                 finish(controller)
         window.force_close()
@@ -433,7 +433,8 @@ def measure_mutasi(count: int, runs: int, history: Path | None = None) -> tuple[
             sim.pay(1_000 + i, brand=("DANA", "OVO", "GoPay")[i % 3], at=start_of_day + timedelta(seconds=i % span))
         ends, gui = [], []
         for _ in range(runs):
-            pump(lambda: not controller._mutasi_busy)
+            pump(lambda: not controller.panel.busy)
+            controller.panel.history_at = None  # ask again now: not "read a moment ago"
             done = [0.0]
             controller.mutasi_changed.connect(lambda d=done: d.__setitem__(0, time.perf_counter()))
             take_in = controller._take_in
@@ -445,13 +446,16 @@ def measure_mutasi(count: int, runs: int, history: Path | None = None) -> tuple[
                 window.mutasi_view.viewport().repaint()
                 s[0] = time.perf_counter() - t
 
-            controller._take_in = timed
+            # The panel's list reaches the sale loop through this connection: timed in its place.
+            controller.panel.listed.disconnect(take_in)
+            controller.panel.listed.connect(timed)
             started = time.perf_counter()
-            controller.refresh_mutasi()
+            assert controller.refresh_mutasi(), "the refresh was not asked"
             pump(lambda d=done: d[0] > 0)
             ends.append(done[0] - started)
             gui.append(spent[0])
-            controller._take_in = take_in
+            controller.panel.listed.disconnect(timed)
+            controller.panel.listed.connect(take_in)
             controller.mutasi_changed.disconnect()
             controller.mutasi_changed.connect(lambda: None)
         assert controller.mutasi_model.rowCount() == count
