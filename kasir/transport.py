@@ -8,8 +8,10 @@ the first paint of the window does not need it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
+import sys
 import time
 import zlib
 from collections.abc import Iterator, Mapping
@@ -21,9 +23,16 @@ from typing import TYPE_CHECKING, Any
 from kasir.errors import ApiTimeoutError, NetworkError, ResponseTooLargeError
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 log = logging.getLogger(__name__)
+
+# httpx imports its command-line tool (click, rich: 60 ms, ahead of the first login) wherever a
+# developer's tools installed them; the app never runs it and the package leaves it out (build.spec).
+# An entry of None makes that import fail, so httpx takes its own fallback, here as in the package.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 MAX_BODY_BYTES = 5 * 1024 * 1024  # a month of busy mutasi is well under 1 MB
 DEFAULT_DEADLINE_S = 20.0
@@ -38,6 +47,15 @@ class Answer:
     headers: Mapping[str, str]
     body: bytes
     received_at: float = field(default_factory=time.time)  # wall clock, for the server's Date
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context (certifi's CA bundle, as httpx builds it) for every https client of a run:
+    reading the bundle costs 20 ms, which the worker's client and the login's each paid before."""
+    import httpx
+
+    return httpx.create_ssl_context()
 
 
 def read_capped(response: httpx.Response, deadline: float, max_bytes: int) -> bytes:

@@ -181,3 +181,28 @@ real_print("icon-at-paint", not at_paint[0], "icon-after", not QApplication.inst
 """
     out = fresh_process(code)
     assert out[-4:] == ["icon-at-paint", "False", "icon-after", "True"]
+
+
+def test_a_client_never_loads_httpxs_command_line_tool() -> None:
+    """httpx's CLI pulls in click and rich (60 ms here, ahead of the first login) where a developer's
+    tools installed them; the package excludes it (build.spec), and the app in a venv does too."""
+    code = (
+        "import sys; from kasir.orkut.client import OrkutClient; OrkutClient('http://127.0.0.1:9', 'k');"
+        " print(' '.join(m for m in ('httpx._main', 'click', 'rich') if sys.modules.get(m)))"
+    )
+    assert fresh_process(code) == []
+
+
+def test_clients_share_one_certificate_store_and_plain_loopback_builds_none() -> None:
+    """Reading the CA bundle into a TLS context costs 20 ms per client: the worker's client and the
+    login's each paid it before the first sale. One context serves every https client of a run, and
+    the simulator's plain http on loopback needs none."""
+    code = (
+        "import ssl; from kasir.orkut import client as c; made = []; real = ssl.SSLContext.load_verify_locations\n"
+        "def counted(self, *a, **k):\n made.append(1); return real(self, *a, **k)\n"
+        "ssl.SSLContext.load_verify_locations = counted\n"
+        "c.OrkutClient('http://127.0.0.1:9', 'k'); print(len(made))\n"
+        "c.OrkutClient('https://orkut.example', 'k'); c.OrkutClient('https://orkut.example', 'k'); print(len(made))"
+    )
+    assert fresh_process(code) == ["0", "1"]
+

@@ -132,6 +132,8 @@ class OrkutClient:
             timeout=httpx.Timeout(min(read_timeout, deadline_s), connect=min(connect_timeout, deadline_s)),
             transport=transport,
             follow_redirects=False,
+            # Plain http is for the simulator on loopback (check_base_url) and never speaks TLS.
+            verify=bounded.tls_context() if self.base_url.startswith("https://") else False,
         )
         self._backend = bounded.install_backend(self._http) if transport is None else None
 
@@ -369,7 +371,9 @@ def download(url: str, *, max_bytes: int = 2 * 1024 * 1024, deadline_s: float = 
     deadline = time.monotonic() + deadline_s
     current = url
     try:
-        with httpx.Client(timeout=httpx.Timeout(deadline_s), follow_redirects=False) as client:
+        with httpx.Client(
+            timeout=httpx.Timeout(deadline_s), follow_redirects=False, verify=bounded.tls_context()
+        ) as client:
             backend = bounded.install_backend(client)
             for _hop in range(MAX_IMAGE_HOPS + 1):
                 problem = image_hop_problem(current, start=url)
