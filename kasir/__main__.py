@@ -6,6 +6,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
     from kasir.cli import StartupError
     from kasir.ui.first_frame import FirstFrame
 
@@ -24,11 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     from kasir.cli import parse_args
 
     parsed = parse_args(args)  # --version and --help exit here, before Qt starts
-    from PySide6.QtWidgets import QApplication
+    application = load_qt()
 
     from kasir.cli import StartupError
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *args])
+    app = application.instance() or application([sys.argv[0], *args])
     app.setApplicationName("Kasir QRIS")
     if parsed.selftest:
         from kasir.selftest import run_selftest
@@ -50,6 +52,24 @@ def main(argv: list[str] | None = None) -> int:
     frame.after_first_paint(lambda: _set_icon(app))
     frame.after_first_paint(lambda: _finish(frame, quit_after=parsed.startup_probe, ready_probe=parsed.ready_probe))
     return app.exec()
+
+
+def load_qt() -> type[QApplication]:
+    """PySide6's widgets, without its scan of every module imported after them.
+
+    PySide6 hooks ``import`` to find modules that write ``from __feature__ import snake_case``: each
+    new module's source file is read and searched for "PySide6" (``inspect.getsource``), 20-40 ms
+    over the app's own imports between the first paint and the first sale. The app uses no such
+    feature, so every module is taken as a plain PySide6 user (select id 0, PySide's default); a
+    packaged app, which has no source files, skipped the read already. Guarded: another PySide6
+    that lacks the hook is left as it is.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = lambda _module: True  # type: ignore[attr-defined]
+    return QApplication
 
 
 def _finish(frame: FirstFrame, *, quit_after: bool, ready_probe: bool = False) -> None:

@@ -206,3 +206,14 @@ def test_clients_share_one_certificate_store_and_plain_loopback_builds_none() ->
     )
     assert fresh_process(code) == ["0", "1"]
 
+
+def test_modules_imported_after_qt_are_not_read_back_as_source() -> None:
+    """PySide6 reads the source of every module imported after it (inspect.getsource, to find
+    ``from __feature__ import``, which the app never uses): 20-40 ms of the app's own imports
+    between the first paint and the first sale. The app's start turns that scan off."""
+    code = (
+        "import linecache, kasir.__main__ as m; read = []; real = linecache.updatecache\n"
+        "def counted(*a, **k):\n read.append(a[0]); return real(*a, **k)\n"
+        "linecache.updatecache = counted; m.load_qt(); read.clear(); import kasir.app, kasir.simulator; print(len(read))"
+    )
+    assert fresh_process(code) == ["0"]
