@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
 from kasir import settings as settings_io
 from kasir.cli import StartupError, parse_args
-from kasir.credentials import API_KEY, CredentialStore, MemoryStore
+from kasir.credentials import API_KEY, AUTH_TOKEN, CredentialStore, MemoryStore
 from kasir.errors import ConfigError, os_reason
 from kasir.journal import Journal, JournalCorruptError, JournalError, Sale
 from kasir.journal_sqlite import FILENAME as JOURNAL_FILENAME
@@ -105,7 +105,10 @@ def build_context(frame: FirstFrame) -> Context:
         # payments agrees with the journal's recap (Rp 30.002 beside Rp 102.006 before).
         memory = plan.data_dir / "demo-server.json"
         simulator = OrkutSimulator(profile=args.demo_profile, shapes=tuple(args.demo_shape), memory=memory).start()
-        credentials = MemoryStore({API_KEY: simulator.api_key})  # no real keyring entry is touched
+        # The demo starts as a shop does every morning, its account already in the keyring (an
+        # in-memory one: no real entry is touched): it can sell at once, with no OTP round trip
+        # first. The OTP login is the demo's to show after Keluar, through the login dialog.
+        credentials = MemoryStore({API_KEY: simulator.api_key, AUTH_TOKEN: simulator.issue_token()})
         settings = settings.with_changes(
             api_url=simulator.url,
             username=simulator.username,
@@ -286,7 +289,6 @@ def finish_window(frame: FirstFrame) -> MainWindow:
             _open_login(window, controller, reason=ctx.settings_problem)
     if ctx.demo and ctx.simulator is not None:
         sim = ctx.simulator
-        _demo_login(controller, sim)
         # After Keluar or an ended session the demo asks again, with its credentials at hand.
         controller.login_needed.connect(lambda reason: _open_login(window, controller, reason, demo=sim))
     return window

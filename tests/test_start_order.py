@@ -134,3 +134,15 @@ def test_the_upkeep_waits_for_a_login_that_comes_later(qtbot: QtBot, till: Till)
     with qtbot.waitSignal(upkeep.finished, timeout=10_000):
         controller.account_changed.emit()  # logged in
     upkeep.stop()
+
+
+def test_the_demo_starts_as_a_shop_does_every_morning_logged_in_with_no_otp_round_trip(
+    open_app: OpenApp, tmp_path: Path
+) -> None:
+    """A shop's PC finds its token in the keyring; the demo's in-memory keyring holds one from its
+    server the same way. The OTP login (Keluar, then Masuk) stays the demo's to show, not every start's."""
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    assert controller_of(window).can_sell  # no wait: nothing was asked of the server first
+    sim = window.context.simulator  # type: ignore[attr-defined]
+    assert sim.calls.get("/minta-otp", 0) == 0 and sim.calls.get("/valid-otp", 0) == 0
