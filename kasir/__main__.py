@@ -97,7 +97,8 @@ def _finish(frame: FirstFrame, *, quit_after: bool, ready_probe: bool = False) -
             QTimer.singleShot(0, window.force_close)  # not inside the login's own signal
             QTimer.singleShot(0, QApplication.quit)
 
-        when_able_to_sell(window.controller, ready)  # type: ignore[attr-defined]
+        # Posted: the event loop is free to take the cashier's Bayar only once what is queued ran.
+        when_able_to_sell(window.controller, lambda: QTimer.singleShot(0, ready))  # type: ignore[attr-defined]
 
 
 def _refuse_start(exc: StartupError) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from kasir.app import create_window
@@ -83,7 +83,12 @@ OpenApp = Callable[[list[str]], MainWindow]
 def demo(open_app: OpenApp, qtbot: QtBot, tmp_path: Path, **settings: object) -> MainWindow:
     write_settings(tmp_path / "demo", **settings)
     window = open_app(["--demo", "--data-dir", str(tmp_path)])
-    qtbot.waitUntil(lambda: controller_of(window).logged_in, timeout=10_000)
+    # Logged in at once (the demo's keyring holds its token); receipts come on the next event-loop
+    # turn, and a test that pays at once must find them there as a cashier would.
+    qtbot.waitUntil(
+        lambda: controller_of(window).logged_in and window.findChild(QObject, "receipt_printer") is not None,
+        timeout=10_000,
+    )
     return window
 
 

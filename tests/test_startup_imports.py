@@ -214,6 +214,7 @@ def test_modules_imported_after_qt_are_not_read_back_as_source() -> None:
     code = (
         "import linecache, kasir.__main__ as m; read = []; real = linecache.updatecache\n"
         "def counted(*a, **k):\n read.append(a[0]); return real(*a, **k)\n"
-        "linecache.updatecache = counted; m.load_qt(); read.clear(); import kasir.app, kasir.simulator; print(len(read))"
+        "linecache.updatecache = counted; m.load_qt(); read.clear()\n"
+        "import kasir.app, kasir.simulator; print(len(read))"
     )
     assert fresh_process(code) == ["0"]

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Nobody logs in (the login dialog waits for the cashier, or the shop only reads its recap): the
 # upkeep runs this long after the start all the same.
 UPKEEP_AT_THE_LATEST_MS = 60_000
+# The upkeep waits this long once a sale can begin: its thread's start and its first statements
+# (statistics, checkpoint) keep off the event-loop turns where the cashier's first Bayar lands.
+AFTER_ABLE_TO_SELL_MS = 300
 
 
 def when_able_to_sell(controller: SaleController, then: Callable[[], object]) -> None:
@@ -74,7 +77,7 @@ class JournalUpkeep(QObject):
     def schedule(self, controller: SaleController) -> None:
         """Start once a sale can begin, or :data:`UPKEEP_AT_THE_LATEST_MS` after now."""
         self._latest.start(UPKEEP_AT_THE_LATEST_MS)
-        when_able_to_sell(controller, lambda: QTimer.singleShot(0, self.start))  # after the login's own work
+        when_able_to_sell(controller, lambda: QTimer.singleShot(AFTER_ABLE_TO_SELL_MS, self.start))
 
     def start(self) -> None:
         if self._runner is not None or self._stop.is_set():
