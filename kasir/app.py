@@ -38,6 +38,7 @@ from kasir.ui.first_frame import STORAGE_HINT, FirstFrame, open_first_frame
 from kasir.ui.main_window import MainWindow
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.single_instance import InstanceLock
+from kasir.ui.start_order import soon_after_able_to_sell
 from kasir.wib import WIB
 
 # Imported where first used, and warmed on the worker after the first paint (warm_up): the first
@@ -278,7 +279,7 @@ def finish_window(frame: FirstFrame) -> MainWindow:
     window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
     _place_customer(customer, window, ctx, controller)
     window.activateWindow()  # the customer's screen, shown just now, never takes the keys
-    frame.after_first_paint(lambda: _after_first_paint(window, controller))
+    frame.after_first_paint(lambda: soon_after_able_to_sell(controller, lambda: _after_first_paint(window, controller)))
     if ctx.instance is not None:
         ctx.instance.raise_requested.connect(lambda: _bring_to_front(window))
     controller.start()
@@ -295,8 +296,8 @@ def finish_window(frame: FirstFrame) -> MainWindow:
 
 
 def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
-    # Receipts load QtPrintSupport and the printer list (~10 ms): the first frame shows nothing
-    # of them, and no sale can be paid before the first frame.
+    # Receipts load QtPrintSupport and the printer list (25 ms of the GUI thread): soon after a sale
+    # can begin (kasir.ui.start_order), never ahead of it; a sale paid before is caught up by install.
     if window.closed:  # closed on its first frame (the start-up probe): start no thread now
         return
     from kasir.ui.receipt_printing import install as install_receipts

@@ -146,3 +146,37 @@ def test_the_demo_starts_as_a_shop_does_every_morning_logged_in_with_no_otp_roun
     assert controller_of(window).can_sell  # no wait: nothing was asked of the server first
     sim = window.context.simulator  # type: ignore[attr-defined]
     assert sim.calls.get("/minta-otp", 0) == 0 and sim.calls.get("/valid-otp", 0) == 0
+
+
+def test_receipts_and_the_warm_up_come_soon_after_a_sale_can_begin_not_ahead_of_it(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """QtPrintSupport and the printer list cost 25 ms of the GUI thread: a Bayar pressed as soon as
+    the window is whole must not wait for them."""
+    from PySide6.QtGui import QAction
+
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    assert controller_of(window).can_sell
+    QCoreApplication.processEvents()  # the event-loop turns right after the start
+    assert window.findChild(QAction, "reprint_action") is None
+    assert not controller_of(window).tasks.busy  # nothing queued ahead of the first QR
+    qtbot.waitUntil(lambda: window.findChild(QAction, "reprint_action") is not None, timeout=5_000)
+
+
+def test_a_sale_paid_before_receipts_came_is_printed_when_they_come(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kasir.ui import receipt_printing
+
+    monkeypatch.setattr(start_order, "AFTER_ABLE_TO_SELL_MS", 3_000)  # the sale is quicker than that
+    printed: list[int] = []
+    monkeypatch.setattr(receipt_printing.ReceiptPrinter, "print_sale", lambda self, sale_id: printed.append(sale_id))
+    write_settings(tmp_path / "demo", printer_kind="network", printer_target="127.0.0.1:9", auto_print=True)
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    start_sale(qtbot, window)
+    controller = controller_of(window)
+    window.context.simulator.pay(controller.view.nominal)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
+    assert printed == []  # receipts are not there yet
+    qtbot.waitUntil(lambda: printed == [controller.view.sale_id], timeout=10_000)

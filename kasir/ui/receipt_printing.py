@@ -353,5 +353,5 @@ def install(window: MainWindow, controller: SaleController) -> ReceiptPrinter:
 
     window.add_menu_action("Laporan", "Cetak ulang struk…", reprint, "reprint_action")
     window.on_close(printer.stop)
-    button.setVisible(controller.view.state is SaleState.PAID)  # installed after the first paint: catch up
+    on_view(controller.view)  # installed soon after the start: a sale already LUNAS is caught up
     return printer
