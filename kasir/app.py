@@ -38,7 +38,7 @@ from kasir.ui.first_frame import STORAGE_HINT, FirstFrame, open_first_frame
 from kasir.ui.main_window import MainWindow
 from kasir.ui.screens import choose_screen, place
 from kasir.ui.single_instance import InstanceLock
-from kasir.ui.start_order import soon_after_able_to_sell
+from kasir.ui.start_order import soon_after_able_to_sell, when_able_to_sell
 from kasir.wib import WIB
 
 # Imported where first used, and warmed on the worker after the first paint (warm_up): the first
@@ -105,7 +105,9 @@ def build_context(frame: FirstFrame) -> Context:
         # The demo's server remembers its day in the demo's data folder: restarted, its list of
         # payments agrees with the journal's recap (Rp 30.002 beside Rp 102.006 before).
         memory = plan.data_dir / "demo-server.json"
-        simulator = OrkutSimulator(profile=args.demo_profile, shapes=tuple(args.demo_shape), memory=memory).start()
+        # Listening now; it serves once a sale can begin (finish_window), as a remote server would
+        # be there already: its HTTP machinery is not the first sale's to wait for.
+        simulator = OrkutSimulator(profile=args.demo_profile, shapes=tuple(args.demo_shape), memory=memory)
         # The demo starts as a shop does every morning, its account already in the keyring (an
         # in-memory one: no real entry is touched): it can sell at once, with no OTP round trip
         # first. The OTP login is the demo's to show after Keluar, through the login dialog.
@@ -290,6 +292,7 @@ def finish_window(frame: FirstFrame) -> MainWindow:
             _open_login(window, controller, reason=ctx.settings_problem)
     if ctx.demo and ctx.simulator is not None:
         sim = ctx.simulator
+        when_able_to_sell(controller, lambda: QTimer.singleShot(0, sim.start))  # on its own thread
         # After Keluar or an ended session the demo asks again, with its credentials at hand.
         controller.login_needed.connect(lambda reason: _open_login(window, controller, reason, demo=sim))
     return window

@@ -75,3 +75,42 @@ def test_a_broken_memory_file_starts_the_simulator_empty(tmp_path: Path) -> None
     memory.write_text("{not json", encoding="utf-8")
     with OrkutSimulator(memory=memory) as sim:
         assert sim.payments == []
+
+
+def test_a_new_simulator_has_its_address_at_once_and_loads_no_http_server_until_it_starts() -> None:
+    """The demo's server is made at the start and served soon after: http.server and what it imports
+    (15-20 ms) are not the first sale's to wait for."""
+    code = (
+        "import sys; from kasir.simulator import OrkutSimulator; sim = OrkutSimulator();"
+        " print(sim.url.startswith('http://127.0.0.1:'), 'http.server' in sys.modules); sim.stop()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["True", "False"]
+
+
+def test_a_request_sent_before_the_simulator_serves_is_answered_once_it_does() -> None:
+    sim = OrkutSimulator()
+    try:
+        with httpx.Client(timeout=10) as client:
+            import threading
+
+            answers: list[int] = []
+            asking = threading.Thread(
+                target=lambda: answers.append(client.post(f"{sim.url}/_sim/state", json={}).status_code)
+            )
+            asking.start()  # the listening socket holds the connection until start()
+            sim.start()
+            asking.join(timeout=10)
+        assert answers == [200]
+    finally:
+        sim.stop()
+
+
+def test_a_simulator_stopped_before_it_served_lets_its_port_go() -> None:
+    sim = OrkutSimulator()
+    port = int(sim.url.rsplit(":", 1)[1])
+    sim.stop()
+    import socket
+
+    with socket.create_server(("127.0.0.1", port)):  # free again
+        pass

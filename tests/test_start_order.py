@@ -180,3 +180,17 @@ def test_a_sale_paid_before_receipts_came_is_printed_when_they_come(
     qtbot.waitUntil(lambda: controller.view.state == "paid", timeout=10_000)
     assert printed == []  # receipts are not there yet
     qtbot.waitUntil(lambda: printed == [controller.view.sale_id], timeout=10_000)
+
+
+def test_the_demos_server_answers_from_soon_after_a_sale_can_begin(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The demo's server plays a remote one, there already: its HTTP machinery is built on its own
+    thread once the window can sell, and what was asked before waits in its listening queue."""
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    sim = window.context.simulator  # type: ignore[attr-defined]
+    assert controller_of(window).can_sell and sim.calls == {}  # the account was asked; nothing answered yet
+    qtbot.waitUntil(lambda: sum(sim.calls.values()) > 0, timeout=10_000)
+    start_sale(qtbot, window)  # and the first sale gets its QR from it
+    assert controller_of(window).view.payload
