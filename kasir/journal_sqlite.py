@@ -182,10 +182,14 @@ class SqliteJournal(SqlJournal):
             version = self.schema_version
             self._db.close()
             raise JournalTooNewError(f"journal schema {version} is from a newer Kasir QRIS")
-        for version in range(1, len(MIGRATIONS) + 1):
-            if self.schema_version < version:
-                with self._tx():
-                    for statement in statements(version, TYPES):
-                        self._db.execute(statement)
-                    self.backfill(version)
-                    self._db.execute(f"PRAGMA user_version = {version}")
+        if self.schema_version == len(MIGRATIONS):
+            return  # up to date: no write lock taken
+        # One transaction for every step the file lacks: a new journal is made with one fsync, not
+        # one per step (ten on a shop PC's disk at its first start), and an update that fails part
+        # way leaves the file as it was, never between two versions.
+        with self._tx():
+            for version in range(self.schema_version + 1, len(MIGRATIONS) + 1):
+                for statement in statements(version, TYPES):
+                    self._db.execute(statement)
+                self.backfill(version)
+                self._db.execute(f"PRAGMA user_version = {version}")

@@ -237,3 +237,22 @@ def test_a_receipt_once_printed_stays_printed_whatever_a_later_copy_does(journal
 def test_only_a_paid_sale_has_a_receipt_outcome(journal: Journal) -> None:
     sale_id = new_sale(journal)
     assert journal.mark_receipt(sale_id, True, NOW).receipt is None
+
+
+def test_a_new_journal_is_made_in_one_commit(tmp_path: Path) -> None:
+    """Each commit waits for the disk: one per migration step made a new journal ten fsyncs long
+    (tens of ms at a shop PC's first start)."""
+    commits: list[str] = []
+    real_connect = sqlite3.connect
+
+    def traced(*args: object, **kwargs: object) -> sqlite3.Connection:
+        db = real_connect(*args, **kwargs)  # type: ignore[arg-type]
+        db.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None)
+        return db
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sqlite3, "connect", traced)
+        journal = SqliteJournal.in_dir(tmp_path)
+    assert len(commits) == 1
+    assert journal.schema_version == len(MIGRATIONS)
+    journal.close()
