@@ -292,3 +292,29 @@ def test_the_reprint_chooser_speaks_indonesian(open_app: OpenApp, qtbot: QtBot, 
     finally:
         printer.stop()
     assert sorted(seen) == ["Batal", "Cetak"]
+
+
+def test_news_never_hides_a_warning_the_moment_it_shows_it_waits_its_turn(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in the suite: "Keyring sistem menolak menyimpan … sesi ini saja" was replaced 10 ms later
+    by "QRIS toko dibaca dari akun", so the cashier never read that the key would not be kept."""
+    from kasir.ui import main_window
+
+    monkeypatch.setattr(main_window, "WARNING_HOLD_MS", 300)
+    window = main_window.MainWindow()
+    qtbot.addWidget(window)
+    window.show_notice("warn", "Keyring sistem menolak menyimpan.")
+    window.show_notice("info", "QRIS toko dibaca dari akun.")
+    assert window.notice_label.text() == "Keyring sistem menolak menyimpan."
+    qtbot.waitUntil(lambda: window.notice_label.text() == "QRIS toko dibaca dari akun.", timeout=5_000)
+
+
+def test_a_newer_warning_replaces_a_warning_at_once(qtbot: QtBot) -> None:
+    from kasir.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_notice("warn", "Satu.")
+    window.show_notice("error", "Dua.")
+    assert window.notice_label.text() == "Dua."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -83,6 +84,10 @@ PREVIEW_TEXT = {
 }
 
 
+# A warning or error stays this long before news may take its place (a few seconds to read it).
+WARNING_HOLD_MS = 4_000
+
+
 class MainWindow(QMainWindow):
     typed = Signal()  # the cashier typed or changed the total (keys, keypad, quick amounts)
 
@@ -98,6 +103,8 @@ class MainWindow(QMainWindow):
         self._notice_open = False  # said while that sale was open ("Esc sekali lagi"): it goes when it ends
         self._notice_passing = False  # true only for a while (Esc's second press): it goes then, or on typing
         self._notice_timer: QTimer | None = None  # made on first use: not part of the first frame
+        self._notice_warns_until = 0.0  # monotonic: a warning or error shown now is read before news
+        self._held_news: str | None = None  # news that came while a fresh warning stood
         self._close_hooks: list[object] = []
         self.closed = False  # set once the close hooks ran: nothing may start after that
         self._force_close = False  # closing without asking (tests, the self-test): the journal keeps the sale
@@ -510,6 +517,15 @@ class MainWindow(QMainWindow):
             self._clear_notice()  # said while the QR waited ("Esc sekali lagi", "dilanjutkan"): no longer true
 
     def show_notice(self, level: str, text: str) -> None:
+        now = time.monotonic()
+        if level not in ("warn", "error") and now < self._notice_warns_until:
+            # News ("QRIS toko dibaca dari akun") that came while a warning is fresh waits its turn:
+            # 10 ms after "Keyring sistem menolak menyimpan" it replaced it unread.
+            self._held_news = text
+            QTimer.singleShot(round((self._notice_warns_until - now) * 1000) + 1, self._show_held_news)
+            return
+        self._held_news = None
+        self._notice_warns_until = now + WARNING_HOLD_MS / 1000 if level in ("warn", "error") else 0.0
         color = {"error": "#cf222e", "warn": "#9a6700"}.get(level, "#1d2733")
         _restyle(self.notice_label, f"color: {color};")
         self.notice_label.setText(text)
@@ -519,6 +535,11 @@ class MainWindow(QMainWindow):
         if self._notice_timer is not None:
             self._notice_timer.stop()
         # Not also in the status bar: there it was cut off at 1366 px and said everything twice.
+
+    def _show_held_news(self) -> None:
+        # show_notice holds it again when Qt's coarse timer woke a few ms early (it may, by 5 %).
+        if self._held_news is not None and not self.closed:
+            self.show_notice("info", self._held_news)
 
     def notice_lasts(self, text: str, ms: int) -> None:
         """The notice just shown is true only ``ms`` long: then it goes (and when the cashier types)."""
