@@ -318,3 +318,14 @@ def test_a_newer_warning_replaces_a_warning_at_once(qtbot: QtBot) -> None:
     window.show_notice("warn", "Satu.")
     window.show_notice("error", "Dua.")
     assert window.notice_label.text() == "Dua."
+
+
+def test_news_held_behind_a_warning_shows_as_soon_as_that_warning_goes(qtbot: QtBot) -> None:
+    from kasir.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_notice("warn", "Tekan Esc sekali lagi.")
+    window.show_notice("info", "Struk penjualan #1 tercetak.")
+    window._clear_notice()  # the warning's time is up, or the cashier typed
+    assert window.notice_label.text() == "Struk penjualan #1 tercetak."

@@ -557,6 +557,9 @@ class MainWindow(QMainWindow):
         self._notice_sale = self._sale_id
         self._notice_open = False
         self._notice_passing = False
+        self._notice_warns_until = 0.0  # the warning went: news that waited behind it shows now
+        if self._held_news is not None:
+            self.show_notice("info", self._held_news)
 
     def _input_changed(self) -> None:
         """A message about the input ("ketik total…", the limit) goes once the cashier types."""
