@@ -56,9 +56,11 @@ def when_able_to_sell(controller: SaleController, then: Callable[[], object]) ->
     controller.account_changed.connect(check)  # a login (the demo's, or the cashier's)
 
 
-def soon_after_able_to_sell(controller: SaleController, then: Callable[[], object]) -> None:
-    """Call ``then`` :data:`AFTER_ABLE_TO_SELL_MS` after a sale can begin, or four times that after
-    now when nobody logs in (the login dialog waits for the cashier): once either way."""
+def soon_after_able_to_sell(
+    controller: SaleController, then: Callable[[], object], *, latest_ms: int = AFTER_ABLE_TO_SELL_MS * 4
+) -> None:
+    """Call ``then`` :data:`AFTER_ABLE_TO_SELL_MS` after a sale can begin, or ``latest_ms`` after now
+    when nobody logs in (the login dialog waits for the cashier): once either way."""
     done = False
 
     def once() -> None:
@@ -68,7 +70,7 @@ def soon_after_able_to_sell(controller: SaleController, then: Callable[[], objec
             then()
 
     when_able_to_sell(controller, lambda: QTimer.singleShot(AFTER_ABLE_TO_SELL_MS, once))
-    QTimer.singleShot(AFTER_ABLE_TO_SELL_MS * 4, once)
+    QTimer.singleShot(latest_ms, once)
 
 
 class JournalUpkeep(QObject):
@@ -81,9 +83,6 @@ class JournalUpkeep(QObject):
         self._till, self._day, self._backup = till, day, backup
         self._stop = threading.Event()
         self._runner: TaskRunner | None = None
-        self._latest = QTimer(self)
-        self._latest.setSingleShot(True)
-        self._latest.timeout.connect(self.start)
         self.done = False
 
     @property
@@ -91,14 +90,12 @@ class JournalUpkeep(QObject):
         return self._runner is not None
 
     def schedule(self, controller: SaleController) -> None:
-        """Start once a sale can begin, or :data:`UPKEEP_AT_THE_LATEST_MS` after now."""
-        self._latest.start(UPKEEP_AT_THE_LATEST_MS)
-        when_able_to_sell(controller, lambda: QTimer.singleShot(AFTER_ABLE_TO_SELL_MS, self.start))
+        """Start soon after a sale can begin, or :data:`UPKEEP_AT_THE_LATEST_MS` after now."""
+        soon_after_able_to_sell(controller, self.start, latest_ms=UPKEEP_AT_THE_LATEST_MS)
 
     def start(self) -> None:
-        if self._runner is not None or self._stop.is_set():
+        if self._runner is not None or self._stop.is_set():  # stopped: the app closed meanwhile
             return
-        self._latest.stop()
         self._runner = TaskRunner("upkeep", parent=self, priority=QThread.Priority.LowPriority)
         till, day, backup, stop = self._till, self._day, self._backup, self._stop.is_set
 
@@ -113,7 +110,6 @@ class JournalUpkeep(QObject):
     def stop(self, wait_ms: int = 2_000) -> None:
         """At close: the copy stops at its next step (a few ms), its thread ends."""
         self._stop.set()
-        self._latest.stop()
         if self._runner is not None:
             self._runner.stop(wait_ms)
 
