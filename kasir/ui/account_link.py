@@ -127,8 +127,7 @@ class AccountLink(QObject):
         self.reconfigured.emit()
         self.started.emit()
         if self.logged_in:
-            self.refresh_account()
-            return
+            return  # its first refresh is the controller's to time: soon after a sale can begin
         reason = ""
         if self.settings.has_account and self.merchant() is not None:
             missing = "API key atau token akun ini tidak ada di keyring (tidak tersimpan saat terakhir masuk)."
@@ -149,6 +148,10 @@ class AccountLink(QObject):
             self._stored_qris_refused = True
             log.warning("stored shop QRIS not used: %s", exc)
             self.notice.emit("warn", f"QRIS toko yang tersimpan tidak dipakai: {message_for(exc, str(exc))}")
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def shutdown(self) -> None:
         self._closed = True

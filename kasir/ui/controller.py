@@ -35,7 +35,7 @@ from kasir.ui.account_link import AccountLink
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.panel import MutasiPanel
 from kasir.ui.shop_link import ShopLink
-from kasir.ui.start_order import JournalUpkeep
+from kasir.ui.start_order import JournalUpkeep, soon_after_able_to_sell
 from kasir.ui.tasks import TaskRunner, client_required
 from kasir.ui.watcher import PaymentWatcher, Watch
 from kasir.wib import Clock, ServerClock
@@ -129,6 +129,7 @@ class SaleController(QObject):
         self._tick.setInterval(500)
         self._tick.timeout.connect(self._on_tick)
         self.upkeep: JournalUpkeep | None = None  # the journal's, once a sale can begin (start)
+        self._first_requests_due = False  # the account and the mutasi, asked soon after a sale can begin
         self._wire()
 
     def _wire(self) -> None:
@@ -228,7 +229,19 @@ class SaleController(QObject):
             self._resume()
         self.started.emit()
         if self.logged_in:
-            self.refresh_mutasi()
+            # Not what a Bayar needs. Asked at once, their workers' first import of the HTTP client
+            # (50 ms of Python) shared the one interpreter with the GUI thread finishing the window.
+            self._first_requests_due = True
+            soon_after_able_to_sell(self, self._first_requests)
+
+    def _first_requests(self) -> None:
+        """The account's name and QRIS, and the day's mutasi: soon after a sale can begin, or at a
+        Bayar pressed before that (its QR may be made from the account's QRIS)."""
+        if not self._first_requests_due or self.account.closed or not self.logged_in:
+            return
+        self._first_requests_due = False
+        self.account.refresh_account()
+        self.refresh_mutasi()
 
     def _resume(self) -> None:
         self._resume_pending = False
@@ -384,6 +397,7 @@ class SaleController(QObject):
     # ---- the QR ---------------------------------------------------------------------------
 
     def _make_qr_when_possible(self, sale: Sale) -> None:
+        self._first_requests()
         if (
             self.shop_qris is None
             and self.settings.generate_mode != "local"
