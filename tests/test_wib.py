@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -49,3 +51,19 @@ def test_day_bounds_span_exactly_one_wib_day() -> None:
 def test_unknown_date_format_is_refused() -> None:
     with pytest.raises(ValueError):
         wib.parse_wib("24 Nov 2026")
+
+
+def test_wib_needs_no_zone_database() -> None:
+    """Jakarta has kept UTC+7 without daylight saving since 1964: a fixed offset says all of it, so
+    neither the zoneinfo machinery (2 ms of the start) nor tzdata (Windows has no zone database) is
+    needed, and a PC with a broken or missing zone database still reads the right day."""
+    code = "import sys, kasir.wib; print('zoneinfo' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["False"]
+    for moment in (
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(2026, 12, 7, tzinfo=UTC),
+        datetime(2060, 6, 1, tzinfo=UTC),
+    ):
+        assert moment.astimezone(wib.WIB).utcoffset() == timedelta(hours=7)
+    assert wib.WIB.tzname(None) == "WIB"
