@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     from kasir.cli import parse_args
 
     parsed = parse_args(args)  # --version and --help exit here, before Qt starts
+    # The start creates ~45,000 objects (Qt's enums, the dataclasses, the widgets) and next to no
+    # garbage; the cyclic collector walked them again and again: 5 ms of the first paint, 9 ms more
+    # before a sale could begin. It is back soon after that (_collector_back).
+    gc.disable()
     application = load_qt()
 
     from kasir.cli import StartupError
@@ -33,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     app = application.instance() or application([sys.argv[0], *args])
     app.setApplicationName("Kasir QRIS")
     if parsed.selftest:
+        gc.enable()
         from kasir.selftest import run_selftest
 
         _set_icon(app)
@@ -83,14 +89,17 @@ def _finish(frame: FirstFrame, *, quit_after: bool, ready_probe: bool = False) -
     try:
         window = finish_window(frame)
     except StartupError as exc:
+        gc.enable()
         frame.window.force_close()
         QApplication.exit(_refuse_start(exc))
         return
+    from kasir.ui.start_order import soon_after_able_to_sell, when_able_to_sell
+
+    soon_after_able_to_sell(window.controller, _collector_back)  # type: ignore[attr-defined]
     if quit_after:  # the start-up probe: a whole start, then a clean close
         frame.window.force_close()
         QApplication.quit()
     elif ready_probe:  # how benchmarks time "able to sell": a demo, or an account in the keyring
-        from kasir.ui.start_order import when_able_to_sell
 
         def ready() -> None:
             print("READY", flush=True)
@@ -99,6 +108,13 @@ def _finish(frame: FirstFrame, *, quit_after: bool, ready_probe: bool = False) -
 
         # Posted: the event loop is free to take the cashier's Bayar only once what is queued ran.
         when_able_to_sell(window.controller, lambda: QTimer.singleShot(0, ready))  # type: ignore[attr-defined]
+
+
+def _collector_back() -> None:
+    """What the start built lives as long as the app: set aside (``gc.freeze``), a full collection
+    during a sale walks only what came after it (6 ms of GUI thread less each time)."""
+    gc.freeze()
+    gc.enable()
 
 
 def _refuse_start(exc: StartupError) -> int:
