@@ -57,19 +57,27 @@ LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 5
 
 
-def setup_logging(data_dir: Path) -> logging.Handler:
-    """Rotating log in ``data_dir/logs``; replaces the handler of an earlier start in this process."""
-    import logging.handlers  # deferred: pulls in socket, pickle and queue
+def setup_logging(data_dir: Path, *, rotating: bool = True) -> logging.Handler:
+    """The log in ``data_dir/logs``; replaces the handler of an earlier start in this process.
 
+    The start writes with logging's own FileHandler (``rotating=False``): logging.handlers brings
+    pickle, socket and queue (3-6 ms) that a Bayar does not need. The rotating handler takes over
+    the same file soon after a sale can begin (:func:`_after_first_paint`); no line is lost."""
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "kasir_log", False)]:
         root.removeHandler(old)
         old.close()
-    handler = logging.handlers.RotatingFileHandler(
-        logs / "kasir.log", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
+    handler: logging.Handler
+    if rotating:
+        from logging.handlers import RotatingFileHandler
+
+        handler = RotatingFileHandler(
+            logs / "kasir.log", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
+    else:
+        handler = logging.FileHandler(logs / "kasir.log", encoding="utf-8")
     handler.kasir_log = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -176,7 +184,7 @@ class LaterSecret:
 
 def _open_storage(data_dir: Path, settings: Settings, password: LaterSecret | None, counter: str) -> Journal:
     try:
-        setup_logging(data_dir)
+        setup_logging(data_dir, rotating=False)  # until soon after a sale can begin
         settings_io.save(data_dir, settings)
         if settings.journal_url and password is not None:
             return _open_shared(settings, password, counter)
@@ -303,6 +311,7 @@ def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
     # can begin (kasir.ui.start_order), never ahead of it; a sale paid before is caught up by install.
     if window.closed:  # closed on its first frame (the start-up probe): start no thread now
         return
+    setup_logging(window.context.data_dir)  # type: ignore[attr-defined]  # rotating from here on
     from kasir.ui.receipt_printing import install as install_receipts
 
     install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)
@@ -319,6 +328,7 @@ WARM_MODULES = (
     "kasir.ui.login_dialog",
     "kasir.ui.settings_dialog",
     "logging.handlers",
+    "kasir.paid_sound",
 )
 
 
@@ -338,16 +348,26 @@ def warm_up(controller: SaleController) -> int:
     return controller.tasks.call(job, lambda _r: None, lambda exc: log.warning("warm-up failed: %r", exc))
 
 
-def _money_in_changed(window: MainWindow, controller: SaleController, limit_watch: DailyLimitWatch) -> None:
-    """The day's money in, and a warning as it nears the upstream's daily limit for the account."""
-    from kasir.daily_limit import reached
+def _watch_money_in(window: MainWindow, controller: SaleController) -> Callable[[], None]:
+    """What runs as the day's mutasi changes: "Total masuk", and a warning as it nears the upstream's
+    daily limit for the account, said once per threshold per WIB day."""
+    watch: DailyLimitWatch | None = None  # made with the day's first mutasi: nothing a Bayar needs
 
-    money_in, limit = controller.mutasi_model.total_in(), controller.settings.daily_limit
-    near = reached(money_in, limit)  # stays on the line: a notice goes when the cashier types on
-    window.total_today.setText(f"Total masuk: {format_rupiah(money_in)}" + (f" · {near}% batas harian" if near else ""))
-    warning = limit_watch.check(controller.clock().astimezone(WIB).date(), money_in, limit)
-    if warning is not None:
-        window.show_notice(warning.level, warning.text)
+    def changed() -> None:
+        nonlocal watch
+        from kasir.daily_limit import DailyLimitWatch, reached
+
+        watch = watch or DailyLimitWatch()
+        money_in, limit = controller.mutasi_model.total_in(), controller.settings.daily_limit
+        near = reached(money_in, limit)  # stays on the line: a notice goes when the cashier types on
+        window.total_today.setText(
+            f"Total masuk: {format_rupiah(money_in)}" + (f" · {near}% batas harian" if near else "")
+        )
+        warning = watch.check(controller.clock().astimezone(WIB).date(), money_in, limit)
+        if warning is not None:
+            window.show_notice(warning.level, warning.text)
+
+    return changed
 
 
 def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisplay, ctx: Context) -> None:
@@ -365,10 +385,7 @@ def _wire(window: MainWindow, controller: SaleController, customer: CustomerDisp
     window.show_cadence(controller.cadence_text())
     controller.clock_warning.connect(window.show_clock_warning)
     controller.account_changed.connect(lambda: customer.set_shop_name(controller.settings.shop_name))
-    from kasir.daily_limit import DailyLimitWatch
-
-    limit_watch = DailyLimitWatch()  # said once per threshold per WIB day, as "Total masuk" nears the limit
-    controller.mutasi_changed.connect(lambda: _money_in_changed(window, controller, limit_watch))
+    controller.mutasi_changed.connect(_watch_money_in(window, controller))
     window.pay_button.clicked.connect(lambda: _pay_or_acknowledge(window, controller))
     window.cancel_button.clicked.connect(lambda: _cancel_or_clear(window, controller))
     window.refresh_button.clicked.connect(controller.refresh_mutasi_now)

@@ -7,12 +7,14 @@ Nothing here is ever written to a file the app owns. Where no keyring backend wo
 from __future__ import annotations
 
 import logging
-import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import queue
 
 log = logging.getLogger(__name__)
 
@@ -176,8 +178,7 @@ class SecretVault:
         self._ready = threading.Event()
         self._stuck = False  # the keyring did not answer: nothing more is sent to it
         self._said = False
-        self._writes: queue.Queue[Callable[[], None] | None] = queue.Queue()
-        self._writer: threading.Thread | None = None
+        self._writes: queue.Queue[Callable[[], None] | None] | None = None  # with the first write
         self.on_problem: Callable[[str], None] = lambda _text: None
 
     @property
@@ -237,13 +238,18 @@ class SecretVault:
     def _write(self, action: Callable[[], None]) -> None:
         if self._stuck:
             return  # it never answered: the value lives in memory for the session
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._write_loop, name="keyring-write", daemon=True)
+        if self._writes is None:  # a start that writes nothing (most) needs neither queue nor thread
+            import queue
+
+            self._writes = queue.Queue()
+            self._writer = threading.Thread(
+                target=self._write_loop, args=(self._writes,), name="keyring-write", daemon=True
+            )
             self._writer.start()
         self._writes.put(action)
 
-    def _write_loop(self) -> None:
-        while (action := self._writes.get()) is not None:
+    def _write_loop(self, writes: queue.Queue[Callable[[], None] | None]) -> None:
+        while (action := writes.get()) is not None:
             try:
                 was = self._store.persistent
                 action()
@@ -251,7 +257,7 @@ class SecretVault:
                     self._said = True
                     self.on_problem(f"Keyring sistem menolak menyimpan. {SESSION_ONLY}")
             finally:
-                self._writes.task_done()
+                writes.task_done()
 
     def flush(self, timeout_s: float) -> bool:
         """Wait (tests, closing) until the writes so far reached the keyring; False after ``timeout_s``."""

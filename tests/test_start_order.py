@@ -5,6 +5,8 @@ loop's worker and never on the GUI thread."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -243,3 +245,51 @@ print("gc", *seen)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=True)
     assert out.stdout.split()[-4:] == ["gc", "False", "True", "True"]
+
+
+def test_the_log_rotates_from_soon_after_a_sale_can_begin_and_keeps_every_line(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """logging.handlers (with pickle, socket and queue: 3-6 ms) is not what a Bayar needs: the start
+    writes to the same file with logging's own FileHandler, and the rotating one takes over soon after."""
+    import logging
+    import logging.handlers
+
+    def kasir_handler() -> logging.Handler:
+        (handler,) = [h for h in logging.getLogger().handlers if getattr(h, "kasir_log", False)]
+        return handler
+
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    assert type(kasir_handler()) is logging.FileHandler
+    logging.getLogger("kasir.test").warning("a line from the start")
+    qtbot.waitUntil(lambda: isinstance(kasir_handler(), logging.handlers.RotatingFileHandler), timeout=10_000)
+    logging.getLogger("kasir.test").warning("a line from the sale")
+    kasir_handler().flush()
+    text = (tmp_path / "demo" / "logs" / "kasir.log").read_text(encoding="utf-8")
+    assert "a line from the start" in text and "a line from the sale" in text
+    assert window.isVisible()
+
+
+# What a Bayar does not need, loaded soon after a sale can begin (or at first use), never before:
+# the HTTP client (its workers' import competed with the GUI thread), the rotating log, the keyring
+# writer's queue, the daily limit's watch (the day's mutasi comes later) and the paid cue's WAV code.
+NOT_BEFORE_A_SALE = ("httpx", "logging.handlers", "queue", "kasir.daily_limit", "kasir.paid_sound", "zoneinfo")
+
+
+def test_a_start_loads_nothing_a_bayar_does_not_need_before_a_sale_can_begin(tmp_path: Path) -> None:
+    code = f"""
+import builtins, sys
+from kasir.__main__ import main
+real_print, seen = builtins.print, []
+def spy(*args, **kwargs):
+    if args == ("READY",):
+        seen.extend(m for m in {NOT_BEFORE_A_SALE!r} if m in sys.modules)
+    real_print(*args, **kwargs)
+builtins.print = spy
+main(["--demo", "--data-dir", {str(tmp_path)!r}, "--ready-probe"])
+real_print("loaded-at-ready:", *seen)
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=True)
+    assert out.stdout.split("loaded-at-ready:")[-1].split() == []

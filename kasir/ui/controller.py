@@ -12,6 +12,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -23,7 +24,6 @@ from kasir.kode_unik import KodeUnikRange
 from kasir.matching import find_settlement
 from kasir.orkut.client import OrkutClient
 from kasir.orkut.types import MerchantCode, MutasiEntry, Session
-from kasir.paid_sound import CuePlayer
 from kasir.qrcheck import CheckedQr, prepare
 from kasir.sale_state import SaleState
 from kasir.sale_view import SaleView
@@ -40,6 +40,9 @@ from kasir.ui.tasks import TaskRunner, client_required
 from kasir.ui.watcher import PaymentWatcher, Watch
 from kasir.wib import Clock, ServerClock
 from kasir.wib import now as wib_now
+
+if TYPE_CHECKING:
+    from kasir.paid_sound import CuePlayer
 
 # A QR that takes longer than this shows "Membuat QR" first; 0.1 s still reads as instant.
 PREPARING_DELAY_MS = 100
@@ -118,7 +121,7 @@ class SaleController(QObject):
         self._trouble_text = ""  # a slow or failed request: until a good answer or the sale's end
         self._sources_text = ""
         self._cadence_text = ""
-        self.cues = CuePlayer()  # the paid cue, played on a thread of its own
+        self._cues: CuePlayer | None = None  # the paid cue's player, made at the first LUNAS
         self.cue_thread: threading.Thread | None = None  # the last cue being played (tests wait on it)
         self._clock_text = ""
         self.preparing_delay_ms = PREPARING_DELAY_MS
@@ -233,6 +236,14 @@ class SaleController(QObject):
             # (50 ms of Python) shared the one interpreter with the GUI thread finishing the window.
             self._first_requests_due = True
             soon_after_able_to_sell(self, self._first_requests)
+
+    def _cue_player(self) -> CuePlayer:
+        """The paid cue's player (kasir.paid_sound is loaded by the warm-up, soon after the start)."""
+        if self._cues is None:
+            from kasir.paid_sound import CuePlayer
+
+            self._cues = CuePlayer()  # plays on a thread of its own
+        return self._cues
 
     def _first_requests(self) -> None:
         """The account's name and QRIS, and the day's mutasi: soon after a sale can begin, or at a
@@ -361,7 +372,9 @@ class SaleController(QObject):
             self.late_payment.emit(step.late)
         if step.paid_cue and self.settings.sound:
             # Late money has its own cue: the cashier must not take it for the sale now at the counter.
-            self.cue_thread = self.cues.play("late" if step.late is not None else "paid", self.settings.sound_volume)
+            self.cue_thread = self._cue_player().play(
+                "late" if step.late is not None else "paid", self.settings.sound_volume
+            )
         if step.refresh_panel:
             self.panel.show()  # the rows on the table get their new marks now, from the journal
             self.refresh_mutasi()
