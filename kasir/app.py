@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from kasir import settings as settings_io
 from kasir.cli import StartupError, parse_args
@@ -44,6 +44,8 @@ from kasir.wib import WIB
 # Imported where first used, and warmed on the worker after the first paint (warm_up): the first
 # frame needs none of them, and together they were a third of the start.
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox  # its type and QDialog's: 1.6 ms, for dialogs only
+
     from kasir.daily_limit import DailyLimitWatch
     from kasir.simulator import OrkutSimulator
     from kasir.ui.attach_dialog import AttachDialog
@@ -227,6 +229,8 @@ def _replace_damaged_journal(data_dir: Path, error: JournalCorruptError) -> Jour
         f"{error.user_message}\n\nBerkas lama akan disimpan dengan nama baru (tidak dihapus) dan jurnal baru"
         " dimulai. Penjualan lama tetap ada di berkas itu untuk diperiksa teknisi.\n\nMulai jurnal baru?"
     )
+    from PySide6.QtWidgets import QMessageBox
+
     if not _ask_yes(QMessageBox.Icon.Warning, "Jurnal penjualan rusak", question, "Mulai jurnal baru", "Keluar"):
         raise StartupError(f"{error.user_message} Berkas tidak diubah: {path}") from error
     kept = keep_damaged(path, datetime.now())
@@ -241,6 +245,8 @@ def _ask_yes(icon: QMessageBox.Icon, title: str, text: str, yes: str, no: str) -
     """A yes/no question with our own Indonesian buttons; headless (CI, self-test) it answers no."""
     if QGuiApplication.platformName() in ("offscreen", "minimal"):
         return False
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(icon, title, text)
     accept = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
@@ -589,6 +595,8 @@ def _open_login(
 
 
 def _open_settings(window: MainWindow, controller: SaleController) -> None:
+    from PySide6.QtWidgets import QDialog
+
     from kasir.shop_tills import JOURNAL_PASSWORD
     from kasir.ui.journal_settings import RESTART_NOTE
     from kasir.ui.settings_dialog import SettingsDialog
@@ -646,6 +654,8 @@ def _remember_geometry(window: MainWindow, controller: SaleController) -> None:
 
 def _close_dialogs(window: MainWindow) -> None:
     """Dialogs with their own worker thread (login, recap) end it before the window goes."""
+    from PySide6.QtWidgets import QDialog
+
     for dialog in window.findChildren(QDialog):
         if dialog.isVisible():
             dialog.reject()
@@ -670,4 +680,6 @@ def _shutdown(controller: SaleController, ctx: Context) -> None:
 def show_startup_error(error: StartupError) -> None:
     if QGuiApplication.platformName() in ("offscreen", "minimal"):
         return  # headless (CI, self-test): nobody could dismiss a modal box; stderr has the reason
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(None, "Kasir QRIS tidak dapat dimulai", str(error))

@@ -34,7 +34,6 @@ from kasir.till import Till, TillRules
 from kasir.ui.account_link import AccountLink
 from kasir.ui.mutasi_model import MutasiModel
 from kasir.ui.panel import MutasiPanel
-from kasir.ui.shop_link import ShopLink
 from kasir.ui.start_order import JournalUpkeep, soon_after_able_to_sell
 from kasir.ui.tasks import TaskRunner, client_required
 from kasir.ui.watcher import PaymentWatcher, Watch
@@ -43,6 +42,7 @@ from kasir.wib import now as wib_now
 
 if TYPE_CHECKING:
     from kasir.paid_sound import CuePlayer
+    from kasir.ui.shop_link import ShopLink
 
 # A QR that takes longer than this shows "Membuat QR" first; 0.1 s still reads as instant.
 PREPARING_DELAY_MS = 100
@@ -109,7 +109,11 @@ class SaleController(QObject):
             clock=clock,
         )
         listener = journal.listener()  # a shop of several tills on one shared journal
-        self.shop = ShopLink(journal, listener, counter, self) if listener is not None else None
+        self.shop: ShopLink | None = None
+        if listener is not None:
+            from kasir.ui.shop_link import ShopLink  # a till of its own never loads it
+
+            self.shop = ShopLink(journal, listener, counter, self)
         self._resume_pending = False  # the shared journal was out of reach when the sale loop began
         self._panel_reload = QTimer(self)  # news of the other tills comes in bursts: one read for each
         self._panel_reload.setSingleShot(True)
