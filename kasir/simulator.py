@@ -19,11 +19,12 @@ Run alone: ``python -m kasir.simulator --port 8787 [--profile today] [--shape ba
 
 from __future__ import annotations
 
+import _socket  # the bare listening socket: socket.py's enums (3 ms) wait for the server's thread
 import argparse
 import json
 import logging
+import os
 import random
-import socket
 import string
 import struct
 import threading
@@ -336,7 +337,11 @@ class OrkutSimulator:
         # (http.server and what it imports: 15-20 ms) is built by start(), on the server's thread.
         # The demo starts serving soon after a sale can begin: a request sent before waits in the
         # listening queue and is answered then.
-        self._listener = socket.create_server((host, port))
+        self._listener = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
+        if os.name == "posix":  # as socket.create_server: a port of a stopped run is free at once
+            self._listener.setsockopt(_socket.SOL_SOCKET, _socket.SO_REUSEADDR, 1)
+        self._listener.bind((host, port))
+        self._listener.listen()
         self._port: int = self._listener.getsockname()[1]  # kept: the address outlives a stop
         self._server: ThreadingHTTPServer | None = None
         self._serving = threading.Event()
@@ -355,12 +360,13 @@ class OrkutSimulator:
         return self
 
     def _serve(self) -> None:
+        import socket
         from http.server import ThreadingHTTPServer
 
         address = self._listener.getsockname()[:2]
         server = ThreadingHTTPServer(address, _make_handler(self), bind_and_activate=False)
         server.socket.close()  # its own, unbound: the listening one takes its place
-        server.socket = self._listener
+        server.socket = socket.socket(fileno=self._listener.detach())
         server.server_address = address
         server.server_name, server.server_port = self._host, address[1]  # no reverse DNS lookup
         server.daemon_threads = True

@@ -83,7 +83,8 @@ def test_a_till_of_its_own_never_loads_the_postgresql_driver(tmp_path: Path) -> 
         "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]);"
         " from kasir.app import create_window;"
         f" w = create_window(['--demo', '--data-dir', {str(tmp_path)!r}]); app.processEvents();"
-        " print(' '.join(m for m in ('psycopg', 'kasir.journal_pg', 'kasir.ui.shop_link') if m in sys.modules) or 'none');"
+        " wanted = ('psycopg', 'kasir.journal_pg', 'kasir.ui.shop_link');"
+        " print(' '.join(m for m in wanted if m in sys.modules) or 'none');"
         " w.force_close()"
     )
     assert fresh_process(code) == ["none"]
