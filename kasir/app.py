@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6 import QtCore  # its Qt namespace is touched where used: never ahead of the first sale
+from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 
@@ -44,9 +45,10 @@ from kasir.wib import WIB
 # Imported where first used, and warmed on the worker after the first paint (warm_up): the first
 # frame needs none of them, and together they were a third of the start.
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox  # its type and QDialog's: 1.6 ms, for dialogs only
+    from PySide6.QtWidgets import QDialog, QMessageBox  # their types: 1.6 ms, for dialogs only
 
     from kasir.daily_limit import DailyLimitWatch
+    from kasir.sale_view import SaleView
     from kasir.simulator import OrkutSimulator
     from kasir.ui.attach_dialog import AttachDialog
     from kasir.ui.recap_dialog import RecapDialog
@@ -291,10 +293,7 @@ def finish_window(frame: FirstFrame) -> MainWindow:
     window.controller = controller  # type: ignore[attr-defined]
     window.context = ctx  # type: ignore[attr-defined]
     _wire(window, controller, customer, ctx)
-    window.mutasi_view.setModel(controller.mutasi_model)
-    window.mutasi_view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
-    _place_customer(customer, window, ctx, controller)
-    window.activateWindow()  # the customer's screen, shown just now, never takes the keys
+    _place_customer_soon(customer, window, ctx, controller)
     frame.after_first_paint(lambda: soon_after_able_to_sell(controller, lambda: _after_first_paint(window, controller)))
     if ctx.instance is not None:
         ctx.instance.raise_requested.connect(lambda: _bring_to_front(window))
@@ -317,6 +316,7 @@ def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
     # can begin (kasir.ui.start_order), never ahead of it; a sale paid before is caught up by install.
     if window.closed:  # closed on its first frame (the start-up probe): start no thread now
         return
+    _show_mutasi_table(window, controller)
     setup_logging(window.context.data_dir)  # type: ignore[attr-defined]  # rotating from here on
     from kasir.ui.receipt_printing import install as install_receipts
 
@@ -475,7 +475,7 @@ def open_attach(window: MainWindow, controller: SaleController) -> AttachDialog 
         controller.notice.emit("warn", "Pilih uang masuk bertanda 'Tidak cocok' di daftar mutasi.")
         return None
     dialog = AttachDialog(entry, controller.attachable_sales(), window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _delete_on_close(dialog)
 
     def accepted() -> None:
         sale = dialog.chosen()
@@ -492,7 +492,7 @@ def open_sales(window: MainWindow, controller: SaleController) -> SalesDialog:
     from kasir.ui.sales_dialog import SalesDialog
 
     dialog = SalesDialog(controller.till, controller.clock().date(), window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _delete_on_close(dialog)
     dialog.reshow_requested.connect(controller.reshow)
 
     def same_total(base: int) -> None:
@@ -520,7 +520,7 @@ def open_recap(window: MainWindow, controller: SaleController) -> RecapDialog:
         existing.raise_()
         return existing
     dialog = RecapDialog(controller.till.reader(), controller.clock().date(), controller.settings.shop_name, window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _delete_on_close(dialog)
     dialog.show()
     return dialog
 
@@ -583,7 +583,7 @@ def _open_login(
     )
     if demo is not None:
         dialog.demo_requested.connect(lambda: _demo_login(controller, demo))
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _delete_on_close(dialog)
     dialog.logged_in.connect(
         lambda c: (
             controller.apply_login(c.api_key, c.username, c.token, c.merchant, c.name)
@@ -614,7 +614,47 @@ def _open_settings(window: MainWindow, controller: SaleController) -> None:
         controller.notice.emit("info", RESTART_NOTE)
 
 
+def _delete_on_close(dialog: QDialog) -> None:
+    dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose, True)
+
+
+def _show_mutasi_table(window: MainWindow, controller: SaleController) -> None:
+    """The day's mutasi table takes the place held for it, soon after a sale can begin: its rows
+    come from the server then, and its header is what first makes PySide build the ~90 Python
+    enums of Qt's namespace (16 ms; a Python headerData is called with a Qt.Orientation)."""
+    view = window.mutasi_view
+    view.setModel(controller.mutasi_model)
+    view.selectionModel().selectionChanged.connect(lambda *_: _update_attach_button(window, controller))
+
+
+def _place_customer_soon(
+    customer: CustomerDisplay, window: MainWindow, ctx: Context, controller: SaleController
+) -> None:
+    """The customer's screen goes up soon after a sale can begin, or at once when a sale shows
+    sooner (Bayar pressed at once, or a sale still open from before a restart). Its window flags
+    are Qt enums, whose namespace (16 ms) the first sale must not wait for."""
+    placed = False
+
+    def place_once() -> None:
+        nonlocal placed
+        if placed or window.closed:
+            return
+        placed = True
+        controller.view_changed.disconnect(at_a_sale)
+        _place_customer(customer, window, ctx, controller)
+        window.activateWindow()  # the customer's screen, shown just now, never takes the keys
+
+    def at_a_sale(view: SaleView) -> None:
+        if view.state is not SaleState.IDLE:
+            place_once()
+
+    controller.view_changed.connect(at_a_sale)
+    soon_after_able_to_sell(controller, place_once)
+
+
 def _place_customer(customer: CustomerDisplay, window: MainWindow, ctx: Context, controller: SaleController) -> None:
+    customer.keep_keys_away()
+
     def replace_display() -> None:
         screen = choose_screen(controller.settings.customer_screen, ctx.screen_override)
         customer.set_one_monitor(screen is None)
@@ -631,6 +671,7 @@ def _place_customer(customer: CustomerDisplay, window: MainWindow, ctx: Context,
 
 def _toggle_customer(customer: CustomerDisplay, window: MainWindow, ctx: Context, controller: SaleController) -> None:
     """F7: on one monitor, a separate customer window (or back to the docked preview)."""
+    customer.keep_keys_away()
     screen = choose_screen(controller.settings.customer_screen, ctx.screen_override)
     if screen is not None:
         place(customer, screen)  # two monitors: it belongs full screen on the second

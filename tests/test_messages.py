@@ -132,7 +132,8 @@ def test_a_payment_whose_date_cannot_be_read_is_attached_without_an_invented_tim
     write_settings(tmp_path / "demo")
     window = open_app(["--demo", "--demo-shape", "date_garbage", "--data-dir", str(tmp_path)])
     controller, sim = controller_of(window), sim_of(window)
-    qtbot.waitUntil(lambda: controller.logged_in, timeout=10_000)
+    # Logged in at once; the mutasi table takes its place soon after, as the cashier sees it.
+    qtbot.waitUntil(lambda: controller.logged_in and window.mutasi_view.model() is not None, timeout=10_000)
     start_sale(qtbot, window, "21000")
     sale_id = controller.view.sale_id or 0
     sim.pay(controller.view.nominal)

@@ -52,8 +52,11 @@ def _overlap(a: Rect, b: Rect) -> bool:
 
 
 def _separate_window(process: TillProcess, env: dict[str, str]) -> tuple[int, int]:
-    """F7 pressed as the cashier does; the two X windows (cashier's, customer's) once it shows."""
-    process.until(lambda: _where(process, "main_window")["visible"] is True)
+    """F7 pressed as the cashier does, the window whole (the mutasi table comes soon after a sale
+    can begin); the two X windows (cashier's, customer's) once it shows."""
+    process.until(
+        lambda: _where(process, "main_window")["visible"] is True and "rect" in _where(process, "mutasi_view")
+    )
     main = int(_where(process, "main_window")["winid"])  # type: ignore[call-overload]
     process.until(lambda: focused(env) == main)
     key(env, "F7")

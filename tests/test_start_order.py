@@ -287,13 +287,17 @@ NOT_BEFORE_A_SALE = (
 
 
 def test_a_start_loads_nothing_a_bayar_does_not_need_before_a_sale_can_begin(tmp_path: Path) -> None:
+    """Also Qt's enum namespace (16 ms): the customer's window flags, the mutasi table's header and
+    the menus' shortcuts made it; they come soon after (kasir.ui.qt_flags)."""
     code = f"""
 import builtins, sys
+import PySide6.QtCore as core
 from kasir.__main__ import main
 real_print, seen = builtins.print, []
 def spy(*args, **kwargs):
     if args == ("READY",):
         seen.extend(m for m in {NOT_BEFORE_A_SALE!r} if m in sys.modules)
+        seen.extend(["the Qt namespace"] if "Qt" in vars(core) else [])
     real_print(*args, **kwargs)
 builtins.print = spy
 main(["--demo", "--data-dir", {str(tmp_path)!r}, "--ready-probe"])
@@ -302,3 +306,17 @@ real_print("loaded-at-ready:", *seen)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60, check=True)
     assert out.stdout.split("loaded-at-ready:")[-1].split() == []
+
+
+def test_the_customers_screen_goes_up_at_once_for_a_sale_begun_before_soon_after(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its window flags are Qt enums, so it goes up soon after a sale can begin; a Bayar pressed
+    sooner puts it up with the sale, and the customer sees the QR."""
+    monkeypatch.setattr(start_order, "AFTER_ABLE_TO_SELL_MS", 3_000)  # the sale is quicker than that
+    write_settings(tmp_path / "demo")
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    customer = window.customer
+    assert not customer.isVisible()
+    start_sale(qtbot, window)
+    assert customer.isVisible() and customer.state == "awaiting"

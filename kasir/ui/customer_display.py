@@ -6,7 +6,8 @@ takes focus from the cashier's window.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Property, Qt, QTimer, Signal
+from PySide6 import QtCore  # Qt's enum namespace (16 ms) is touched only once a sale can begin
+from PySide6.QtCore import Property, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QStackedLayout, QVBoxLayout, QWidget
 
@@ -15,6 +16,7 @@ from kasir.money import format_rupiah
 from kasir.sale_state import SaleState, format_countdown
 from kasir.sale_view import IDLE, SaleView
 from kasir.ui.qr_view import QrView
+from kasir.ui.qt_flags import align_center, no_focus
 
 CANCELLED_HOLD_MS = 3_000
 # LUNAS stays until the next sale starts (the cashier typing the next total puts it away): a
@@ -31,7 +33,7 @@ SMALL_HEIGHT = 450  # px: below it the how-to lines beside the QR give way
 
 def _label(text: str = "", *, size: int = 24, bold: bool = False, color: str = "#1d2733") -> QLabel:
     label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    align_center(label)
     label.setWordWrap(True)
     font = QFont()
     font.setPointSize(size)
@@ -46,13 +48,11 @@ class CustomerDisplay(QWidget):
     state_changed = Signal(str)
 
     def __init__(self, shop_name: str = "", demo: bool = False) -> None:
-        # Never takes the keyboard: whatever the window manager does, keys stay with the cashier.
-        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
+        super().__init__(None)
         self.setObjectName("customer_display")
         self.setWindowTitle("Kasir QRIS — Layar Pelanggan")
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self._one_monitor = False
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self)
         self.setStyleSheet("CustomerDisplay { background: #ffffff; }")
         self.setAutoFillBackground(True)
         self._state = "idle"
@@ -76,6 +76,16 @@ class CustomerDisplay(QWidget):
         self._demo_mark.setVisible(demo)
         self.show_sale(self._view)  # the idle page complete (its date) before the first sale
         self.resize(960, 600)
+
+    def keep_keys_away(self) -> None:
+        """Never takes the keyboard, whatever the window manager does: keys stay with the cashier.
+        Set before it is first shown (not when built: these are Qt enums, and their namespace is
+        not the first sale's to wait for); a window already shown keeps what it has."""
+        qt = QtCore.Qt
+        if self.testAttribute(qt.WidgetAttribute.WA_ShowWithoutActivating):
+            return
+        self.setWindowFlags(self.windowFlags() | qt.WindowType.WindowDoesNotAcceptFocus)
+        self.setAttribute(qt.WidgetAttribute.WA_ShowWithoutActivating)
 
     # ---- state property ----------------------------------------------------------
 

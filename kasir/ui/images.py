@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtGui import QImage
 
 from kasir.shop_qris import ShopQrisError, decode_grey
@@ -21,10 +21,12 @@ def warm_image_readers() -> None:
     lock. Done first by a worker thread holding the GIL, while the GUI thread held that lock and waited
     for the GIL (disconnecting a Python slot), both waited for ever: a test hung so, once in hundreds.
     Bytes no reader knows make Qt ask every plugin, so each is made now; afterwards a worker only reads.
+    Qt's enum namespace (a picture too large is scaled with one) is made here too, not on a worker.
     """
     global _readers_warm
     if not _readers_warm:
         QImage.fromData(b"\x00" * 32)
+        _ = QtCore.Qt.AspectRatioMode.KeepAspectRatio
         _readers_warm = True
 
 
@@ -45,7 +47,7 @@ def decode_qr_file(path: Path) -> list[str]:
 
 def _decode(image: QImage) -> list[str]:
     if max(image.width(), image.height()) > MAX_SIDE:
-        image = image.scaled(MAX_SIDE, MAX_SIDE, aspectMode=Qt.AspectRatioMode.KeepAspectRatio)
+        image = image.scaled(MAX_SIDE, MAX_SIDE, aspectMode=QtCore.Qt.AspectRatioMode.KeepAspectRatio)
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
     pixels = bytes(grey.constBits())  # rows padded to 32 bits: the stride says how
     return decode_grey(grey.width(), grey.height(), pixels, grey.bytesPerLine())

@@ -629,16 +629,17 @@ class MainWindow(QMainWindow):
     # ---- menus and closing -------------------------------------------------------
 
     def add_menu_action(self, menu: str, text: str, slot: object, name: str, shortcut: str = "") -> QAction:
-        from PySide6.QtCore import Qt  # menus come after the first frame (kasir.ui.qt_flags)
-        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtGui import QAction
 
         if menu not in self._menus:
             self._menus[menu] = self.menuBar().addMenu(menu)
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut:  # shown beside the menu text; works while any child of the window has focus
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # By property: QKeySequence's overloads touch Qt's enum namespace (16 ms), which the menus,
+            # built before a sale can begin, must not (kasir.ui.qt_flags). QAction's default context
+            # is already Qt.WindowShortcut.
+            action.setProperty("shortcut", shortcut)
         action.triggered.connect(slot)
         self._menus[menu].addAction(action)
         return action

@@ -5,26 +5,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor
 
 from kasir import matching, wib
 from kasir.journal import Settlement
 from kasir.money import format_rupiah
 from kasir.orkut.types import MutasiEntry
+from kasir.ui import qt_flags
 
 COLUMNS = ("Waktu", "Nominal", "Dompet", "Pembeli", "Keterangan")
 BUYER_COLUMN = COLUMNS.index("Pembeli")  # gives way on a narrow screen; it and the note have tooltips
 Index = QModelIndex | QPersistentModelIndex
 
-_DISPLAY, _ALIGNMENT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_FOREGROUND, _BACKGROUND, _USER = (
-    Qt.ItemDataRole.ForegroundRole,
-    Qt.ItemDataRole.BackgroundRole,
-    Qt.ItemDataRole.UserRole,
-)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Roles as the ints Qt passes (kasir.ui.qt_flags): the model is built before a sale can begin,
+# and Qt's enum namespace is not the first sale's to wait for.
+_DISPLAY, _ALIGNMENT, _TOOLTIP = qt_flags.DISPLAY_ROLE, qt_flags.TEXT_ALIGNMENT_ROLE, qt_flags.TOOLTIP_ROLE
+_FOREGROUND, _BACKGROUND, _USER = qt_flags.FOREGROUND_ROLE, qt_flags.BACKGROUND_ROLE, qt_flags.USER_ROLE
+_RIGHT = qt_flags.ALIGN_RIGHT_VCENTER
 _OUTGOING, _SETTLED, _UNMATCHED = QColor("#6e7781"), QColor("#e6f4ea"), QColor("#fff8c5")
 
 
@@ -83,12 +82,12 @@ class MutasiModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+    def headerData(self, section: int, orientation: QtCore.Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if role == _DISPLAY and orientation == QtCore.Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
         row, column = index.row(), index.column()

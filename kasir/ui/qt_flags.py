@@ -1,10 +1,12 @@
-"""The few Qt flags the first frame needs, set without touching PySide6's ``Qt`` namespace.
+"""The few Qt flags the start needs, set without touching PySide6's ``Qt`` namespace.
 
 PySide6 builds the ~90 Python enums of ``Qt`` (``Qt.FocusPolicy``, ``Qt.AlignmentFlag``, ...) on
-their first touch: 25-40 ms on this machine class, a fifth of a bare window's whole start. The
-cashier's first frame needs three of their values, so it sets them by Qt property name with the
-values Qt documents; ``Qt`` itself is first touched after the first paint, where it costs no one
-a wait (issue 14). ``tests/test_startup_imports.py`` keeps it that way.
+their first touch: 15-40 ms on this machine class, a fifth of a bare window's whole start. The
+cashier's first frame and what is built after it until a sale can begin need a few of their
+values, so they are set by Qt property name (or, for the item roles Qt passes as ints, compared)
+with the values Qt documents; ``Qt`` itself is first touched soon after a sale can begin, where it
+costs no one a wait (issues 14 and 25). ``tests/test_startup_imports.py`` and
+``tests/test_start_order.py`` keep it that way.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from PySide6.QtWidgets import QLabel, QWidget
 NO_FOCUS = 0x0  # Qt::NoFocus
 ALIGN_RIGHT_VCENTER = 0x0002 | 0x0080  # Qt::AlignRight | Qt::AlignVCenter
 ALIGN_CENTER = 0x0004 | 0x0080  # Qt::AlignHCenter | Qt::AlignVCenter
+
+# Qt::ItemDataRole: a model's data() gets its role as a plain int.
+DISPLAY_ROLE, TOOLTIP_ROLE, TEXT_ALIGNMENT_ROLE = 0, 3, 7
+BACKGROUND_ROLE, FOREGROUND_ROLE, USER_ROLE = 8, 9, 0x0100
 
 
 def no_focus(widget: QWidget) -> None:
