@@ -61,19 +61,43 @@ LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 5
 
 
-def setup_logging(data_dir: Path, *, rotating: bool = True) -> logging.Handler:
-    """The log in ``data_dir/logs``; replaces the handler of an earlier start in this process.
+class StartLog(logging.FileHandler):
+    """logging's own FileHandler: the log until the rotating handler takes over (setup_logging).
 
-    The start writes with logging's own FileHandler (``rotating=False``): logging.handlers brings
-    pickle, socket and queue (3-6 ms) that a Bayar does not need. The rotating handler takes over
-    the same file soon after a sale can begin (:func:`_after_first_paint`); no line is lost."""
+    A record a worker was already handing to it then is passed on to its successor, so the file is
+    never opened again behind the rotating handler's back (FileHandler reopens a closed file on the
+    next record; on Windows that open handle blocks the rotation's rename, and every record after)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, encoding="utf-8")
+        self.successor: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.successor is not None:
+            self.successor.handle(record)
+        else:
+            super().emit(record)
+
+    def hand_over(self, successor: logging.Handler) -> None:
+        self.acquire()  # after a record being written now, before the next
+        try:
+            self.successor = successor
+        finally:
+            self.release()
+        self.close()
+
+
+def setup_logging(data_dir: Path, *, rotating: bool = True) -> logging.Handler:
+    """The log in ``data_dir/logs``; takes the place of the handler of an earlier start in this
+    process, or of the start's own plain one (``rotating=False``, :class:`StartLog`).
+
+    The start writes with logging's own FileHandler: logging.handlers brings pickle, socket and queue
+    (3-6 ms) that a Bayar does not need. The rotating handler takes over the same file soon after a
+    sale can begin (:func:`_after_first_paint`), in the root logger's list in one step (a record sees
+    one of them, never neither, never both); no line is lost."""
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if getattr(h, "kasir_log", False)]:
-        root.removeHandler(old)
-        old.close()
-    handler: logging.Handler
+    handler: logging.FileHandler
     if rotating:
         from logging.handlers import RotatingFileHandler
 
@@ -81,10 +105,22 @@ def setup_logging(data_dir: Path, *, rotating: bool = True) -> logging.Handler:
             logs / "kasir.log", maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         )
     else:
-        handler = logging.FileHandler(logs / "kasir.log", encoding="utf-8")
-    handler.kasir_log = True  # type: ignore[attr-defined]
+        handler = StartLog(logs / "kasir.log")
+    handler.kasir_log = True  # type: ignore[union-attr]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
+    root = logging.getLogger()
+    olds = [h for h in root.handlers if getattr(h, "kasir_log", False)]
+    if olds:
+        root.handlers[root.handlers.index(olds[0])] = handler
+        for old in olds[1:]:
+            root.removeHandler(old)
+    else:
+        root.addHandler(handler)
+    for old in olds:
+        if isinstance(old, StartLog):
+            old.hand_over(handler)
+        else:
+            old.close()
     root.setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # our client logs each call once, without secrets
     return handler
@@ -317,7 +353,10 @@ def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
     if window.closed:  # closed on its first frame (the start-up probe): start no thread now
         return
     _show_mutasi_table(window, controller)
-    setup_logging(window.context.data_dir)  # type: ignore[attr-defined]  # rotating from here on
+    try:
+        setup_logging(window.context.data_dir)  # type: ignore[attr-defined]  # rotating from here on
+    except OSError as exc:  # the start's plain handler keeps writing
+        log.warning("rotating log not opened: %s", os_reason(exc))
     from kasir.ui.receipt_printing import install as install_receipts
 
     install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)

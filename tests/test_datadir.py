@@ -117,3 +117,22 @@ def test_logs_rotate_and_stay_bounded(tmp_path: Path, monkeypatch: pytest.Monkey
     files = sorted(p.name for p in (tmp_path / "logs").iterdir())
     assert files == ["kasir.log", "kasir.log.1", "kasir.log.2", "kasir.log.3"]
     assert all((tmp_path / "logs" / f).stat().st_size <= 10_000 for f in files)
+
+
+def test_a_record_still_on_its_way_to_the_start_log_is_written_by_the_rotating_one(tmp_path: Path) -> None:
+    """The start's plain handler hands over: a worker that picked it up just before writes through
+    the rotating handler, and the file is never reopened behind its back (on Windows an open
+    handle would block the rotation's rename at 1 MB, and every record after it would fail)."""
+    start = app.setup_logging(tmp_path, rotating=False)
+    rotating = app.setup_logging(tmp_path)
+    try:
+        late = logging.LogRecord("kasir.test", logging.INFO, __file__, 1, "a line on its way", None, None)
+        start.handle(late)
+        rotating.flush()
+        assert getattr(start, "stream", None) is None  # closed, and not opened again
+        assert "a line on its way" in (tmp_path / "logs" / "kasir.log").read_text(encoding="utf-8")
+        kasir_handlers = [h for h in logging.getLogger().handlers if getattr(h, "kasir_log", False)]
+        assert kasir_handlers == [rotating]
+    finally:
+        logging.getLogger().removeHandler(rotating)
+        rotating.close()

@@ -255,13 +255,15 @@ def test_the_log_rotates_from_soon_after_a_sale_can_begin_and_keeps_every_line(
     import logging
     import logging.handlers
 
+    from kasir import app
+
     def kasir_handler() -> logging.Handler:
         (handler,) = [h for h in logging.getLogger().handlers if getattr(h, "kasir_log", False)]
         return handler
 
     write_settings(tmp_path / "demo")
     window = open_app(["--demo", "--data-dir", str(tmp_path)])
-    assert type(kasir_handler()) is logging.FileHandler
+    assert type(kasir_handler()) is app.StartLog  # logging's own FileHandler
     logging.getLogger("kasir.test").warning("a line from the start")
     qtbot.waitUntil(lambda: isinstance(kasir_handler(), logging.handlers.RotatingFileHandler), timeout=10_000)
     logging.getLogger("kasir.test").warning("a line from the sale")
