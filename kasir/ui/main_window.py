@@ -25,7 +25,18 @@ from kasir.money import format_rupiah
 from kasir.sale_state import SaleState, format_countdown
 from kasir.ui.keypad import AmountEntry, Keypad
 from kasir.ui.qr_view import QrView
-from kasir.ui.qt_flags import align_center, align_right, no_focus
+from kasir.ui.qt_flags import (
+    KEY_BACKSPACE,
+    KEY_ENTER,
+    KEY_ESCAPE,
+    KEY_F8,
+    KEY_F12,
+    KEY_RETURN,
+    USER_ROLE,
+    align_center,
+    align_right,
+    no_focus,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
@@ -451,10 +462,8 @@ class MainWindow(QMainWindow):
 
     def selected_entry(self) -> object | None:
         """The mutasi entry under the selection, or None."""
-        from PySide6.QtCore import Qt  # after the first frame (kasir.ui.qt_flags)
-
         rows = self.mutasi_view.selectionModel().selectedRows() if self.mutasi_view.selectionModel() else []
-        return rows[0].data(Qt.ItemDataRole.UserRole) if rows else None
+        return rows[0].data(USER_ROLE) if rows else None
 
     # ---- rendering ---------------------------------------------------------------
 
@@ -594,17 +603,18 @@ class MainWindow(QMainWindow):
     # ---- keyboard ----------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
-        from PySide6.QtCore import Qt  # after the first frame (kasir.ui.qt_flags)
         from PySide6.QtGui import QKeySequence
 
+        # The keys as the ints Qt passes (kasir.ui.qt_flags): a total typed the moment the window is
+        # whole must not wait for Qt's enum namespace (16 ms), built soon after a sale can begin.
         key, text = event.key(), event.text()
         if text.isdigit() and len(text) == 1:  # top row and numpad alike
             self._on_key(text)
-        elif key == Qt.Key.Key_Backspace:
+        elif key == KEY_BACKSPACE:
             self._on_key("backspace")
-        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_F8):
+        elif key in (KEY_ESCAPE, KEY_F8):
             self.cancel_button.click()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F12):
+        elif key in (KEY_RETURN, KEY_ENTER, KEY_F12):
             self.pay_button.click()  # always: during a sale the controller says why not
         elif event.matches(QKeySequence.StandardKey.Paste):
             self.paste_total(QGuiApplication.clipboard().text())

@@ -17,6 +17,10 @@ NO_FOCUS = 0x0  # Qt::NoFocus
 ALIGN_RIGHT_VCENTER = 0x0002 | 0x0080  # Qt::AlignRight | Qt::AlignVCenter
 ALIGN_CENTER = 0x0004 | 0x0080  # Qt::AlignHCenter | Qt::AlignVCenter
 
+# Qt::Key: QKeyEvent.key() is a plain int. A key typed before the namespace exists needs none of it.
+KEY_ESCAPE, KEY_BACKSPACE, KEY_RETURN, KEY_ENTER = 0x01000000, 0x01000003, 0x01000004, 0x01000005
+KEY_F8, KEY_F12 = 0x01000037, 0x0100003B
+
 # Qt::ItemDataRole: a model's data() gets its role as a plain int.
 DISPLAY_ROLE, TOOLTIP_ROLE, TEXT_ALIGNMENT_ROLE = 0, 3, 7
 BACKGROUND_ROLE, FOREGROUND_ROLE, USER_ROLE = 8, 9, 0x0100
