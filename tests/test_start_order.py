@@ -275,17 +275,20 @@ def test_the_log_rotates_from_soon_after_a_sale_can_begin_and_keeps_every_line(
 
 # What a Bayar does not need, loaded soon after a sale can begin (or at first use), never before:
 # the HTTP client (its workers' import competed with the GUI thread), the rotating log, the keyring
-# writer's queue, the daily limit's watch (the day's mutasi comes later), the paid cue's WAV code,
-# and the socket module's enums (the demo's server listens with the bare _socket until it serves).
-NOT_BEFORE_A_SALE = (
-    "httpx",
-    "logging.handlers",
-    "queue",
-    "kasir.daily_limit",
-    "kasir.paid_sound",
-    "zoneinfo",
-    "socket",
-)
+# writer's queue, the daily limit's watch (the day's mutasi comes later) and the paid cue's WAV code.
+# (socket.py is the demo server's, on its own thread from the moment a sale can begin: below.)
+NOT_BEFORE_A_SALE = ("httpx", "logging.handlers", "queue", "kasir.daily_limit", "kasir.paid_sound", "zoneinfo")
+
+
+def test_the_demos_server_listens_without_the_socket_modules_enums() -> None:
+    """socket.py builds four enums at import (3 ms); the demo's server listens with the bare _socket
+    from the start and imports it on its own thread, once it serves."""
+    code = (
+        "import sys; from kasir.simulator import OrkutSimulator; sim = OrkutSimulator();"
+        " print('socket' in sys.modules, sim.url.startswith('http://127.0.0.1:')); sim.stop()"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["False", "True"]
 
 
 def test_a_start_loads_nothing_a_bayar_does_not_need_before_a_sale_can_begin(tmp_path: Path) -> None:
@@ -322,3 +325,22 @@ def test_the_customers_screen_goes_up_at_once_for_a_sale_begun_before_soon_after
     assert not customer.isVisible()
     start_sale(qtbot, window)
     assert customer.isVisible() and customer.state == "awaiting"
+
+
+def test_a_sale_begun_at_once_with_the_shops_qris_known_asks_for_its_qr_alone(
+    open_app: OpenApp, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day's mutasi and the account's name wait for their time even then: asked with the first
+    QR, their workers would compete with it for the interpreter."""
+    write_settings(tmp_path / "demo")
+    first = open_app(["--demo", "--data-dir", str(tmp_path)])
+    qtbot.waitUntil(lambda: bool(controller_of(first).shop_qris), timeout=10_000)  # learned, and kept
+    first.force_close()
+    monkeypatch.setattr(start_order, "AFTER_ABLE_TO_SELL_MS", 3_000)  # the sale is quicker than that
+    window = open_app(["--demo", "--data-dir", str(tmp_path)])
+    controller = controller_of(window)
+    assert controller.shop_qris
+    start_sale(qtbot, window)
+    sim = window.context.simulator  # type: ignore[attr-defined]
+    assert controller.view.payload and sim.calls.get("/mutasi", 0) == 0
+    assert not controller.panel.busy and not controller.account.tasks.busy

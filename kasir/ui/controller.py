@@ -228,6 +228,10 @@ class SaleController(QObject):
 
     def _with_secrets(self) -> None:
         """The keyring's answer is in: open sales come back, and the day's money is asked for."""
+        # The account and the day's mutasi are not what a Bayar needs. Asked at once, their workers'
+        # first import of the HTTP client (50 ms of Python) shared the one interpreter with the GUI
+        # thread finishing the window. Due from here: a sale coming back now may need them sooner.
+        self._first_requests_due = self.logged_in
         if self.shop is not None:
             self.shop.start()  # the shared journal's password may be in the keyring
         if self.shop is not None and not self.shop.reachable:
@@ -235,10 +239,7 @@ class SaleController(QObject):
         else:
             self._resume()
         self.started.emit()
-        if self.logged_in:
-            # Not what a Bayar needs. Asked at once, their workers' first import of the HTTP client
-            # (50 ms of Python) shared the one interpreter with the GUI thread finishing the window.
-            self._first_requests_due = True
+        if self._first_requests_due:
             soon_after_able_to_sell(self, self._first_requests)
 
     def _cue_player(self) -> CuePlayer:
@@ -250,8 +251,8 @@ class SaleController(QObject):
         return self._cues
 
     def _first_requests(self) -> None:
-        """The account's name and QRIS, and the day's mutasi: soon after a sale can begin, or at a
-        Bayar pressed before that (its QR may be made from the account's QRIS)."""
+        """The account's name and QRIS, and the day's mutasi: soon after a sale can begin, or with a
+        QR before that whose shop QRIS is not known yet (it may be the account's)."""
         if not self._first_requests_due or self.account.closed or not self.logged_in:
             return
         self._first_requests_due = False
@@ -414,7 +415,8 @@ class SaleController(QObject):
     # ---- the QR ---------------------------------------------------------------------------
 
     def _make_qr_when_possible(self, sale: Sale) -> None:
-        self._first_requests()
+        if self.shop_qris is None:
+            self._first_requests()  # the account's QRIS may be what this QR is made from: asked now
         if (
             self.shop_qris is None
             and self.settings.generate_mode != "local"
@@ -646,6 +648,7 @@ class SaleController(QObject):
     # ---- account and settings ------------------------------------------------------------------
 
     def apply_login(self, api_key: str, username: str, token: str, merchant: MerchantCode, name: str | None) -> None:
+        self._first_requests_due = False  # a login asks for the account and the mutasi itself
         self.account.apply_login(api_key, username, token, merchant, name)
         for choice in (self.qr_choice, self.panel.choice, self.watcher.choice):
             choice.reprobe()  # a new login may mean a new server: every route gets another chance

@@ -57,10 +57,12 @@ def when_able_to_sell(controller: SaleController, then: Callable[[], object]) ->
 
 
 def soon_after_able_to_sell(
-    controller: SaleController, then: Callable[[], object], *, latest_ms: int = AFTER_ABLE_TO_SELL_MS * 4
+    controller: SaleController, then: Callable[[], object], *, latest_ms: int | None = None
 ) -> None:
     """Call ``then`` :data:`AFTER_ABLE_TO_SELL_MS` after a sale can begin, or ``latest_ms`` after now
-    when nobody logs in (the login dialog waits for the cashier): once either way."""
+    (four times that by default) when nobody logs in (the login dialog waits for the cashier): once
+    either way."""
+    latest_ms = AFTER_ABLE_TO_SELL_MS * 4 if latest_ms is None else latest_ms
     done = False
 
     def once() -> None:
