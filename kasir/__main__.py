@@ -89,7 +89,6 @@ def _finish(frame: FirstFrame, *, quit_after: bool, ready_probe: bool = False) -
     try:
         window = finish_window(frame)
     except StartupError as exc:
-        gc.enable()
         frame.window.force_close()
         QApplication.exit(_refuse_start(exc))
         return
@@ -120,6 +119,7 @@ def _collector_back() -> None:
 def _refuse_start(exc: StartupError) -> int:
     from kasir.app import show_startup_error
 
+    gc.enable()  # no start to finish: the collector is back at once
     print(f"Kasir QRIS tidak dapat dimulai: {exc}", file=sys.stderr)
     show_startup_error(exc)
     return 2

@@ -348,8 +348,9 @@ def finish_window(frame: FirstFrame) -> MainWindow:
 
 
 def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
-    # Receipts load QtPrintSupport and the printer list (25 ms of the GUI thread): soon after a sale
-    # can begin (kasir.ui.start_order), never ahead of it; a sale paid before is caught up by install.
+    """What waits until soon after a sale can begin (kasir.ui.start_order), never ahead of it, in
+    turns of the event loop of their own, so a key typed meanwhile waits for one of them at most:
+    the mutasi table and the rotating log, then receipts and the warm-up."""
     if window.closed:  # closed on its first frame (the start-up probe): start no thread now
         return
     _show_mutasi_table(window, controller)
@@ -357,6 +358,13 @@ def _after_first_paint(window: MainWindow, controller: SaleController) -> None:
         setup_logging(window.context.data_dir)  # type: ignore[attr-defined]  # rotating from here on
     except OSError as exc:  # the start's plain handler keeps writing
         log.warning("rotating log not opened: %s", os_reason(exc))
+    QTimer.singleShot(0, lambda: _install_receipts(window, controller))
+
+
+def _install_receipts(window: MainWindow, controller: SaleController) -> None:
+    # QtPrintSupport and the printer list: 25 ms of the GUI thread. A sale paid before is caught up.
+    if window.closed:
+        return
     from kasir.ui.receipt_printing import install as install_receipts
 
     install_receipts(window, controller)  # struk: auto-print on LUNAS, button, Cetak ulang (issue 13)
