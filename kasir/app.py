@@ -380,7 +380,6 @@ WARM_MODULES = (
     "kasir.ui.recap_dialog",
     "kasir.ui.login_dialog",
     "kasir.ui.settings_dialog",
-    "logging.handlers",
     "kasir.paid_sound",
 )
 

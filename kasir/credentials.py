@@ -242,10 +242,8 @@ class SecretVault:
             import queue
 
             self._writes = queue.Queue()
-            self._writer = threading.Thread(
-                target=self._write_loop, args=(self._writes,), name="keyring-write", daemon=True
-            )
-            self._writer.start()
+            writer = threading.Thread(target=self._write_loop, args=(self._writes,), name="keyring-write", daemon=True)
+            writer.start()
         self._writes.put(action)
 
     def _write_loop(self, writes: queue.Queue[Callable[[], None] | None]) -> None:
