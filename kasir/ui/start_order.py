@@ -1,4 +1,8 @@
-"""What runs when after the first paint: a sale first, the journal's bookkeeping after (issue 25).
+"""What runs when after the first paint: a sale first, everything it does not need soon after (issue 25).
+
+Soon after (:func:`soon_after_able_to_sell`), or at once when a sale needs it sooner: the day's first
+requests, the customer's screen and the mutasi table (Qt's enum namespace), receipts and the
+warm-up, the rotating log, the garbage collector, and the journal's upkeep.
 
 The journal's daily upkeep (statistics, checkpoint, the day's backup copy: a year of sales is 80 MB,
 seconds on a shop PC's disk) ran on the sale loop's one worker, queued at start ahead of the login,
@@ -29,9 +33,9 @@ log = logging.getLogger(__name__)
 # Nobody logs in (the login dialog waits for the cashier, or the shop only reads its recap): the
 # upkeep runs this long after the start all the same.
 UPKEEP_AT_THE_LATEST_MS = 60_000
-# What the first sale does not need (receipts and the printer list: 25 ms of the GUI thread; the
-# warm-up imports; the journal's upkeep) waits this long once a sale can begin: the cashier is
-# reading the screen, and a Bayar pressed at once finds the event loop free.
+# What the first sale does not need (the list above) waits this long once a sale can begin: the
+# cashier is reading the screen, and a Bayar pressed at once finds the event loop and the
+# interpreter free.
 AFTER_ABLE_TO_SELL_MS = 300
 
 
